@@ -1,0 +1,394 @@
+"""The `ohlora` command line (Typer + Rich)."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from ohlora import messages
+from ohlora.config import Settings, load_settings
+from ohlora.conversation.result import TurnResult
+from ohlora.errors import BadInput, OhloraError
+
+app = typer.Typer(
+    help="오로라 (Oh-LoRA v4): 한국어로 대화하는 가상 인간. Chat with Oh-LoRA in Korean.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+memory_app = typer.Typer(help="오로라가 기억하는 내용 (memories) 보기·추가·삭제·가져오기·내보내기.", no_args_is_help=True)
+sanctions_app = typer.Typer(help="경고·차단 기록 (sanctions) 보기·가져오기·내보내기.", no_args_is_help=True)
+app.add_typer(memory_app, name="memory")
+app.add_typer(sanctions_app, name="sanctions")
+
+UserOption = typer.Option("local", "--user", "-u", help="사용자 이름 (user id).")
+
+
+@dataclass
+class Context:
+    settings: Settings
+    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
+    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
+
+    def engine(self):
+        from ohlora.factory import build_engine
+
+        return build_engine(self.settings)
+
+    def store(self):
+        from ohlora.store import Store
+
+        return Store(self.settings.db_url)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    home: Path | None = typer.Option(None, "--home", help="데이터 폴더 (else $OHLORA_HOME, else the platform data dir)."),
+    backend: str | None = typer.Option(None, "--backend", help="auto | embedded | full (all roles)."),
+    embedder: str | None = typer.Option(None, "--embedder", help="embedded embedder: ngram | e5 | hybrid."),
+    seed: int | None = typer.Option(None, "--seed", help="Fix every random choice (reproducible runs)."),
+) -> None:
+    settings = load_settings(
+        home, llm_backend=backend, embedding_backend=backend, embedder=embedder, seed=seed
+    )
+    ctx.obj = Context(settings)
+
+
+# --- output helpers -------------------------------------------------------------------------------------
+def _print_system(out: Console, text: str, style: str = "yellow") -> None:
+    out.print(f"[bold {style}]{messages.SYSTEM_LABEL}[/]")
+    out.print(f"[{style}]{escape(text)}[/]")
+
+
+def _print_result(out: Console, result: TurnResult, *, reply_shown: bool = False) -> None:
+    style = "red" if result.blocked else "yellow"
+    if result.system_message:
+        _print_system(out, result.system_message, style)
+    if result.reply is not None and not reply_shown:
+        out.print(f"[bold magenta]{messages.REPLY_LABEL}[/]{escape(result.reply)}")
+
+
+# --- chat ------------------------------------------------------------------------------------------------
+class LineReader:
+    """Lines from a file descriptor, decoded strictly as UTF-8, with an optional idle timeout."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self._buffer = b""
+        self._eof = False
+
+    def read(self, timeout: float | None) -> bytes | None:
+        """One line (without its newline); None at end of input; raises TimeoutError when idle."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self._buffer and not self._eof:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(self.fd, 65536)
+            if chunk:
+                self._buffer += chunk
+            else:
+                self._eof = True
+        if b"\n" in self._buffer:
+            line, self._buffer = self._buffer.split(b"\n", 1)
+            return line.rstrip(b"\r")
+        if self._buffer:
+            line, self._buffer = self._buffer, b""
+            return line
+        return None
+
+
+def _decode(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(messages.NOT_UTF8) from exc
+
+
+@app.command()
+def chat(
+    ctx: typer.Context,
+    user: str = UserOption,
+    jsonl: bool = typer.Option(False, "--jsonl", help='Read {"user": ..., "text": ...} per line, write one TurnResult JSON per line.'),
+) -> None:
+    """오로라와 대화하기 (interactive chat; one message per line when stdin is not a terminal)."""
+    c: Context = ctx.obj
+    if jsonl:
+        _chat_jsonl(c)
+        return
+    from ohlora.conversation.session import Conversation
+
+    engine = c.engine()
+    try:
+        conversation = Conversation(engine, user)
+        block = conversation.active_block()
+        if block is not None:
+            _print_system(c.out, conversation.refusal(block), "red")
+            return
+        interactive = sys.stdin.isatty()
+        if interactive:
+            c.out.print(f"[dim]{escape(messages.BACKEND_PICKED.format(roles=_describe(engine.backend())))}[/]")
+            c.out.print(messages.CHAT_WELCOME)
+        reader = LineReader(sys.stdin.fileno())
+        while True:
+            if interactive:
+                c.out.print()
+                c.out.print(messages.INPUT_PROMPT, end="")
+                c.out.file.flush()
+            try:
+                line = reader.read(c.settings.idle_timeout_s)
+            except TimeoutError:
+                c.out.print()
+                _print_system(c.out, messages.idle_end(int(conversation.idle_seconds())))
+                conversation.finish()
+                return
+            if line is None:
+                if interactive:
+                    c.out.print()
+                    _print_system(c.out, messages.GOODBYE)
+                return
+            try:
+                text = _decode(line)
+            except BadInput as exc:
+                _print_system(c.out, str(exc))
+                continue
+            shown: list[TurnResult] = []
+            result = conversation.turn(text, on_reply=lambda early, shown=shown: _show_early(c.out, early, shown))
+            if not shown:
+                _print_result(c.out, result)
+            if result.blocked:
+                return
+    except KeyboardInterrupt:
+        c.out.print()
+        _print_system(c.out, messages.GOODBYE)
+    finally:
+        engine.close()
+
+
+def _show_early(out: Console, result: TurnResult, shown: list[TurnResult]) -> None:
+    """Print the reply as soon as it is ready (memory and summary still run afterwards)."""
+    _print_result(out, result)
+    shown.append(result)
+
+
+def _describe(backend: dict[str, str]) -> str:
+    return ", ".join(f"{role}={name}" for role, name in backend.items())
+
+
+def _jsonl_lines() -> Iterator[tuple[int, bytes]]:
+    reader = LineReader(sys.stdin.fileno())
+    number = 0
+    while True:
+        line = reader.read(None)
+        if line is None:
+            return
+        number += 1
+        yield number, line
+
+
+def _error_line(number: int, code: str, message: str) -> str:
+    return json.dumps({"error": {"code": code, "message": message}, "line": number}, ensure_ascii=False)
+
+
+def _chat_jsonl(c: Context) -> None:
+    from ohlora.conversation.session import Conversation
+
+    engine = c.engine()
+    conversations: dict[str, Conversation] = {}
+    try:
+        for number, raw in _jsonl_lines():
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(_decode(raw))
+                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                    raise BadInput(messages.BAD_JSON_LINE)
+                user = obj.get("user", "local")
+                if not isinstance(user, str):
+                    raise BadInput(messages.BAD_USER_ID)
+                conversation = conversations.get(user)
+                if conversation is None:
+                    conversation = conversations[user] = Conversation(engine, user)
+                result = conversation.turn(obj["text"])
+            except json.JSONDecodeError:
+                print(_error_line(number, "bad_json", messages.BAD_JSON_LINE), flush=True)
+                continue
+            except BadInput as exc:
+                print(_error_line(number, "bad_input", str(exc)), flush=True)
+                continue
+            print(result.to_json(), flush=True)
+    finally:
+        engine.close()
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    text: str = typer.Argument(..., help="오로라에게 할 말 (one message)."),
+    user: str = UserOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the whole TurnResult as JSON."),
+) -> None:
+    """한 번만 말 걸기 (one turn)."""
+    from ohlora.conversation.session import Conversation
+
+    c: Context = ctx.obj
+    engine = c.engine()
+    try:
+        result = Conversation(engine, user).turn(text)
+    finally:
+        engine.close()
+    if as_json:
+        print(result.to_json())
+    else:
+        _print_result(c.out, result)
+
+
+# --- memory -------------------------------------------------------------------------------------------------
+@memory_app.command("list")
+def memory_list(ctx: typer.Context, user: str = UserOption) -> None:
+    """기억 목록."""
+    c: Context = ctx.obj
+    rows = c.store().memory_rows(user)
+    if not rows:
+        c.out.print(messages.MEMORY_EMPTY)
+    for row in rows:
+        c.out.print(escape(row.text))
+
+
+@memory_app.command("add")
+def memory_add(ctx: typer.Context, item: str = typer.Argument(..., help="[항목: 내용]"), user: str = UserOption) -> None:
+    """기억 추가 (e.g. '[내일 일정: 면접]')."""
+    from ohlora.memory import is_memory_item, normalise_key
+
+    c: Context = ctx.obj
+    item = item.strip()
+    if not is_memory_item(item):
+        raise BadInput(messages.MEMORY_BAD_ITEM)
+    added = c.store().add_memories(user, [(item, normalise_key(item), None)], None, time.time())
+    c.out.print((messages.MEMORY_ADDED if added else messages.MEMORY_DUPLICATE).format(item=escape(item)))
+
+
+@memory_app.command("forget")
+def memory_forget(ctx: typer.Context, item: str = typer.Argument(..., help="잊을 기억"), user: str = UserOption) -> None:
+    """기억 삭제 (spaces are ignored when matching)."""
+    from ohlora.memory import normalise_key
+
+    c: Context = ctx.obj
+    found = c.store().forget_memory(user, normalise_key(item))
+    c.out.print((messages.MEMORY_FORGOTTEN if found else messages.MEMORY_NOT_FOUND).format(item=escape(item)))
+    if not found:
+        raise typer.Exit(1)
+
+
+@memory_app.command("import")
+def memory_import(ctx: typer.Context, path: Path = typer.Argument(..., help="ohlora_memory.txt"), user: str = UserOption) -> None:
+    """원래 프로젝트의 ohlora_memory.txt 가져오기."""
+    from ohlora.memory import normalise_key, read_legacy_memory
+
+    c: Context = ctx.obj
+    items = read_legacy_memory(path)
+    added = c.store().add_memories(user, [(t, normalise_key(t), None) for t in items], None, time.time())
+    c.out.print(messages.MEMORY_IMPORTED.format(added=len(added), skipped=len(items) - len(added)))
+
+
+@memory_app.command("export")
+def memory_export(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="ohlora_memory.txt"),
+    user: str = UserOption,
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """ohlora_memory.txt 형식으로 내보내기."""
+    from ohlora.memory import write_legacy_memory
+
+    c: Context = ctx.obj
+    _refuse_overwrite(path, force)
+    items = [row.text for row in c.store().memory_rows(user)]
+    write_legacy_memory(path, items)
+    c.out.print(messages.MEMORY_EXPORTED.format(count=len(items), path=path))
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise BadInput(messages.FILE_EXISTS.format(path=path))
+
+
+# --- sanctions ------------------------------------------------------------------------------------------------
+@sanctions_app.command("status")
+def sanctions_status(ctx: typer.Context, user: str = UserOption) -> None:
+    """현재 차단 여부와 기록."""
+    from datetime import datetime
+
+    from ohlora.ethics.sanctions import Sanctions
+
+    c: Context = ctx.obj
+    sanctions = Sanctions(c.store())
+    rows = sanctions.history(user)
+    if not rows:
+        c.out.print(messages.SANCTIONS_NONE)
+        return
+    for row in rows:
+        kind = "경고" if row.period_s == 0 else f"차단 {messages.period_text(row.period_s)}"
+        when = datetime.fromtimestamp(row.blocked_at).strftime("%Y.%m.%d %H:%M:%S")
+        c.out.print(f"{when}  {messages.CATEGORY_NAMES[row.reason]}  {row.level}단계  {kind}")
+    block = sanctions.active(user, datetime.now())
+    if block is None:
+        c.out.print(messages.SANCTIONS_NOT_ACTIVE)
+    else:
+        until = datetime.fromtimestamp(block.until).strftime("%Y.%m.%d %H:%M:%S")
+        reason = ", ".join(messages.BLOCK_REASONS[r] for r in block.reasons)
+        c.out.print(messages.SANCTIONS_ACTIVE.format(until=until, reason=reason), style="red")
+
+
+@sanctions_app.command("import")
+def sanctions_import(ctx: typer.Context, path: Path = typer.Argument(..., help="ohlora_block_log.csv"), user: str = UserOption) -> None:
+    """원래 프로젝트의 ohlora_block_log.csv 가져오기."""
+    from ohlora.ethics.sanctions import read_block_log
+
+    c: Context = ctx.obj
+    rows = read_block_log(path)
+    c.store().add_sanction_rows(user, rows)
+    c.out.print(messages.SANCTIONS_IMPORTED.format(count=len(rows)))
+
+
+@sanctions_app.command("export")
+def sanctions_export(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="ohlora_block_log.csv"),
+    user: str = UserOption,
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """ohlora_block_log.csv 형식으로 내보내기."""
+    from ohlora.ethics.sanctions import write_block_log
+
+    c: Context = ctx.obj
+    _refuse_overwrite(path, force)
+    rows = c.store().sanctions(user)
+    write_block_log(path, rows)
+    c.out.print(messages.SANCTIONS_EXPORTED.format(count=len(rows), path=path))
+
+
+def main() -> None:
+    try:
+        app()
+    except OhloraError as exc:
+        Console(stderr=True, highlight=False).print(f"[bold red]오류:[/] {escape(str(exc))}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Sentence embedders used for memory retrieval and the embedded replier."""

@@ -1,0 +1,1 @@
+"""Ethics: the category judge and the sanctions (warnings and escalating blocks)."""

@@ -1,0 +1,53 @@
+"""Categories and the judge protocol shared by the S-BERT judge and the embedded classifier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+
+class Category(str, Enum):
+    LOVE = "love"
+    NORMAL = "normal"
+    POLITICS = "politics"
+    PAEDRIP = "paedrip"
+    HATE = "hate"
+
+
+# The original's category anchor sentences (the ethics S-BERT compares prompts with these).
+CATEGORY_ANCHORS: dict[Category, str] = {
+    Category.LOVE: "사랑 고백/만남",
+    Category.NORMAL: "일반",
+    Category.POLITICS: "정치",
+    Category.PAEDRIP: "패드립",
+    Category.HATE: "혐오/기타",
+}
+
+SANCTIONED = (Category.LOVE, Category.POLITICS, Category.PAEDRIP, Category.HATE)
+
+
+@dataclass(frozen=True)
+class EthicsThresholds:
+    """A category fires when its score >= its threshold, unless normal >= normal_veto."""
+
+    love: float
+    politics: float
+    paedrip: float
+    hate: float
+    normal_veto: float
+
+    def of(self, category: Category) -> float:
+        return float(getattr(self, category.value))
+
+
+# The released ethics S-BERT's thresholds (spec §3.7).
+SBERT_THRESHOLDS = EthicsThresholds(love=0.98, politics=0.95, paedrip=0.9, hate=0.9, normal_veto=0.5)
+
+
+class EthicsJudge(Protocol):
+    name: str
+    thresholds: EthicsThresholds
+
+    def scores(self, text: str) -> dict[Category, float]:
+        """One score per category (all five), higher = more likely."""

@@ -1,0 +1,68 @@
+"""Text normalisation for the embedded ethics classifier.
+
+Users dodge keyword filters by spacing words oddly ("패 드 립"), stretching syllables ("사랑해애애"),
+or slipping digits, symbols and emoji between syllables ("사1랑2해", "정.치", "사💗랑💗해"). The
+normaliser maps all of these to one canonical string, so that the classifier sees "사랑해" each time:
+
+1. NFKC (full-width forms, compatibility characters), except inside runs of Hangul compatibility
+   jamo: NFKC would turn "ㅋㅋㅠㅠ" into conjoining jamo and glue "ㅋ"+"ㅠ" into "큐".
+2. Latin case folded to lower case.
+3. Everything that is not a Hangul syllable, a compatibility jamo or a Latin letter is dropped:
+   spaces, digits, punctuation, emoji.
+4. A single Latin letter wedged between two syllables ("사a랑") is dropped.
+5. Vowel stretching is undone: a syllable ㅇ+vowel with no final consonant that repeats the vowel
+   of an open syllable (no final consonant) right before it ("해애애" -> "해", "좋아아아" -> "좋아")
+   is dropped; "먹어" keeps its 어 because 먹 is closed.
+6. Any character repeated more than twice is cut to two ("ㅋㅋㅋㅋ" -> "ㅋㅋ").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_JAMO_RUN = re.compile(r"([\u3131-\u318e]+)")
+_DROP = re.compile(r"[^a-z\uac00-\ud7a3\u3131-\u318e]+")
+_LONE_LATIN = re.compile(r"(?<=[\uac00-\ud7a3])[a-z](?=[\uac00-\ud7a3])")
+_RUN3 = re.compile(r"(.)\1{2,}")
+
+_SYLLABLE_BASE = 0xAC00
+_SYLLABLE_LAST = 0xD7A3
+_N_VOWELS = 21
+_N_FINALS = 28
+_IEUNG_INITIAL = 11  # index of ㅇ among the 19 initial consonants
+
+
+def _stretch_free(text: str) -> str:
+    """Drop ㅇ+vowel syllables that only lengthen the vowel of the syllable before them."""
+    out: list[str] = []
+    prev_vowel = -1
+    for ch in text:
+        code = ord(ch) - _SYLLABLE_BASE
+        if 0 <= code <= _SYLLABLE_LAST - _SYLLABLE_BASE:
+            initial, rest = divmod(code, _N_VOWELS * _N_FINALS)
+            vowel, final = divmod(rest, _N_FINALS)
+            if initial == _IEUNG_INITIAL and final == 0 and vowel == prev_vowel:
+                continue
+            prev_vowel = vowel if final == 0 else -1
+        else:
+            prev_vowel = -1
+        out.append(ch)
+    return "".join(out)
+
+
+def _nfkc_outside_jamo(text: str) -> str:
+    if text.isascii():
+        return text
+    parts = _JAMO_RUN.split(text)
+    # split() with one group alternates: even indices are outside jamo runs, odd ones are runs.
+    return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
+
+
+def normalize(text: str) -> str:
+    """Canonical form of a prompt for the ethics classifier (see the module docstring)."""
+    text = _nfkc_outside_jamo(text).lower()
+    text = _DROP.sub("", text)
+    text = _LONE_LATIN.sub("", text)
+    text = _stretch_free(text)
+    return _RUN3.sub(r"\1\1", text)

@@ -1,0 +1,182 @@
+"""Sanctions (spec §3.7): which categories fire, escalation levels, block periods, the legacy CSV.
+
+Levels count per category and per user: the new level is the highest level ever logged for that
+category plus one. When several categories fire in one turn, the period is the sum of their
+periods capped at 1461 days, and one row per category is logged in the same transaction (the
+original lost all but the last row).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ohlora import messages
+from ohlora.errors import CorruptData
+from ohlora.ethics.base import Category, EthicsThresholds
+from ohlora.store import SanctionRow, Store
+
+DAY = 24 * 3600
+CAP_S = 1461 * DAY
+CUE_WORDS = ("미안", "부담")
+
+# Periods by level (1-based); beyond the table the default applies.
+ESCALATION: Mapping[str, tuple[int, ...]] = {
+    "love": (0, 3600, DAY, 14 * DAY, 1461 * DAY),
+    "politics": (0, 3 * DAY, 7 * DAY, 30 * DAY, 365 * DAY),
+    "paedrip": (7 * DAY, 30 * DAY, 1461 * DAY),
+    "hate": (DAY, 7 * DAY, 90 * DAY, 1461 * DAY),
+}
+DEFAULT_PERIOD: Mapping[str, int] = {"love": 1461 * DAY, "politics": 365 * DAY, "paedrip": 1461 * DAY, "hate": 1461 * DAY}
+ORDER = ("love", "politics", "paedrip", "hate")
+
+LEGACY_HEADER = ("blocked_at", "block_period", "block_reason", "block_level")
+
+
+def period_for(reason: str, level: int) -> int:
+    table = ESCALATION[reason]
+    return table[level - 1] if 1 <= level <= len(table) else DEFAULT_PERIOD[reason]
+
+
+def fired_categories(
+    scores: Mapping[Category, float], answer: str, thresholds: EthicsThresholds, *, need_cue: bool = True
+) -> list[str]:
+    """Category codes that fire for a user's message (spec §3.7 decision rules).
+
+    love and politics also need a cue word (미안/부담) in Oh-LoRA's answer: the model refuses those
+    topics with them, so a sanction applies only when Oh-LoRA herself treated it that way.
+    """
+    if scores[Category.NORMAL] >= thresholds.normal_veto:
+        return []
+    cue = any(word in answer for word in CUE_WORDS)
+    fired = []
+    for code in ORDER:
+        category = Category(code)
+        if scores[category] >= thresholds.of(category):
+            if code in ("love", "politics") and need_cue and not cue:
+                continue
+            fired.append(code)
+    return fired
+
+
+@dataclass(frozen=True)
+class Sanction:
+    codes: tuple[str, ...]  # every category that fired, in ORDER
+    levels: tuple[int, ...]
+    period_s: int  # combined, capped
+    at: int  # Unix seconds
+
+    @property
+    def action(self) -> str:
+        return "block" if self.period_s > 0 else "warning"
+
+    @property
+    def until(self) -> int | None:
+        return self.at + self.period_s if self.period_s > 0 else None
+
+    def message(self) -> str:
+        return messages.block(list(self.codes), self.period_s) if self.period_s else messages.warning(list(self.codes))
+
+
+@dataclass(frozen=True)
+class ActiveBlock:
+    until: int
+    reasons: tuple[str, ...]
+
+
+def combine(codes: Sequence[str], previous: Sequence[SanctionRow], at: int) -> tuple[list[SanctionRow], int]:
+    """The rows to log for the categories that fired, given the user's earlier rows."""
+    levels = {code: max((r.level for r in previous if r.reason == code), default=0) + 1 for code in codes}
+    total = min(sum(period_for(code, levels[code]) for code in codes), CAP_S)
+    return [SanctionRow(at, total, code, levels[code]) for code in codes], total
+
+
+class Sanctions:
+    """Per-user sanctions over the store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def record(self, user: str, codes: Sequence[str], now: datetime) -> Sanction | None:
+        if not codes:
+            return None
+        at = int(now.timestamp())
+        result: dict[str, int] = {}
+
+        def decide(previous: list[SanctionRow]) -> list[SanctionRow]:
+            rows, total = combine(codes, previous, at)
+            result["total"] = total
+            return rows
+
+        rows = self.store.record_sanctions(user, decide)
+        return Sanction(tuple(r.reason for r in rows), tuple(r.level for r in rows), result["total"], at)
+
+    def active(self, user: str, now: datetime) -> ActiveBlock | None:
+        """The block in force now, if any: the latest expiry, with every reason logged at that moment."""
+        t = now.timestamp()
+        rows = [r for r in self.store.sanctions(user) if r.period_s > 0 and t < r.until]
+        if not rows:
+            return None
+        until = max(r.until for r in rows)
+        reasons = tuple(dict.fromkeys(r.reason for r in rows if r.until == until))
+        return ActiveBlock(until, reasons)
+
+    def history(self, user: str) -> list[SanctionRow]:
+        return self.store.sanctions(user)
+
+
+# --- the original's ohlora_block_log.csv ------------------------------------------------------------
+def read_block_log(path: Path) -> list[SanctionRow]:
+    """Rows of a block log CSV; any bad row is an error naming the line, and nothing is imported."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorruptData(messages.LEGACY_BAD_ROW.format(path=path, line=1, detail="UTF-8이 아님")) from exc
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != LEGACY_HEADER:
+        raise CorruptData(
+            messages.LEGACY_BAD_ROW.format(path=path, line=1, detail="헤더가 " + ",".join(LEGACY_HEADER) + " 가 아님")
+        )
+    rows = []
+    for line_no, fields in enumerate(reader, start=2):
+        if not fields or not "".join(fields).strip():
+            continue
+        try:
+            if len(fields) != 4:
+                raise ValueError(f"칸이 {len(fields)}개")
+            blocked_at, period, reason, level = (f.strip() for f in fields)
+            if reason not in ESCALATION:
+                raise ValueError(f"알 수 없는 사유 '{reason}'")
+            row = SanctionRow(int(float(blocked_at)), int(float(period)), reason, int(level))
+            if row.period_s < 0 or row.level < 1:
+                raise ValueError("음수 기간 또는 1보다 작은 단계")
+        except ValueError as exc:
+            raise CorruptData(messages.LEGACY_BAD_ROW.format(path=path, line=line_no, detail=exc)) from exc
+        rows.append(row)
+    return rows
+
+
+def write_block_log(path: Path, rows: Sequence[SanctionRow]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(LEGACY_HEADER)
+        for r in rows:
+            writer.writerow((r.blocked_at, r.period_s, r.reason, r.level))
+
+
+def unsafe_reply(scores: Mapping[Category, float], answer: str, thresholds: EthicsThresholds) -> bool:
+    """Oh-LoRA's own answer must not be hateful or insulting, nor accept love or politics.
+
+    A love- or politics-like answer that carries a cue word (미안/부담) is her refusal, which is fine.
+    """
+    if scores[Category.NORMAL] >= thresholds.normal_veto:
+        return False
+    if scores[Category.PAEDRIP] >= thresholds.paedrip or scores[Category.HATE] >= thresholds.hate:
+        return True
+    cue = any(word in answer for word in CUE_WORDS)
+    return not cue and (scores[Category.LOVE] >= thresholds.love or scores[Category.POLITICS] >= thresholds.politics)

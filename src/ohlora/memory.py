@@ -1,0 +1,141 @@
+"""MemoryBook: what Oh-LoRA remembers about each user.
+
+Items are "[key: value]" lines (spec §3.4, §3.8). De-duplication ignores whitespace. Retrieval
+returns the single best item whose cosine with the user's message reaches the threshold; vectors
+are cached in the database and in this object, so a turn encodes only the user's message.
+The original's `ohlora_memory.txt` format is supported for import and export.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ohlora import messages
+from ohlora.embedding.base import Embedder
+from ohlora.errors import BadInput, CorruptData
+from ohlora.store import Store
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_key(text: str) -> str:
+    """The de-duplication key: the text without any whitespace."""
+    return _WS.sub("", text)
+
+
+def is_memory_item(text: str) -> bool:
+    """The original's accepted format: [key: value] with exactly one '[', ']' and ':'."""
+    t = text.strip()
+    return (
+        t.startswith("[")
+        and t.endswith("]")
+        and ": " in t
+        and t.count("[") == 1
+        and t.count("]") == 1
+        and t.count(":") == 1
+        and bool(t[1 : t.index(":")].strip())
+        and bool(t[t.index(":") + 1 : -1].strip())
+    )
+
+
+@dataclass(frozen=True)
+class Match:
+    text: str
+    score: float
+
+
+@dataclass
+class _Cache:
+    version: tuple[int, int]
+    texts: list[str]
+    matrix: np.ndarray  # (n, dim) float32
+
+
+@dataclass
+class MemoryBook:
+    store: Store
+    embedder: Embedder
+    threshold: float
+    _cache: dict[str, _Cache] = field(default_factory=dict)
+
+    def items(self, user: str) -> list[str]:
+        return [row.text for row in self.store.memory_rows(user)]
+
+    def add(self, user: str, items: list[str], now: float) -> list[str]:
+        """Add the items that are new for this user (whitespace-insensitive); return those added."""
+        cleaned = [t.strip() for t in items if t and t.strip()]
+        if not cleaned:
+            return []
+        vectors = self.embedder.encode(cleaned)
+        rows = [(t, normalise_key(t), v) for t, v in zip(cleaned, vectors)]
+        return self.store.add_memories(user, rows, self.embedder.name, now)
+
+    def forget(self, user: str, item: str) -> bool:
+        self._cache.pop(user, None)
+        return self.store.forget_memory(user, normalise_key(item))
+
+    def best(self, user: str, text: str) -> Match | None:
+        """The single most similar item if its cosine >= threshold (ties: the earliest item)."""
+        cache = self._load(user)
+        if not cache.texts:
+            return None
+        query = self.embedder.encode([text])[0]
+        scores = cache.matrix @ query
+        index = int(np.argmax(scores))  # argmax returns the first of equal maxima
+        score = float(scores[index])
+        return Match(cache.texts[index], score) if score >= self.threshold else None
+
+    def _load(self, user: str) -> _Cache:
+        version = self.store.memory_version(user)
+        cached = self._cache.get(user)
+        if cached is not None and cached.version == version:
+            return cached
+        rows = self.store.memory_vectors(user)
+        texts: list[str] = []
+        vectors: list[np.ndarray] = []
+        stale: list[tuple[int, int]] = []  # (position, id)
+        for memory_id, text, embedder_name, blob in rows:
+            if len(normalise_key(text)) < 2:  # the original skips (nearly) blank lines
+                continue
+            vector = None
+            if embedder_name == self.embedder.name and blob is not None:
+                vector = np.frombuffer(blob, dtype=np.float32)
+                if vector.shape != (self.embedder.dim,):
+                    vector = None
+            if vector is None:
+                stale.append((len(texts), memory_id))
+                vector = np.zeros(self.embedder.dim, np.float32)
+            texts.append(text)
+            vectors.append(vector)
+        if stale:  # vectors from another embedder (or none yet): encode once, store for next time
+            fresh = self.embedder.encode([texts[pos] for pos, _ in stale])
+            for (pos, _), vector in zip(stale, fresh):
+                vectors[pos] = vector
+            self.store.set_memory_vectors([(mid, v) for (_, mid), v in zip(stale, fresh)], self.embedder.name)
+        matrix = np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, self.embedder.dim), np.float32)
+        cache = _Cache(version, texts, matrix)
+        self._cache[user] = cache
+        return cache
+
+
+# --- the original's ohlora_memory.txt ------------------------------------------------------------------
+def read_legacy_memory(path: Path) -> list[str]:
+    """Items of an `ohlora_memory.txt` (one per line; blank lines skipped). Nothing is changed on error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(str(exc)) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorruptData(messages.LEGACY_BAD_ROW.format(path=path, line="?", detail="UTF-8이 아님")) from exc
+    return [line.strip() for line in text.splitlines() if normalise_key(line)]
+
+
+def write_legacy_memory(path: Path, items: list[str]) -> None:
+    """Lines joined by newlines plus a final newline, like the original writes them."""
+    path.write_text("".join(item + "\n" for item in items), encoding="utf-8")

@@ -1,0 +1,120 @@
+"""Every user-visible string of the product, in one place (Korean first, as Oh-LoRA speaks).
+
+Functions build messages that carry values. Oh-LoRA's own answers live in the embedded corpus,
+not here; these are the product's voice around her.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+# --- chat frame -------------------------------------------------------------------------------
+INPUT_PROMPT = "오로라에게 말하기 (Ctrl+C로 마치기) : "
+REPLY_LABEL = "👱‍♀️ 오로라 : "
+SYSTEM_LABEL = "[SYSTEM MESSAGE]"
+CHAT_WELCOME = "오로라와 대화를 시작해요. 편하게 말 걸어 주세요! ✨"
+BACKEND_PICKED = "사용 중인 구성: {roles}"
+
+GOODBYE = "대화를 마쳤어요. 오로라가 여기서 기다리고 있을게요. 꼭 다시 놀러 와 줘요! 👋"
+
+
+def idle_end(seconds: int) -> str:
+    return f"{seconds}초 동안 아무 말이 없어서 오로라가 대화를 마쳤어요. 다음에 또 이야기해요! 🌙"
+
+
+# --- input problems -------------------------------------------------------------------------------
+EMPTY_INPUT = "아무 말도 입력되지 않았어요. 오로라에게 하고 싶은 말을 적어 주세요."
+NOT_UTF8 = "읽을 수 없는 글자가 섞여 있어요 (UTF-8이 아닌 입력). 다시 입력해 주세요."
+CONTAINS_MARKER = (
+    "'{marker}' 같은 오로라 내부 표시는 메시지에 쓸 수 없어요. 그 부분을 빼고 다시 말해 주세요."
+)
+CONTROL_REMOVED = "눈에 보이지 않는 제어 문자는 빼고 오로라에게 전했어요."
+TOO_LONG = (
+    "질문이 너무 길어서 오로라가 조금 버거워해요 😥 "
+    "이렇게 긴 이야기는 오로라의 단짝 친구 혜나(LLM Hyena)에게 물어봐 주세요!"
+)
+BAD_JSON_LINE = "이 줄은 JSON 객체가 아니에요. {\"user\": \"...\", \"text\": \"...\"} 형식으로 보내 주세요."
+BAD_USER_ID = "사용자 이름은 1~64자의 글자, 숫자, '-', '_', '.', '@'만 쓸 수 있어요."
+
+# --- ethics ---------------------------------------------------------------------------------------
+# Category names shown in warnings and blocks, and the reason text of a refused start.
+CATEGORY_NAMES = {
+    "love": "사랑 고백/만남",
+    "politics": "정치",
+    "paedrip": "패드립",
+    "hate": "혐오/기타",
+}
+BLOCK_REASONS = {
+    "love": "오로라에게 사랑 고백이나 만남을 요구함",
+    "politics": "정치적인 발언",
+    "paedrip": "부모님을 모욕하는 발언 (패드립)",
+    "hate": "혐오 발언 또는 부적절한 요청",
+}
+
+
+def period_text(seconds: int) -> str:
+    """< 1 hour: minutes; < 1 day: hours; < 365 days: days; else years (integer division)."""
+    if seconds < 3600:
+        return f"{seconds // 60}분"
+    if seconds < 86400:
+        return f"{seconds // 3600}시간"
+    if seconds < 365 * 86400:
+        return f"{seconds // 86400}일"
+    return f"{seconds // (365 * 86400)}년"
+
+
+def _reasons(codes: list[str]) -> str:
+    return ",".join(CATEGORY_NAMES[c] for c in codes)
+
+
+def warning(codes: list[str]) -> str:
+    return (
+        f"🚨 {_reasons(codes)} 관련 발언으로 오로라에게 경고를 받았어요. 🚨 "
+        "같거나 비슷한 말을 또 하면 한동안 오로라와 관련된 모든 AI를 쓸 수 없게 될 수 있어요."
+    )
+
+
+def block(codes: list[str], seconds: int) -> str:
+    return (
+        f"⛔ {_reasons(codes)} 관련 발언으로 오로라에게 차단되었어요. ⛔ "
+        f"앞으로 {period_text(seconds)} 동안 오로라와 관련된 모든 AI를 이용할 수 없어요."
+    )
+
+
+def start_refused(until: datetime, codes: list[str]) -> str:
+    reasons = ", ".join(BLOCK_REASONS[c] for c in codes)
+    return (
+        "오로라가 지금은 대화하고 싶지 않대요. 😔\n"
+        f"만료일: {until.strftime('%Y.%m.%d %H:%M:%S')}\n"
+        f"사유: {reasons}"
+    )
+
+
+# --- memory / sanctions commands ------------------------------------------------------------------
+MEMORY_EMPTY = "기억하고 있는 내용이 아직 없어요."
+MEMORY_ADDED = "기억했어요: {item}"
+MEMORY_DUPLICATE = "이미 기억하고 있는 내용이에요: {item}"
+MEMORY_FORGOTTEN = "잊었어요: {item}"
+MEMORY_NOT_FOUND = "그런 기억은 없어요: {item}"
+MEMORY_BAD_ITEM = "기억은 '[항목: 내용]' 형식으로 적어 주세요. 예: [내일 일정: 면접]"
+MEMORY_IMPORTED = "{added}개를 새로 기억했어요 (중복 {skipped}개는 건너뜀)."
+MEMORY_EXPORTED = "{count}개의 기억을 {path} 에 저장했어요."
+SANCTIONS_NONE = "경고나 차단 기록이 없어요."
+SANCTIONS_ACTIVE = "지금 차단 중이에요. 만료: {until} · 사유: {reason}"
+SANCTIONS_NOT_ACTIVE = "지금은 차단되어 있지 않아요."
+SANCTIONS_IMPORTED = "{count}개의 기록을 가져왔어요."
+SANCTIONS_EXPORTED = "{count}개의 기록을 {path} 에 저장했어요."
+FILE_EXISTS = "{path} 파일이 이미 있어요. 덮어쓰려면 --force 를 붙여 주세요."
+
+# --- errors ---------------------------------------------------------------------------------------
+DB_CORRUPT = (
+    "데이터베이스 파일 {path} 을(를) 읽을 수 없어요 ({detail}). 파일은 그대로 두었어요. "
+    "백업한 뒤 옮기거나 --home 으로 다른 폴더를 지정해 주세요."
+)
+DB_TOO_NEW = (
+    "데이터베이스 {path} 는 더 새로운 ohlora (스키마 {found})가 만들었어요. "
+    "ohlora 를 업데이트해 주세요 (이 버전은 스키마 {ours})."
+)
+LEGACY_BAD_ROW = "{path} {line}번째 줄을 읽을 수 없어요: {detail}. 아무것도 가져오지 않았어요."
+CONFIG_BAD = "설정 파일 {path} 을(를) 읽을 수 없어요: {detail}"
+CONFIG_BAD_VALUE = "설정 '{key}' 의 값 '{value}' 은(는) 쓸 수 없어요. 가능한 값: {allowed}"

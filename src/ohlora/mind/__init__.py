@@ -1,0 +1,1 @@
+"""The four text roles of Oh-LoRA: reply, memory extraction, summary, expression."""

@@ -1,0 +1,1 @@
+"""The no-download implementations of the four text roles."""

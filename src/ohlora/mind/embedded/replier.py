@@ -1,0 +1,186 @@
+"""Embedded persona replier: retrieval over Oh-LoRA's own dialogue corpus.
+
+It serves the reply role like the fine-tuned model: it reads the composed input (memory or
+previous summary, time tag, user words), picks an answer in Oh-LoRA's voice and returns it with
+the end marker. Eligibility follows the entry's conditions (follow-up context, remembered fact,
+day and day part); messages the ethics judge flags are answered from the matching refusal topics.
+Each turn draws a fresh random order of good candidates, so answers vary; later trials of the
+same prompt take the next candidate, so a rejected answer is not offered again.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ohlora.conversation.compose import ParsedInput, parse_input
+from ohlora.conversation.length import EstimatedCounter
+from ohlora.conversation.markers import REPLY_END, REPLY_START
+from ohlora.embedding.base import Embedder
+from ohlora.ethics.base import Category, EthicsJudge
+from ohlora.mind.base import Generation, GenerationRequest
+from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
+
+TOPIC_CHANGE = "근데"
+FOLLOWUP_BONUS = 0.08  # a follow-up whose context matches the previous summary
+MEMORY_BONUS = 0.12  # an entry that can use the remembered fact
+TIME_BONUS = 0.03  # an entry written for this day or day part
+MARGIN = 0.12  # candidates within this much of the best entry
+MAX_ENTRIES = 5
+_RANKINGS_KEPT = 256
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    answer: str  # rendered
+
+
+class EmbeddedReplier:
+    name = "embedded-persona"
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        embedder: Embedder,
+        judge: EthicsJudge,
+        rng: random.Random,
+        *,
+        floor: float = 0.2,
+        cache_dir: Path | None = None,
+    ):
+        self.corpus = corpus
+        self.embedder = embedder
+        self.judge = judge
+        self.rng = rng
+        self.floor = floor
+        self._counter = EstimatedCounter()
+        self._fallbacks = [e for e in corpus.entries if e.topic == "fallback"]
+        owners: list[int] = []
+        texts: list[str] = []
+        for index, entry in enumerate(corpus.entries):
+            for prompt in entry.prompts:
+                owners.append(index)
+                texts.append(prompt)
+        self._owners = np.asarray(owners, dtype=np.int64)
+        self._matrix = _encode_cached(embedder, texts, corpus.digest, cache_dir)
+        self._rankings: OrderedDict[str, list[Candidate]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # --- Generator protocol ---------------------------------------------------------------------------
+    def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> Generation:
+        body = request.prompt[: -len(REPLY_START)] if request.prompt.endswith(REPLY_START) else request.prompt
+        with self._lock:
+            ranking = self._rankings.get(request.prompt) if request.trial > 0 else None
+        if ranking is None:
+            ranking = self.rank(parse_input(body), request.temperature)
+            with self._lock:
+                self._rankings[request.prompt] = ranking
+                self._rankings.move_to_end(request.prompt)
+                while len(self._rankings) > _RANKINGS_KEPT:
+                    self._rankings.popitem(last=False)
+        candidate = ranking[min(request.trial, len(ranking) - 1)]
+        text = f" {candidate.answer} {REPLY_END}"
+        if on_text is not None:
+            on_text(text)
+        return Generation(text=text, new_tokens=self._counter.count(text), stopped=True)
+
+    # --- ranking --------------------------------------------------------------------------------------
+    def rank(self, parsed: ParsedInput, temperature: float) -> list[Candidate]:
+        """Candidates in the order they will be offered (best-first with randomness)."""
+        text = parsed.user_text
+        topic_change = text.startswith(TOPIC_CHANGE)
+        summary = None if topic_change else parsed.summary
+        key, value = parsed.memory_key, parsed.memory_value
+        restricted = self._refusal_topics(text)
+
+        sims = self._matrix @ self.embedder.encode([text])[0] if len(self._owners) else np.zeros(0)
+        best_by_entry: dict[int, float] = {}
+        for owner, sim in zip(self._owners.tolist(), sims.tolist()):
+            if sim > best_by_entry.get(owner, -math.inf):
+                best_by_entry[owner] = sim
+
+        scored: list[tuple[float, Entry]] = []
+        for index, sim in best_by_entry.items():
+            entry = self.corpus.entries[index]
+            if restricted and entry.topic not in restricted:
+                continue
+            if not entry.eligible(summary=summary, memory_key=key, day=parsed.day, day_part=parsed.day_part):
+                continue
+            score = sim
+            if entry.context:
+                score += FOLLOWUP_BONUS
+            if entry.memory_keys:
+                score += MEMORY_BONUS
+            if entry.days or entry.day_parts:
+                score += TIME_BONUS
+            scored.append((score, entry))
+        scored.sort(key=lambda pair: -pair[0])
+
+        ranking: list[Candidate] = []
+        if scored and (scored[0][0] >= self.floor or restricted):
+            best = scored[0][0]
+            top = [(s, e) for s, e in scored[:MAX_ENTRIES] if s >= best - MARGIN]
+            ranking = self._order(top, temperature, key, value)
+        ranking += self._order([(0.0, e) for e in self._fallbacks], 1.0, key, value)
+        return ranking
+
+    def _refusal_topics(self, text: str) -> set[str]:
+        scores = self.judge.scores(text)
+        thresholds = self.judge.thresholds
+        if scores[Category.NORMAL] >= thresholds.normal_veto:
+            return set()
+        topics: set[str] = set()
+        for code, names in REFUSAL_TOPICS.items():
+            category = Category(code)
+            if scores[category] >= thresholds.of(category):
+                topics.update(names)
+        return topics
+
+    def _order(
+        self, scored: list[tuple[float, Entry]], temperature: float, key: str | None, value: str | None
+    ) -> list[Candidate]:
+        """Weighted random order without replacement (keys u^(1/w)), weights from the scores."""
+        if not scored:
+            return []
+        best = max(s for s, _ in scored)
+        spread = max(temperature, 0.05) * 0.1
+        keyed: list[tuple[float, Candidate]] = []
+        for score, entry in scored:
+            weight = math.exp((score - best) / spread) / len(entry.answers)
+            for answer in entry.answers:
+                u = self.rng.random() or 1e-12
+                keyed.append((math.log(u) / weight, Candidate(entry, render(answer, key, value))))
+        keyed.sort(key=lambda pair: -pair[0])
+        return [candidate for _, candidate in keyed]
+
+
+def _encode_cached(embedder: Embedder, texts: list[str], digest: str, cache_dir: Path | None) -> np.ndarray:
+    """Encode the corpus prompts once; with a cache folder, reuse them across processes."""
+    if not texts:
+        return np.zeros((0, embedder.dim), np.float32)
+    path = cache_dir / f"replier-{embedder.name}-{digest}.npy" if cache_dir is not None else None
+    if path is not None and path.is_file():
+        try:
+            matrix = np.load(path, allow_pickle=False)
+            if matrix.shape == (len(texts), embedder.dim):
+                return matrix
+        except (OSError, ValueError):
+            pass  # a damaged cache file is rebuilt below
+    matrix = np.asarray(embedder.encode(texts), dtype=np.float32)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.npy")
+            np.save(tmp, matrix, allow_pickle=False)
+            tmp.replace(path)
+        except OSError:
+            pass  # caching is an optimisation only
+    return matrix

@@ -1,0 +1,130 @@
+"""Shared fixtures: a fixed clock, scripted generators and a keyword judge for pipeline tests."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ohlora.clock import ManualClock
+from ohlora.config import load_settings
+from ohlora.conversation.engine import Engine, Roles
+from ohlora.conversation.length import EstimatedCounter
+from ohlora.ethics.base import Category, EthicsThresholds
+from ohlora.ethics.sanctions import Sanctions
+from ohlora.memory import MemoryBook
+from ohlora.mind.base import Generation, GenerationRequest
+from ohlora.store import Store
+
+# 2025-06-25 is a Wednesday
+WEDNESDAY_AFTERNOON = datetime(2025, 6, 25, 14, 0, 0)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(WEDNESDAY_AFTERNOON)
+
+
+@dataclass
+class Scripted:
+    """A generator that answers from a list (or a function of the request), recording every request."""
+
+    outputs: list[str] | Callable[[GenerationRequest], str]
+    name: str = "scripted"
+    tokens: int | None = None
+    stopped: bool = True
+    requests: list[GenerationRequest] = field(default_factory=list)
+
+    def generate(self, request: GenerationRequest, on_text=None) -> Generation:
+        self.requests.append(request)
+        if callable(self.outputs):
+            text = self.outputs(request)
+        else:
+            text = self.outputs[min(len(self.requests) - 1, len(self.outputs) - 1)]
+        if on_text:
+            on_text(text)
+        return Generation(text, self.tokens if self.tokens is not None else max(1, len(text) // 2), self.stopped)
+
+
+@dataclass
+class KeywordJudge:
+    """Scores 0.99 for a category whose keyword is in the text, else a clear 'normal'."""
+
+    keywords: dict[Category, tuple[str, ...]] = field(
+        default_factory=lambda: {
+            Category.LOVE: ("사랑해", "사귀자"),
+            Category.POLITICS: ("대통령", "정당"),
+            Category.PAEDRIP: ("느금마",),
+            Category.HATE: ("혐오해",),
+        }
+    )
+    name: str = "keyword-judge"
+    thresholds: EthicsThresholds = EthicsThresholds(0.98, 0.95, 0.9, 0.9, 0.5)
+
+    def scores(self, text: str) -> dict[Category, float]:
+        out = {c: 0.0 for c in Category}
+        for category, words in self.keywords.items():
+            if any(w in text for w in words):
+                out[category] = 0.99
+        if not any(out.values()):
+            out[Category.NORMAL] = 0.9
+        return out
+
+
+class ToyEmbedder:
+    """Bag of characters hashed into 64 dims: enough to test retrieval plumbing."""
+
+    name = "toy"
+    dim = 64
+    memory_threshold = 0.5
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            for ch in t.replace(" ", ""):
+                if ch not in "[]:":
+                    out[i, ord(ch) % self.dim] += 1.0
+            n = np.linalg.norm(out[i])
+            if n:
+                out[i] /= n
+        return out
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+def make_engine(home: Path, clock: ManualClock, *, reply=None, memory=None, summary=None, expression=None,
+                judge=None, embedder=None, **settings) -> Engine:
+    settings = load_settings(home, env={}, **settings)
+    store = Store(settings.db_url)
+    embedder = embedder or ToyEmbedder()
+    judge = judge or KeywordJudge()
+    roles = Roles(
+        reply=reply or Scripted([" 응 좋아! (답변 종료)"]),
+        memory=memory or Scripted([" (요약 종료)"]),
+        summary=summary or Scripted([" 좋다고 함 (요약 종료)"]),
+        expression=expression or Scripted([" (눈 보통, 입 보통, 고개 돌림 없음) (표정 출력 종료)"]),
+    )
+    return Engine(settings, store, MemoryBook(store, embedder, embedder.memory_threshold), Sanctions(store), judge,
+                  roles, EstimatedCounter(), clock, random.Random(0))
+
+
+@pytest.fixture
+def engine_factory(home, clock):
+    engines: list[Engine] = []
+
+    def factory(**kwargs) -> Engine:
+        engine = make_engine(home, clock, **kwargs)
+        engines.append(engine)
+        return engine
+
+    yield factory
+    for engine in engines:
+        engine.close()

@@ -1,0 +1,78 @@
+import multiprocessing as mp
+import sqlite3
+
+import pytest
+
+from ohlora.errors import CorruptData
+from ohlora.ethics.sanctions import Sanctions
+from ohlora.memory import normalise_key
+from ohlora.store import SCHEMA_VERSION, Store
+
+
+def test_schema_version_is_recorded(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'a.db'}")
+    assert store.schema_version() == SCHEMA_VERSION
+    store.close()
+
+
+def test_corrupt_file_is_reported_and_left_untouched(tmp_path):
+    path = tmp_path / "ohlora.db"
+    garbage = b"this is not sqlite" * 50
+    path.write_bytes(garbage)
+    with pytest.raises(CorruptData, match="ohlora.db"):
+        Store(f"sqlite:///{path}")
+    assert path.read_bytes() == garbage
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "ohlora.db"
+    Store(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(CorruptData, match="99"):
+        Store(f"sqlite:///{path}")
+
+
+def _writer(url: str, name: str, count: int, start: mp.Event) -> None:
+    store = Store(url)
+    sanctions = Sanctions(store)
+    start.wait()
+    from datetime import datetime
+
+    for i in range(count):
+        item = f"[{name} {i}: 값]"
+        store.add_memories("shared", [(item, normalise_key(item), None)], None, float(i))
+        if i % 10 == 0:
+            sanctions.record("shared", ["love"], datetime(2025, 1, 1))
+    store.close()
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    Store(url).close()
+    ctx = mp.get_context("spawn")
+    start = ctx.Event()
+    procs = [ctx.Process(target=_writer, args=(url, name, 100, start)) for name in ("p1", "p2")]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    store = Store(url)
+    texts = {row.text for row in store.memory_rows("shared")}
+    assert len(texts) == 200
+    assert all(f"[{n} {i}: 값]" in texts for n in ("p1", "p2") for i in range(100))
+    # levels were read and written atomically: 20 warnings/blocks with levels 1..20, no repeats
+    levels = sorted(r.level for r in store.sanctions("shared"))
+    assert levels == list(range(1, 21))
+    store.close()
+
+
+def test_memory_dedupe_ignores_whitespace(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'a.db'}")
+    first = store.add_memories("u", [("[내일 일정: 면접]", normalise_key("[내일 일정: 면접]"), None)], None, 0)
+    again = store.add_memories("u", [("[내일일정:  면접]", normalise_key("[내일일정:  면접]"), None)], None, 0)
+    assert first == ["[내일 일정: 면접]"] and again == []
+    assert store.add_memories("v", [("[내일일정: 면접]", normalise_key("[내일일정: 면접]"), None)], None, 0)
+    store.close()
