@@ -125,9 +125,9 @@ def strip_particle(word: str) -> str:
     for particle, needs_batchim in _PARTICLES:
         if word.endswith(particle) and len(word) > len(particle):
             stem = word[: -len(particle)]
-            if needs_batchim is not None and has_batchim(stem) != needs_batchim:
-                if not (particle == "로" and _final_is_rieul(stem)):
-                    continue
+            wrong_form = needs_batchim is not None and has_batchim(stem) != needs_batchim
+            if wrong_form and not (particle == "로" and _final_is_rieul(stem)):
+                continue
             return stem
     return word
 

@@ -1,0 +1,321 @@
+"""Embedded summariser: one short line that carries this turn into the next one.
+
+It serves the summary role like the fine-tuned Kanana model: the prompt is the composed input,
+" (오로라 답변)", the answer and " (요약 시작)"; the output is " <summary> (요약 종료)". The summary
+(≤ 32 characters, in the dataset's terse style: "주말에 혜나와 맥주 예정", "감기, 휴식과 수분 섭취
+권유") keeps the topic nouns of the user's message so that a follow-up ("그 사람 왜 좋아?") can be
+understood next turn, and adds what Oh-LoRA did with them (advice, cheering, refusing, her own
+answer). Answers the replier took from its corpus come with a ready summary through `lookup`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+
+from ohlora.conversation.compose import ParsedInput, parse_input
+from ohlora.conversation.markers import ANSWER_MARK, FALLBACK_REPLY, SUMMARY_END, SUMMARY_START
+from ohlora.mind.base import Generation, GenerationRequest
+from ohlora.mind.embedded.korean import (
+    PARTICLE_LIKE_NOUNS,
+    clean,
+    estimate_tokens,
+    person_address,
+    sentences_and_clauses,
+    strip_copula,
+    strip_particle,
+    tokens,
+    with_particle,
+)
+from ohlora.mind.embedded.memory import (
+    QUESTION_WORDS,
+    Fact,
+    day_word,
+    extract_fact,
+    known_noun,
+    schedule_fact,
+)
+
+MAX_CHARS = 32
+TOPIC_CHANGE = "근데"
+
+_NOT_TOPICS = frozenset(
+    {"나", "난", "나는", "나도", "내", "내가", "너", "넌", "너는", "너도", "니가", "네가", "로라", "오로라", "우리",
+     "저", "제가", "진짜", "정말", "너무", "완전", "엄청", "좀", "조금", "많이", "그냥", "요즘", "근데", "그럼",
+     "그래서", "그리고", "아", "어", "음", "흠", "헐", "와", "오", "혹시", "이제", "지금", "또", "막", "되게",
+     "제일", "가장", "다", "잘", "꼭", "같이", "혼자", "오늘", "그", "이", "저기", "여기", "거기", "그거", "그게",
+     "그건", "그걸", "이거", "이게", "걔", "얘", "응", "아니", "네", "예", "ㅇㅇ", "그치", "맞아", "있잖아", "더", "덜",
+     "계속", "벌써", "아직", "다시", "항상", "늘", "자주", "가끔", "먼저", "빨리", "천천히", "사람", "거", "것"}
+    | QUESTION_WORDS
+)
+_VERB_ENDINGS = ("어", "아", "요", "지", "다", "네", "까", "니", "냐", "래", "자", "고", "서", "면", "게", "는",
+                 "던", "해", "했", "할", "한", "며", "데", "나", "줘", "봐", "와", "워", "야", "돼", "됨", "함", "음")
+# Words our own summaries add around the topic: not topics themselves when a summary is carried on.
+_SUMMARY_WORDS = frozenset(
+    {"거절", "축하", "응원", "위로", "감사", "추천", "공감", "권유", "예정", "이야기", "나눔", "인사", "질문", "대화",
+     "일상", "로라는", "로라의", "로라에게", "로라를"}
+)
+# What the user asked for, named when Oh-LoRA turned it down ('사랑해 우리 사귀자' → 고백, 거절).
+_INTENTS = (
+    ("정치 질문", re.compile(r"정치|정당|대통령|선거|국회|투표|진보|보수")),
+    ("만남 요청", re.compile(r"만나자|만날래|보자|볼래|데이트|놀러\s?가자|밥\s?먹자")),
+    ("고백", re.compile(r"사랑해|사귀|좋아해|여친|여자친구|애인|결혼")),
+)
+_DONE = re.compile(r"^([가-힣]{2,4})(?:했어|했다|했지|했는데|했거든|했음)$")  # '합격했어' → 합격
+_FOLLOW_UP = re.compile(r"(?:^|\s)(?:그거|그게|그건|그걸|그것|그\s\S+|걔|걔가|걔는|거기|거기서|그때|왜|그럼)(?=\s|$)")
+_GREETING = re.compile(r"^(?:안녕|하이|헬로|반가워|반갑|좋은\s?아침|굿모닝|잘\s?자|굿나잇)")
+_THANKS = re.compile(r"고마워|고맙|감사")
+
+# What Oh-LoRA did in her answer, checked in this order.
+_ACTS = (
+    ("거절", re.compile(r"미안|부담|곤란|안\s?돼|못\s?해|어려울\s?것\s?같|죄송|그건\s좀")),
+    ("축하", re.compile(r"축하|ㅊㅋ")),
+    ("부러움", re.compile(r"부럽|부러워")),
+    ("칭찬", re.compile(r"귀엽|귀여워|예쁘|예뻐|멋지|멋있|멋져|대단|잘했|잘\s했|훌륭")),
+    ("주의 당부", re.compile(r"조심")),
+    ("응원", re.compile(r"힘내|화이팅|파이팅|응원|잘\s?할\s?수\s?있|잘\s?될\s?거|할\s?수\s?있어|잘\s?보고\s?와")),
+    ("위로", re.compile(r"괜찮아|토닥|속상|위로|힘들었겠|고생\s?했|수고\s?했|아프겠|걱정\s?돼|걱정이네|안쓰")),
+    ("감사", re.compile(r"고마워|고맙|감사")),
+    ("추천", re.compile(r"추천|들어\s?봐|해\s?봐|먹어\s?봐|가\s?봐|봐\s?봐")),
+    ("공감", re.compile(r"(?:^|\s)나도|맞아|그치|인정|좋지|나두")),
+)
+_ADVICE = (
+    ("휴식", re.compile(r"쉬어|쉬고|쉬는\s?게|푹\s?자|푹\s?쉬|휴식")),
+    ("수분 섭취", re.compile(r"물\s?(?:많이|자주|마|챙)|수분")),
+    ("병원 진료", re.compile(r"병원")),
+    ("약 복용", re.compile(r"약\s?(?:먹|챙|꼭)")),
+    ("보온", re.compile(r"따뜻하게\s?(?:입|하고|있)|옷\s?(?:따뜻|든든|챙)")),
+    ("식사", re.compile(r"밥\s?(?:챙|꼭|잘|먹)|식사")),
+    ("수면", re.compile(r"일찍\s?자|잠\s?(?:좀|푹|충분)")),
+    ("스트레칭", re.compile(r"스트레칭")),
+    ("산책", re.compile(r"산책")),
+    ("우산 챙기기", re.compile(r"우산")),
+)
+_PLAN = re.compile(r"기로\s?했|[할갈볼먹]\s?거야|예정|하려고|가려고|보러|먹으러|마시러|약속\s?있|만나기로")
+_INTERJECTIONS = re.compile(r"^(?:응|웅|어|아|음|흠|오|와|우와|와우|헉|헐|에이|그럼|당연하지|물론|있지|사실)[\s,!.~]+")
+_NOMINAL_ENDINGS = (
+    ("좋아해", "좋아함"), ("싫어해", "싫어함"), ("했어", "했음"), ("했지", "했음"), ("있어", "있음"), ("없어", "없음"),
+    ("싶어", "싶음"), ("좋아", "좋음"), ("싫어", "싫음"), ("같아", "같음"),
+    ("하거든", "함"), ("한다", "함"), ("해요", "함"), ("해", "함"), ("돼", "됨"), ("나", "남"),
+)
+
+
+def _nouns(text: str, *, summary: bool = False) -> list[str]:
+    """Topic nouns in order: words that carried a particle, known words, and bare words that do not
+    look like predicates. In a user's clause the last word is the predicate unless it is 'noun +
+    copula' or 'noun + 했어' ('합격했어' → 합격); a summary is all noun phrase."""
+    out: list[tuple[int, int, str]] = []  # (rank: known 0 / had a particle 1 / bare 2, position, word)
+    text = _FOLLOW_UP.sub(" ", text)
+    for clause, _ in sentences_and_clauses(text):
+        words = [w.strip(",") for w in tokens(clause)]
+        for i, word in enumerate(words):
+            if summary:
+                stem = strip_particle(word)
+                if stem in _SUMMARY_WORDS or (stem.endswith(("함", "음", "됨", "남", "옴")) and not known_noun(stem)):
+                    continue
+            elif i == len(words) - 1 and (len(words) > 1 or word.endswith(_VERB_ENDINGS)):
+                stem = strip_copula(word)
+                done = _DONE.match(word)
+                if done and done.group(1)[-1] not in "아어":
+                    stem = done.group(1)
+                elif stem == word and not known_noun(word):
+                    continue
+            else:
+                stem = strip_particle(word)
+            if word in _NOT_TOPICS or stem in _NOT_TOPICS or not re.fullmatch(r"[가-힣A-Za-z0-9]{1,12}", stem):
+                continue
+            rank = 0 if known_noun(stem) or stem in PARTICLE_LIKE_NOUNS else 1 if stem != word else 2
+            if rank == 2 and (stem.endswith(_VERB_ENDINGS) or _adnominal(stem)):
+                continue
+            if stem not in (found for _, _, found in out):
+                out.append((rank, len(out), stem))
+    best = sorted(sorted(out)[:3], key=lambda item: item[1])  # the 3 most noun-like words, in their order
+    return [word for _, _, word in best]
+
+
+def _adnominal(word: str) -> bool:
+    """'긴', '예쁜', '먹을': a bare word ending in ㄴ/ㄹ is far more often a modifier than a topic."""
+    last = word[-1]
+    return "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 in (4, 8)
+
+
+def _fact_phrase(fact: Fact) -> str:
+    key, value = fact.key, fact.value
+    if key.endswith(" 일정"):
+        day = key[: -len(" 일정")]
+        if value == "없음":
+            return f"{day} 일정 없음"
+        return f"{day if day in ('오늘', '내일', '어제', '모레') else day + '에'} {value}"
+    if key.endswith(" 날씨"):
+        return f"{key[: -len(' 날씨')].replace('현재', '지금')} 날씨 {value}"
+    phrases = {
+        "상태": value, "건강 상태": value, "MBTI": f"MBTI {value}", "직업": f"직업 {value}", "학교": f"{value} 재학",
+        "학년": value, "학번": value, "사는 곳": f"{value} 거주", "고향": f"고향 {value}", "반려동물": f"반려동물 {value}",
+        "못 먹는 음식": f"{value} 못 먹음",
+        "오로라에 대한 감정": {"좋아함": "로라를 좋아함", "싫어함": "로라를 싫어함", "고마움": "로라에게 고마움"}.get(
+            value, "로라가 최고라고 함"
+        ),
+    }
+    if key in phrases:
+        return phrases[key]
+    if key.startswith("좋아하는"):
+        return f"{value} 좋아함"
+    if key.startswith("싫어하는"):
+        return f"{value} 싫어함"
+    return f"{key} {value}"
+
+
+def _act(answer: str) -> str | None:
+    advice = [name for name, pattern in _ADVICE if pattern.search(answer)]
+    for name, pattern in _ACTS:
+        if pattern.search(answer):
+            if name in ("응원", "위로", "추천", "공감") and advice:
+                break
+            return name
+    if advice:
+        phrase = advice[0]
+        for more in advice[1:2]:
+            phrase = f"{with_particle(phrase, '와/과')} {more}"
+        return f"{phrase} 권유"
+    return None
+
+
+def _nominal(predicate: str) -> str | None:
+    """'좋아해' → '좋아함', 'ENTJ야' → 'ENTJ', '갈거야' → '갈 예정'; None when unsure."""
+    if predicate.endswith("거야"):
+        return (predicate[:-2] + " 예정").strip()
+    stem = strip_copula(predicate)
+    if stem != predicate:
+        return stem
+    for ending, nominal in _NOMINAL_ENDINGS:
+        if predicate.endswith(ending):
+            return predicate[: -len(ending)] + nominal
+    return None
+
+
+def _gist(answer: str) -> str:
+    """Oh-LoRA's first statement as a short nominal phrase: '나는 ENTJ야!' → 'ENTJ'."""
+    for clause, question in sentences_and_clauses(answer):
+        if question:
+            continue
+        words = tokens(_INTERJECTIONS.sub("", clause))
+        while words and words[0] in ("나는", "난", "나도", "내가", "나", "저는", "사실", "나라면", "솔직히"):
+            words = words[1:]
+        if not words:
+            continue
+        nominal = _nominal(words[-1])
+        if nominal is None and len(words) == 1 and not words[0].endswith(_VERB_ENDINGS):
+            nominal = words[0]  # '나는 2단계!': a bare noun is the answer
+        if nominal is None:
+            continue  # a predicate we cannot turn into a noun phrase: try the next statement
+        words = [*words[:-1], nominal]
+        phrase = " ".join(words).strip()
+        if len(phrase) >= 2:
+            return phrase
+    return ""
+
+
+def _plan(user: str, answer: str) -> str | None:
+    """Oh-LoRA's own plan when the user asked about one: '주말에 뭐 해?' + '혜나랑 맥주 마시기로 했어!'."""
+    day = day_word(user)
+    if not day or not _PLAN.search(answer):
+        return None
+    fact = schedule_fact(f"{day} {answer}")
+    if fact is None or fact.value == "없음":
+        return None
+    phrase = _fact_phrase(fact)
+    return phrase if day in ("어제",) else f"{phrase} 예정"
+
+
+def _fit(parts: list[str]) -> str:
+    parts = [re.sub(r"https?://\S+|[\[\](){}<>]", " ", p) for p in parts]
+    parts = [re.sub(r"\s+", " ", p).strip(" ,") for p in parts if p.strip(" ,")]
+    while parts:
+        text = ", ".join(parts)
+        if len(text) <= MAX_CHARS:
+            return text
+        words = parts[-1].split(" ")
+        if len(parts) > 1 and len(words) <= 1:
+            parts.pop()
+        elif len(words) > 1:
+            parts[-1] = " ".join(words[:-1])
+        else:
+            return parts[0][:MAX_CHARS]
+    return ""
+
+
+def _subject(parsed: ParsedInput, user: str, fact: Fact | None, act: str | None) -> str:
+    """What the turn was about: the user's fact or topic nouns, with the referent of a follow-up."""
+    subject = _fact_phrase(fact) if fact else " ".join(_nouns(user))
+    intent = next((name for name, pattern in _INTENTS if pattern.search(user)), None)
+    if intent and act == "거절":
+        return intent
+    short_question = user.endswith("?") and len(tokens(user)) <= 4 and not fact
+    if parsed.summary and TOPIC_CHANGE not in user and (_FOLLOW_UP.search(user) or not subject or short_question):
+        carried = [w for w in _nouns(parsed.summary, summary=True) if w not in subject]
+        subject = " ".join([*carried[:2], subject]).strip()
+    if parsed.memory_value and parsed.memory_value not in subject:
+        subject = f"{parsed.memory_value} {subject}".strip()
+    return subject
+
+
+def build_summary(parsed: ParsedInput, answer: str) -> str:
+    """The summary from the user's words (parsed input) and Oh-LoRA's answer, ≤ 32 characters."""
+    user = clean(parsed.user_text)
+    reply = clean(answer)
+    asked = any(q for _, q in sentences_and_clauses(user)) or person_address(user)[1] or any(
+        w.strip("?") in QUESTION_WORDS for w in tokens(user)
+    )
+    plan = _plan(user, reply) if asked else None
+    if plan:
+        return _fit([plan])
+    fact = extract_fact(parsed.user_text)
+    act = _act(answer)
+    subject = _subject(parsed, user, fact, act)
+    if _GREETING.match(user) and not subject.replace("안녕", "").strip():
+        return _fit(["인사 나눔", act or ""])
+    if _THANKS.search(user) and not fact:
+        return _fit(["로라에게 감사 인사", act if act not in (None, "감사") else ""])
+    if asked and not fact and act in (None, "공감", "추천"):
+        gist = _gist(reply)
+        if gist and subject and " " not in gist and len(gist) <= 12:
+            return _fit([f"로라의 {with_particle(subject, '는/은')} {gist}"])
+        return _fit([subject, f"로라는 {gist}" if gist else "질문"])
+    if act:
+        return _fit([subject, act])
+    gist = _gist(reply)
+    if subject:
+        return _fit([subject, gist] if gist else [f"{subject} 이야기"])
+    return _fit([gist or "일상 대화"])
+
+
+class EmbeddedSummariser:
+    """The summary role without a model: a corpus lookup first, else `build_summary`."""
+
+    name = "embedded-summary"
+
+    def __init__(self, lookup: Callable[[str], str | None] | None = None, rng: random.Random | None = None):
+        self.lookup = lookup
+        self.rng = rng if rng is not None else random.Random()  # unused: the rules are deterministic
+
+    def summarise(self, final_input: str, answer: str) -> str:
+        if answer.strip() in ("", FALLBACK_REPLY):
+            return ""
+        if self.lookup is not None:
+            ready = self.lookup(answer.strip())
+            if ready and len(ready.strip()) >= 2:
+                return ready.strip()
+        summary = build_summary(parse_input(final_input), answer)
+        return summary if len(summary) >= 2 else "일상 대화"
+
+    def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> Generation:
+        body = request.prompt
+        if body.endswith(SUMMARY_START):
+            body = body[: -len(SUMMARY_START)]
+        final_input, _, answer = body.partition(ANSWER_MARK)
+        summary = self.summarise(final_input, answer)
+        text = f" {summary} {SUMMARY_END}" if summary else f" {SUMMARY_END}"
+        if on_text is not None:
+            on_text(text)
+        return Generation(text=text, new_tokens=estimate_tokens(text, request.max_new_tokens), stopped=True)
