@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up (once) and run the whole test suite: lint, then pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/pytest ] || [ pyproject.toml -nt .venv/.installed-test ]; then
+  "$PY" -m venv .venv
+  .venv/bin/pip install -q -c constraints.txt -e '.[test]'
+  touch .venv/.installed-test .venv/.installed
+fi
+.venv/bin/ruff check src tests benchmarks
+.venv/bin/pytest -q "$@"
