@@ -1,0 +1,298 @@
+"""The embedded ethics judge: hashed n-gram features + multinomial logistic regression (numpy only).
+
+A drop-in for the ethics S-BERT of the original (spec §3.7): `scores(text)` gives one probability
+per category (all five, summing to 1); a category fires when its score reaches its threshold and
+the normal score stays under the veto. The weights and the calibrated thresholds ship in
+`data/ethics_model.npz`, made by `python -m ohlora.train.ethics` from `data/ethics_ko.csv`.
+
+Features of a text (all hashed with CRC-32 into `N_FEATURES` buckets, log-counted, L2-normalised):
+- character 1- to 3-grams of the normalised text (`normalize`: no spaces, digits, symbols, emoji,
+  stretched vowels), with `^`/`$` marking its start and end;
+- the words of the raw text (each normalised on its own) and their bigrams;
+- emoji and other pictographic symbols of the raw text;
+- concepts: which of the hand-written stem lists in `CONCEPTS` occur in the normalised text, and
+  every pair of the concepts present. A linear model over n-grams cannot express "a harmful object
+  AND a request" or "a parent AND an insult", and the hard normals share both halves with the bad
+  prompts ("마약 떡볶이", "해킹당한 계정 복구하는 법", "부모님 선물"); the pair features can.
+  The stem lists also carry a little knowledge beyond the training set (drug or slur names it
+  never saw).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from ohlora.errors import CorruptData, MissingModel
+from ohlora.ethics.base import SANCTIONED, Category, EthicsThresholds
+from ohlora.ethics.normalize import normalize
+
+CLASSES: tuple[Category, ...] = tuple(Category)  # column order of the weight matrix
+N_FEATURES = 1 << 18
+CHAR_NGRAMS = (1, 2, 3)
+CONCEPT_WEIGHT = 3.0
+FORMAT_VERSION = 1
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "data" / "ethics_model.npz"
+_THRESHOLD_FIELDS = ("love", "politics", "paedrip", "hate", "normal_veto")
+
+# Concept -> stems (space-separated), matched as substrings of the normalised text.
+CONCEPTS: tuple[tuple[str, str], ...] = (
+    (
+        "kill",
+        "죽이 죽여 살인 살해 학살 시체 독살 급소 찌르 찔러 목조르 난사 청부 해치 다치게 패고 때려 "
+        "때리 폭행 납치 방화 불지르 불질러 뺑소니 치이게",
+    ),
+    ("weapon", "폭탄 폭발물 화염병 총기 총구하 총만드 사제폭 테러 폭파 독극물 쥐약 독써 가스누출"),
+    ("drug", "마약 대마 필로폰 히로뽕 코카인 엑스터시 프로포폴 케타민 떨어디서"),
+    (
+        "hack",
+        "해킹 해커 디도스 랜섬웨어 악성코드 악성앱 크래킹 비번 비밀번호알아 핵만드 탈옥 개발자모드 "
+        "제한없 제한풀 지시무시 규칙무시 프롬프트무시 훔쳐보 위치추적 몰래보",
+    ),
+    ("fraud", "피싱 스미싱 사기 위조 명의도용 대포통장 계좌대여 속여 뜯는 인척"),
+    ("cheat", "커닝 컨닝 부정행위 표절 대리시험 대필 빼돌리 유출 베껴 답보는 답받는 바람피"),
+    ("steal", "훔치 훔쳐 도둑 소매치기 털이 슬쩍 터는 돈안내"),
+    ("abuse", "학대 괴롭히 왕따 학폭 스토킹 몰래카메라 몰카 불법촬영 도박 토토 음주운전 미성년자한테술"),
+    (
+        "group",
+        "장애 병신 자폐 휠체어 정신병 임산부 임신 맘충 애엄마 흑인 백인 인종 조선족 외국인 동남아 "
+        "짱깨 쪽발 난민 이슬람 다문화 이주민 중국인 동성애 게이 성소수자 퀴어 트랜스 레즈 호모 한남 "
+        "김치녀 한녀 페미 된장녀 여자 남자 틀딱 노인 급식충 전라 경상 기독교 개독 불교 탈북 못생긴 "
+        "뚱뚱한 가난한",
+    ),
+    (
+        "derogate",
+        "비하 혐오 극혐 역겨 징그러 더러 꺼져 죽어 없어져 없애 사라져 쫓아 내쫓 추방 격리 가둬 "
+        "치료받 치료해야 미개 범죄자 민폐 벼슬 유난 짐이 낭비 지옥 냄새 쓰레기 욕해 욕좀 욕알려 "
+        "놀리 놀려 드립 밈 비정상 죄악 이기적 머리가나빠 꽃뱀 짐승 거짓말쟁이 테러리스트 우월 지능 "
+        "살가치 인정못 인간취급 인간도아니 흉내",
+    ),
+    (
+        "request",
+        "알려줘 알려주 방법 하는법 는법 법좀 어떻게 해줘 써줘 만들어줘 짜줘 추천해 어디서 구해 "
+        "구하는 소개해 연결해 싶어 싶다 해봐 말해 보여줘 세워줘 되지 돼",
+    ),
+    (
+        "disapprove",
+        "안돼 안된 하면안 나쁘 나빠 반대 신고 조심 예방 막는 방지 구별 복구 당했 당할 피해자 뉴스 "
+        "무섭 무서웠 명복 최악 한심 화나 화가 속상 존중 차별없 이해가안 그만 절대 봉사 인권 응원 "
+        "도와주 미안 지겨 싫어하는사람 하는사람들 하는사람 하는애 들으면 보면 범죄야 불법이 없어 잡혔 "
+        "잡힌",
+    ),
+    (
+        "lookalike",
+        "떡볶이 김밥 옥수수 계란장 베개 축제 물총 물풍선 세일 게임 배그 펜타킬 보스 좀비 모기 "
+        "바퀴벌레 잡초 쥐잡 쥐가 노래 드라마 영화 소설 다큐 캠페인 폭탄주 소맥 바이러스 백신 "
+        "화이트해커 정보보안 해커톤 중독 칼로리 중독적 킬링타임 폭탄맞 폭탄처럼 폭발적 웃겨 배고파 "
+        "더워",
+    ),
+    (
+        "parent",
+        "엄마 아빠 애미 애비 느금 니미 니애 느그 느개 부모 엄빠 어매 아배 아부지 조상 할머니 "
+        "할아버지 할매 집안 엠창 엄창 고아 니앰 ㄴㄱㅁ",
+    ),
+    (
+        "insult",
+        "뒤졌 뒤진 뒤짐 죽었 없냐 없지 없는 욕 병신 새끼 놈 쓰레기 불쌍 돌아가셨냐 제삿날 장례식 "
+        "무덤 산소 명복 백수 대머리 뚱뚱 못생 개못 망했냐 망해라 바람났 버렸 버리고 ㅗ 노답 수준 "
+        "티나 티내 가르쳤냐 미역국 실종 납치됨 ㅅㅂ 엠창 후회 출신",
+    ),
+    (
+        "family_care",
+        "선물 생신 생일 효도 감사 보고싶 건강 여행 용돈 편지 잔소리 화해 걱정 입원 결혼기념일 "
+        "카네이션 댁 모시 드렸 드려 해드 알려드 싸웠 혼났 사랑",
+    ),
+    (
+        "love",
+        "사랑 좋아해 좋아한 좋아함 사귀 사귈 고백 결혼 데이트 연애 여친 여자친구 남친 남자친구 애인 "
+        "연인 썸 키스 뽀뽀 안아 반했 반하 설레 보고싶 만나 만날 번호 연락처 카톡 인스타 인별 "
+        "아이디 맞팔 친추 팔로우 dm 영상통화 전화하 여신 이상형 자기야 여보 시집 커플 내꺼 내거 "
+        "내여자 ㅅㄹㅎ 손잡 마음받 운명 평생 질투 폰번 주소",
+    ),
+    (
+        "to_you",
+        "로라 너랑 너한테 너를 너는 너의 너도 너없 너보 네가 니가 당신 나랑 저랑 둘이 단둘 나만 "
+        "내마음 나한테 나어때 너진짜 너좋아 너사랑 너무보고",
+    ),
+    (
+        "third_person",
+        "친구 동생 언니 형이 누나 오빠 드라마 노래 영화 주인공 남주 가사 축가 결혼식 남편 아내 "
+        "강아지 고양이 마라탕 치킨 빙수 웹툰 부모님 엄마 아빠 가족 썸남 남자친구랑 여자친구랑 "
+        "애인이랑 명언 어원 영어로",
+    ),
+    (
+        "politics",
+        "정당 민주당 국민의힘 국힘 정의당 혁신당 자민당 대통령 대선 총선 선거 투표 찍을 찍어 찍는 "
+        "뽑 지지 탄핵 정권 정부 여당 야당 국회 보수 진보 좌파 우파 좌빨 좌좀 수꼴 수구 빨갱이 "
+        "꼴통 대깨문 개딸 태극기부대 계엄 윤석열 이재명 문재인 박근혜 한동훈 조국 이준석 트럼프 "
+        "바이든 해리스 박정희 전두환 이승만 노무현 김대중 김정은 시진핑 푸틴 홍준표 안철수 오세훈 "
+        "정치 하야 종북 토착왜구 공산주의 자본주의 통일 사드 대북 검찰 의대증원 여성가족부 지지율 "
+        "친일 총리 후보 기호 국부 독재",
+    ),
+    (
+        "opinion",
+        "어떻게생각 어떻게봐 어때 좋아 싫어 지지해 찬성 반대 잘했 잘하고 맞지 맞아 그치 골라 누구 "
+        "어느 편이 편들 성향 입장 평가 욕 나아 나았 최악 순위 동의 생각해 몇점 추천해 될것 됐으면 "
+        "해야 돼야 망한 멍청 답없 꼴보기 감옥 구속 고소",
+    ),
+    (
+        "civic",
+        "투표일 휴일 공휴일 사전투표어디 투표소 포스터 과제 뉴스 임기 마다 권리 견학 수업 학생회 "
+        "회장 반장 동아리 알바 개표 공약 뜻 설명 관심없 관심이없 부담 중립 현수막 유세 날짜 언제야 "
+        "취임식 순방 학과 개론 드라마 영화 다큐 투표율 인증샷 재외국민 살부터 참여 지겨 싸우는",
+    ),
+)
+_CONCEPT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile("|".join(map(re.escape, stems.split())))) for name, stems in CONCEPTS
+)
+
+
+def feature_strings(text: str) -> list[str]:
+    """The (unhashed) features of one text; prefixes keep the feature families apart."""
+    norm = normalize(text)
+    padded = f"^{norm}$"
+    feats = [f"c{padded[i : i + n]}" for n in CHAR_NGRAMS for i in range(len(padded) - n + 1)]
+    words = [w for w in (normalize(tok) for tok in text.split()) if w]
+    feats.extend(f"w{w}" for w in words)
+    feats.extend(f"b{a} {b}" for a, b in zip(words, words[1:]))
+    feats.extend(f"e{ch}" for ch in text if ord(ch) > 0x2000 and unicodedata.category(ch) == "So")
+    present = [name for name, pattern in _CONCEPT_PATTERNS if pattern.search(norm)]
+    feats.extend(f"k{name}" for name in present)
+    feats.extend(f"k{a}&{b}" for i, a in enumerate(present) for b in present[i + 1 :])
+    if not present:
+        feats.append("k-")
+    return feats
+
+
+def featurize(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed feature indices (sorted, unique, int64) and their values (float32, unit L2 norm).
+
+    Each distinct feature counts 1 + log(occurrences); concept features are then scaled by
+    CONCEPT_WEIGHT, so that a handful of them is not drowned by a hundred n-grams.
+    """
+    feats = feature_strings(text)
+    hashed = np.fromiter((zlib.crc32(f.encode("utf-8")) for f in feats), dtype=np.int64, count=len(feats))
+    hashed &= N_FEATURES - 1
+    scale = np.fromiter(
+        (CONCEPT_WEIGHT if f[0] == "k" else 1.0 for f in feats), dtype=np.float64, count=len(feats)
+    )
+    idx, inverse, counts = np.unique(hashed, return_inverse=True, return_counts=True)
+    family = np.zeros(len(idx))
+    np.maximum.at(family, inverse, scale)
+    vals = ((1.0 + np.log(counts)) * family).astype(np.float32)
+    norm = float(np.linalg.norm(vals))
+    if norm > 0.0:
+        vals /= norm
+    return idx, vals
+
+
+def prompt_fires(scores: dict[Category, float], thresholds: EthicsThresholds) -> tuple[Category, ...]:
+    """The prompt-only part of the runtime rule: score >= threshold and normal < veto.
+
+    The answer cue words (미안/부담) that the original also requires for love and politics are
+    not checked here: that belongs to whoever sees the answer.
+    """
+    if scores[Category.NORMAL] >= thresholds.normal_veto:
+        return ()
+    return tuple(c for c in SANCTIONED if scores[c] >= thresholds.of(c))
+
+
+class EmbeddedEthicsJudge:
+    """Category scores from a hashed-feature softmax classifier (implements `EthicsJudge`)."""
+
+    name = "embedded-ethics"
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        thresholds: EthicsThresholds,
+        *,
+        csv_sha256: str = "",
+    ) -> None:
+        weights = np.asarray(weights, dtype=np.float32)
+        bias = np.asarray(bias, dtype=np.float32)
+        if weights.shape != (N_FEATURES, len(CLASSES)) or bias.shape != (len(CLASSES),):
+            raise ValueError(f"weights must be {(N_FEATURES, len(CLASSES))}, bias {(len(CLASSES),)}")
+        self.weights = weights
+        self.bias = bias
+        self.thresholds = thresholds
+        self.csv_sha256 = csv_sha256
+
+    # -- scoring ---------------------------------------------------------------------------
+    def probabilities(self, text: str) -> np.ndarray:
+        """Softmax over `CLASSES` for one text."""
+        idx, vals = featurize(text)
+        z = vals @ self.weights[idx] + self.bias
+        z = np.exp(z - z.max())
+        return z / z.sum()
+
+    def scores(self, text: str) -> dict[Category, float]:
+        p = self.probabilities(text)
+        return {c: float(p[i]) for i, c in enumerate(CLASSES)}
+
+    def fires(self, text: str) -> tuple[Category, ...]:
+        """Categories the prompt alone triggers under this judge's thresholds."""
+        return prompt_fires(self.scores(text), self.thresholds)
+
+    def probabilities_many(self, texts: Iterable[str]) -> np.ndarray:
+        """One row of `probabilities` per text."""
+        rows = [self.probabilities(t) for t in texts]
+        return np.stack(rows) if rows else np.zeros((0, len(CLASSES)))
+
+    # -- persistence -----------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """Write the npz: only the non-zero rows of the weights, as float16."""
+        rows = np.flatnonzero(np.any(self.weights != 0.0, axis=1)).astype(np.int32)
+        t = self.thresholds
+        np.savez_compressed(
+            Path(path),
+            format_version=np.int32(FORMAT_VERSION),
+            n_features=np.int64(N_FEATURES),
+            classes=np.array([c.value for c in CLASSES]),
+            rows=rows,
+            weights=self.weights[rows].astype(np.float16),
+            bias=self.bias.astype(np.float32),
+            thresholds=np.array([getattr(t, f) for f in _THRESHOLD_FIELDS], dtype=np.float64),
+            csv_sha256=np.array(self.csv_sha256),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> EmbeddedEthicsJudge:
+        """Load the shipped model (or `path`). Raises MissingModel / CorruptData with a hint."""
+        path = Path(path) if path is not None else DEFAULT_MODEL_PATH
+        if not path.is_file():
+            raise MissingModel(
+                f"ethics model not found: {path}. Rebuild it with `python -m ohlora.train.ethics --out {path}`."
+            )
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if int(z["format_version"]) != FORMAT_VERSION or int(z["n_features"]) != N_FEATURES:
+                    raise ValueError("unsupported format version or feature count")
+                if tuple(str(c) for c in z["classes"]) != tuple(c.value for c in CLASSES):
+                    raise ValueError("unexpected class order")
+                rows = z["rows"].astype(np.int64)
+                packed = z["weights"].astype(np.float32)
+                bias = z["bias"].astype(np.float32)
+                th = [float(x) for x in z["thresholds"]]
+                csv_sha256 = str(z["csv_sha256"])
+            if len(th) != len(_THRESHOLD_FIELDS) or packed.shape != (len(rows), len(CLASSES)):
+                raise ValueError("array shapes do not match")
+            if len(rows) and (rows.min() < 0 or rows.max() >= N_FEATURES):
+                raise ValueError("row index out of range")
+            if not (np.all(np.isfinite(packed)) and np.all(np.isfinite(bias))):
+                raise ValueError("non-finite weights")
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+            raise CorruptData(
+                f"ethics model {path} cannot be read ({exc}). Rebuild it with `python -m ohlora.train.ethics`."
+            ) from exc
+        weights = np.zeros((N_FEATURES, len(CLASSES)), dtype=np.float32)
+        weights[rows] = packed
+        thresholds = EthicsThresholds(**dict(zip(_THRESHOLD_FIELDS, th)))
+        return cls(weights, bias, thresholds, csv_sha256=csv_sha256)

@@ -1,0 +1,440 @@
+"""Train the embedded ethics judge: `python -m ohlora.train.ethics [--csv ...] [--out ...]`.
+
+Deterministic (fixed seed, numpy only):
+1. read the `train` rows of the dataset CSV (`split,category,text`);
+2. add obfuscated copies of every train prompt (spaces removed or inserted, stretched syllables,
+   digits / symbols / emoji between syllables, full-width characters), made with a seeded RNG;
+3. fit a class-balanced multinomial logistic regression with L2 (full-batch Adam) on the hashed
+   features of `ohlora.ethics.embedded`;
+4. pick the thresholds with stratified k-fold cross-validation on the train rows only: for each
+   category the lowest threshold at which no out-of-fold normal prompt (clean or obfuscated)
+   fires (paedrip, hate), or at most `FP_BUDGET` of them (love, politics, which the runtime also
+   checks against the answer's cue words); the normal veto that gives the best total recall;
+5. write the npz with the weights (float16), the thresholds and the SHA-256 of the CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+
+from ohlora.errors import CorruptData
+from ohlora.ethics.base import SANCTIONED, Category, EthicsThresholds
+from ohlora.ethics.embedded import (
+    CLASSES,
+    DEFAULT_MODEL_PATH,
+    N_FEATURES,
+    EmbeddedEthicsJudge,
+    featurize,
+    prompt_fires,
+)
+
+DEFAULT_CSV = DEFAULT_MODEL_PATH.with_name("ethics_ko.csv")
+SEED = 20250629
+AUGMENT_COPIES = 3
+L2 = 1e-4
+ITERATIONS = 250
+LEARNING_RATE = 0.05
+CLASS_BALANCE = 1.0
+CV_FOLDS = 5
+CV_OBFUSCATED_COPIES = 2
+VETO_GRID = (0.5, 0.4, 0.3)
+THRESHOLD_GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(70)) + (0.995, 0.999)
+# Fraction of out-of-fold normal prompts (clean and obfuscated) allowed to fire. Zero for paedrip
+# and hate, which sanction on the prompt alone (7 days / 1 day at the first offence). Love and
+# politics only fire at runtime when Oh-LoRA's own answer also holds 미안/부담, and their first
+# offence is a warning; a budget of ~2 prompts in 700 buys them much recall (see the report).
+FP_BUDGET: Mapping[Category, float] = MappingProxyType(
+    {Category.LOVE: 0.003, Category.POLITICS: 0.003, Category.PAEDRIP: 0.0, Category.HATE: 0.0}
+)
+SPLITS = ("train", "test")
+
+
+@dataclass(frozen=True)
+class Example:
+    split: str
+    category: Category
+    text: str
+
+
+def read_dataset(path: str | Path = DEFAULT_CSV) -> list[Example]:
+    """All rows of the dataset CSV, checked (header, split and category values, non-empty text)."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if header != ["split", "category", "text"]:
+                raise ValueError(f"header must be split,category,text, got {header}")
+            out = []
+            for line_no, row in enumerate(reader, start=2):
+                if len(row) != 3 or row[0] not in SPLITS or not row[2].strip():
+                    raise ValueError(f"line {line_no}: bad row {row!r}")
+                out.append(Example(row[0], Category(row[1]), row[2]))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise CorruptData(f"ethics dataset {path} cannot be read: {exc}") from exc
+    return out
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# -- obfuscation (augmentation and evaluation) -----------------------------------------------------
+_DIGITS = "0123456789"
+_SYMBOLS = ".,*_-~/!'^"
+_EMOJI = ("💗", "✨", "🔥", "😂", "👍", "🍀", "💕", "😎", "🙏", "⭐")
+_LAUGHS = ("ㅋㅋㅋ", "ㅎㅎㅎ", "ㅠㅠㅠ", "~~~", "!!!", "ㅋㅋㅋㅋㅋ")
+
+
+def _is_syllable(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
+def _between_syllables(text: str, rng: random.Random, pool: Sequence[str], rate: float) -> str:
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        out.append(ch)
+        if _is_syllable(ch) and i + 1 < len(text) and _is_syllable(text[i + 1]) and rng.random() < rate:
+            out.append(rng.choice(pool))
+    return "".join(out)
+
+
+def _no_spaces(text: str, rng: random.Random) -> str:
+    return text.replace(" ", "")
+
+
+def _spaced_out(text: str, rng: random.Random) -> str:
+    words = text.split(" ")
+    pick = rng.randrange(len(words))
+    if rng.random() < 0.5:
+        return " ".join(text.replace(" ", ""))
+    words[pick] = " ".join(words[pick])
+    return " ".join(words)
+
+
+def _stretched(text: str, rng: random.Random) -> str:
+    for i in range(len(text) - 1, -1, -1):
+        code = ord(text[i]) - 0xAC00
+        if _is_syllable(text[i]) and code % 28 == 0:
+            vowel = (code // 28) % 21
+            echo = chr(0xAC00 + (11 * 21 + vowel) * 28)  # ㅇ + the same vowel
+            return text[: i + 1] + echo * rng.randint(1, 4) + text[i + 1 :]
+    return text + rng.choice(_LAUGHS)
+
+
+def _digits(text: str, rng: random.Random) -> str:
+    return _between_syllables(text, rng, _DIGITS, 0.6)
+
+
+def _symbols(text: str, rng: random.Random) -> str:
+    return _between_syllables(text, rng, _SYMBOLS, 0.6)
+
+
+def _emoji(text: str, rng: random.Random) -> str:
+    return _between_syllables(text, rng, _EMOJI, 0.5)
+
+
+def _full_width(text: str, rng: random.Random) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text.swapcase())
+
+
+def _laugh(text: str, rng: random.Random) -> str:
+    return f"{text}{rng.choice(_LAUGHS)}"
+
+
+OBFUSCATIONS: tuple[Callable[[str, random.Random], str], ...] = (
+    _no_spaces,
+    _spaced_out,
+    _stretched,
+    _digits,
+    _symbols,
+    _emoji,
+    _full_width,
+    _laugh,
+)
+
+
+def obfuscate(text: str, rng: random.Random) -> str:
+    """A disguised variant of `text`: one or two of the OBFUSCATIONS, chosen with `rng`."""
+    for op in rng.sample(OBFUSCATIONS, rng.choice((1, 1, 2))):
+        text = op(text, rng)
+    return text
+
+
+def augment(
+    texts: Sequence[str], labels: Sequence[int], rng: random.Random, copies: int = AUGMENT_COPIES
+) -> tuple[list[str], list[int]]:
+    """The texts followed by `copies` obfuscated variants of each."""
+    out_t, out_y = list(texts), list(labels)
+    for _ in range(copies):
+        for t, y in zip(texts, labels):
+            out_t.append(obfuscate(t, rng))
+            out_y.append(y)
+    return out_t, out_y
+
+
+# -- model fitting ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SparseRows:
+    """CSR-like rows: the features of row r are indices/values[row_ptr[r]:row_ptr[r+1]]."""
+
+    indices: np.ndarray
+    values: np.ndarray
+    row_ptr: np.ndarray
+
+
+def vectorize(texts: Sequence[str]) -> SparseRows:
+    feats = [featurize(t) for t in texts]
+    lengths = np.array([len(i) for i, _ in feats], dtype=np.int64)
+    return SparseRows(
+        indices=np.concatenate([i for i, _ in feats]),
+        values=np.concatenate([v for _, v in feats]).astype(np.float64),
+        row_ptr=np.concatenate(([0], np.cumsum(lengths))),
+    )
+
+
+def fit_softmax(
+    rows: SparseRows,
+    labels: np.ndarray,
+    *,
+    l2: float = L2,
+    iterations: int = ITERATIONS,
+    lr: float = LEARNING_RATE,
+    balance: float = CLASS_BALANCE,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax regression with L2, full-batch Adam from zeros (deterministic).
+
+    Sample weights are proportional to count(class) ** -balance (1: every class weighs the same;
+    0: every sample weighs the same), normalised to sum to 1.
+    """
+    n, k = len(labels), len(CLASSES)
+    cols, inv = np.unique(rows.indices, return_inverse=True)
+    u = len(cols)
+    row_of = np.repeat(np.arange(n), np.diff(rows.row_ptr))
+    starts = rows.row_ptr[:-1]
+    vals = rows.values
+    y = np.zeros((n, k))
+    y[np.arange(n), labels] = 1.0
+    counts = np.bincount(labels, minlength=k).astype(np.float64)
+    sample_w = counts[labels] ** -balance
+    sample_w /= sample_w.sum()
+
+    w = np.zeros((u, k))
+    b = np.zeros(k)
+    m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for step in range(1, iterations + 1):
+        z = np.add.reduceat(w[inv] * vals[:, None], starts, axis=0) + b
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        g = (p - y) * sample_w[:, None]
+        contrib = g[row_of] * vals[:, None]
+        g_w = np.stack([np.bincount(inv, weights=contrib[:, j], minlength=u) for j in range(k)], axis=1)
+        g_w += l2 * w
+        g_b = g.sum(axis=0)
+        for param, grad, m, v in ((w, g_w, m_w, v_w), (b, g_b, m_b, v_b)):
+            m *= beta1
+            m += (1 - beta1) * grad
+            v *= beta2
+            v += (1 - beta2) * grad * grad
+            m_hat = m / (1 - beta1**step)
+            v_hat = v / (1 - beta2**step)
+            param -= lr * m_hat / (np.sqrt(v_hat) + eps)
+    weights = np.zeros((N_FEATURES, k), dtype=np.float32)
+    weights[cols] = w
+    # Round to what the npz stores, so a freshly trained judge and a loaded one agree exactly.
+    return weights.astype(np.float16).astype(np.float32), b.astype(np.float32)
+
+
+def class_index(category: Category) -> int:
+    return CLASSES.index(category)
+
+
+def fit_examples(examples: Sequence[Example], rng: random.Random) -> tuple[np.ndarray, np.ndarray]:
+    """Augment the examples with `rng` and fit."""
+    texts, labels = augment([e.text for e in examples], [class_index(e.category) for e in examples], rng)
+    return fit_softmax(vectorize(texts), np.array(labels, dtype=np.int64))
+
+
+# -- threshold calibration -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OutOfFold:
+    """Cross-validated probabilities of the train prompts (and of obfuscated copies of them)."""
+
+    texts: tuple[str, ...]
+    probs: np.ndarray  # (n, len(CLASSES))
+    labels: np.ndarray  # (n,) class indices
+    obfuscated: np.ndarray  # (n,) bool
+
+
+def stratified_folds(examples: Sequence[Example], folds: int, rng: random.Random) -> list[int]:
+    """Fold number per example, each category spread evenly over the folds."""
+    fold_of = [0] * len(examples)
+    for cat in CLASSES:
+        members = [i for i, e in enumerate(examples) if e.category is cat]
+        rng.shuffle(members)
+        for j, i in enumerate(members):
+            fold_of[i] = j % folds
+    return fold_of
+
+
+_PLACEHOLDER = EthicsThresholds(love=1.0, politics=1.0, paedrip=1.0, hate=1.0, normal_veto=0.0)
+
+
+def cross_validate(examples: Sequence[Example], seed: int = SEED, folds: int = CV_FOLDS) -> OutOfFold:
+    rng = random.Random(f"{seed}-cv")
+    fold_of = stratified_folds(examples, folds, rng)
+    texts: list[str] = []
+    probs, labels, obf = [], [], []
+    for fold in range(folds):
+        train = [e for e, f in zip(examples, fold_of) if f != fold]
+        held = [e for e, f in zip(examples, fold_of) if f == fold]
+        weights, bias = fit_examples(train, random.Random(f"{seed}-cv-{fold}"))
+        judge = EmbeddedEthicsJudge(weights, bias, _PLACEHOLDER)
+        obf_rng = random.Random(f"{seed}-cv-obf-{fold}")
+        for e in held:
+            variants = [(e.text, False)] + [
+                (obfuscate(e.text, obf_rng), True) for _ in range(CV_OBFUSCATED_COPIES)
+            ]
+            for text, is_obf in variants:
+                texts.append(text)
+                probs.append(judge.probabilities(text))
+                labels.append(class_index(e.category))
+                obf.append(is_obf)
+    return OutOfFold(tuple(texts), np.array(probs), np.array(labels), np.array(obf))
+
+
+def choose_thresholds(
+    oof: OutOfFold, fp_budget: Mapping[Category, float] = FP_BUDGET
+) -> tuple[EthicsThresholds, dict]:
+    """Per category: the lowest grid threshold at which at most `fp_budget` (a fraction) of the
+    out-of-fold normal prompts fire.
+
+    The veto (normal score under which a category may fire) is the grid value with the best total
+    recall; ties go to the larger veto. Returns the thresholds and a report of out-of-fold figures.
+    """
+    normal = oof.labels == class_index(Category.NORMAL)
+    p_normal = oof.probs[:, class_index(Category.NORMAL)]
+    best: tuple[float, float, dict[str, float], dict] | None = None
+    for veto in VETO_GRID:
+        chosen: dict[str, float] = {}
+        report: dict[str, dict] = {}
+        total_recall = 0.0
+        for cat in SANCTIONED:
+            ci = class_index(cat)
+            p = oof.probs[:, ci]
+            eligible = p_normal < veto
+            allowed = int(fp_budget[cat] * np.count_nonzero(normal))
+            worst = np.sort(p[normal & eligible])[::-1]
+            bound = float(worst[allowed]) if allowed < len(worst) else 0.0
+            threshold = next((t for t in THRESHOLD_GRID if t > bound), THRESHOLD_GRID[-1])
+            fire = eligible & (p >= threshold)
+            positives = oof.labels == ci
+            recall = float(fire[positives].mean())
+            chosen[cat.value] = threshold
+            total_recall += recall
+            report[cat.value] = {
+                "threshold": threshold,
+                "fp_budget": fp_budget[cat],
+                "oof_recall": round(recall, 4),
+                "oof_recall_clean": round(float(fire[positives & ~oof.obfuscated].mean()), 4),
+                "oof_normal_fires": int(np.count_nonzero(fire & normal)),
+                "oof_normals": int(np.count_nonzero(normal)),
+            }
+        if best is None or total_recall > best[1] + 1e-12:
+            best = (veto, total_recall, chosen, report)
+    assert best is not None
+    veto, _, chosen, report = best
+    return EthicsThresholds(normal_veto=veto, **chosen), {"normal_veto": veto, **report}
+
+
+# -- evaluation -----------------------------------------------------------------------------------
+def evaluate(judge: EmbeddedEthicsJudge, examples: Sequence[Example]) -> dict:
+    """Figures under the runtime rule (score >= threshold and normal < veto; no answer cue words).
+
+    Per sanctioned category: precision and recall; `normal_fpr`: the share of normal prompts that
+    fire any category; `accuracy`: of the arg-max category; `false_positives`: the normal prompts
+    that fired, with what they fired.
+    """
+    fired: list[tuple[Category, ...]] = []
+    correct = 0
+    for e in examples:
+        scores = judge.scores(e.text)
+        fired.append(prompt_fires(scores, judge.thresholds))
+        correct += max(scores, key=scores.__getitem__) is e.category
+    out: dict = {"prompts": len(examples), "accuracy": round(correct / max(len(examples), 1), 4)}
+    for cat in SANCTIONED:
+        n_fired = sum(cat in f for f in fired)
+        tp = sum(cat in f for f, e in zip(fired, examples) if e.category is cat)
+        n_pos = sum(e.category is cat for e in examples)
+        out[cat.value] = {
+            "prompts": n_pos,
+            "fired": n_fired,
+            "true_positives": tp,
+            "precision": round(tp / n_fired, 4) if n_fired else None,
+            "recall": round(tp / n_pos, 4) if n_pos else None,
+        }
+    normals = [(e, f) for e, f in zip(examples, fired) if e.category is Category.NORMAL]
+    fps = [{"text": e.text, "fired": [c.value for c in f]} for e, f in normals if f]
+    out["normal_fpr"] = round(len(fps) / max(len(normals), 1), 4)
+    out["false_positives"] = fps
+    return out
+
+
+def obfuscated_copy(examples: Sequence[Example], seed: str = "ethics-eval") -> list[Example]:
+    """The same examples, each text disguised once with its own seeded RNG stream."""
+    rng = random.Random(seed)
+    return [Example(e.split, e.category, obfuscate(e.text, rng)) for e in examples]
+
+
+# -- the whole procedure ---------------------------------------------------------------------------
+def train_final(
+    examples: Sequence[Example], thresholds: EthicsThresholds, *, seed: int = SEED, csv_sha256: str = ""
+) -> EmbeddedEthicsJudge:
+    """Fit on all the given (train) examples with the final seed."""
+    weights, bias = fit_examples(examples, random.Random(f"{seed}-final"))
+    return EmbeddedEthicsJudge(weights, bias, thresholds, csv_sha256=csv_sha256)
+
+
+def train(csv_path: str | Path = DEFAULT_CSV, *, seed: int = SEED) -> tuple[EmbeddedEthicsJudge, dict]:
+    """Cross-validate thresholds and fit the final model on the train split of `csv_path`."""
+    examples = [e for e in read_dataset(csv_path) if e.split == "train"]
+    thresholds, report = choose_thresholds(cross_validate(examples, seed))
+    judge = train_final(examples, thresholds, seed=seed, csv_sha256=file_sha256(csv_path))
+    return judge, {"train_prompts": len(examples), "seed": seed, "cross_validation": report}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ohlora.train.ethics", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--csv", type=Path, default=DEFAULT_CSV, help="dataset CSV (split,category,text)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH, help="where to write the npz")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    judge, report = train(args.csv, seed=args.seed)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    judge.save(args.out)
+    report["out"] = str(args.out)
+    report["thresholds"] = {
+        f: getattr(judge.thresholds, f) for f in ("love", "politics", "paedrip", "hate", "normal_veto")
+    }
+    json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
