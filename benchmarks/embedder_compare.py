@@ -35,7 +35,7 @@ import numpy as np
 
 DATA = Path(__file__).resolve().parent / "data" / "embedder_probes.jsonl"
 SRC = Path(__file__).resolve().parent.parent / "src"
-PRECISION_GOAL = 0.9
+PRECISION_GOAL = 0.72  # the original ran at precision ~0.56, recall ~0.33 (spec §3.4)
 
 
 @dataclass(frozen=True)
