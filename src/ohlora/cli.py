@@ -271,9 +271,10 @@ def memory_list(ctx: typer.Context, user: str = UserOption) -> None:
 def memory_add(ctx: typer.Context, item: str = typer.Argument(..., help="[항목: 내용]"), user: str = UserOption) -> None:
     """기억 추가 (e.g. '[내일 일정: 면접]')."""
     from ohlora.memory import is_memory_item, normalise_key
+    from ohlora.mind.completion import normalise_memory
 
     c: Context = ctx.obj
-    item = item.strip()
+    item = normalise_memory(item.strip())  # '[k:v]', '(k : v)' or 'k: v' become '[k: v]'
     if not is_memory_item(item):
         raise BadInput(messages.MEMORY_BAD_ITEM)
     added = c.store().add_memories(user, [(item, normalise_key(item), None)], None, time.time())

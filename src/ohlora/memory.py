@@ -17,6 +17,7 @@ import numpy as np
 from ohlora import messages
 from ohlora.embedding.base import Embedder
 from ohlora.errors import BadInput, CorruptData
+from ohlora.mind.completion import memory_format_ok
 from ohlora.store import Store
 
 _WS = re.compile(r"\s+")
@@ -29,17 +30,7 @@ def normalise_key(text: str) -> str:
 
 def is_memory_item(text: str) -> bool:
     """The original's accepted format: [key: value] with exactly one '[', ']' and ':'."""
-    t = text.strip()
-    return (
-        t.startswith("[")
-        and t.endswith("]")
-        and ": " in t
-        and t.count("[") == 1
-        and t.count("]") == 1
-        and t.count(":") == 1
-        and bool(t[1 : t.index(":")].strip())
-        and bool(t[t.index(":") + 1 : -1].strip())
-    )
+    return bool(text.strip()) and memory_format_ok(text.strip())
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 It serves the reply role like the fine-tuned model: it reads the composed input (memory or
 previous summary, time tag, user words), picks an answer in Oh-LoRA's voice and returns it with
 the end marker. Eligibility follows the entry's conditions (follow-up context, remembered fact,
-day and day part); messages the ethics judge flags are answered from the matching refusal topics.
+day and day part); when the ethics judge flags the message, the matching refusal entries get a
+bonus (not an exclusive right: a greeting the judge mistakes for a confession still finds the
+greeting when it matches it well, and so is not refused, nor sanctioned through the cue words).
 Each turn draws a fresh random order of good candidates, so answers vary; later trials of the
 same prompt take the next candidate, so a rejected answer is not offered again.
 """
@@ -32,6 +34,7 @@ TOPIC_CHANGE = "근데"
 FOLLOWUP_BONUS = 0.08  # a follow-up whose context matches the previous summary
 MEMORY_BONUS = 0.12  # an entry that can use the remembered fact
 TIME_BONUS = 0.03  # an entry written for this day or day part
+REFUSAL_BONUS = 0.15  # refusal entries of a category the ethics judge flags in the message
 MARGIN = 0.12  # candidates within this much of the best entry
 MAX_ENTRIES = 5
 _RANKINGS_KEPT = 256
@@ -99,7 +102,7 @@ class EmbeddedReplier:
         topic_change = text.startswith(TOPIC_CHANGE)
         summary = None if topic_change else parsed.summary
         key, value = parsed.memory_key, parsed.memory_value
-        restricted = self._refusal_topics(text)
+        flagged = self._refusal_topics(text)
 
         sims = self._matrix @ self.embedder.encode([text])[0] if len(self._owners) else np.zeros(0)
         best_by_entry: dict[int, float] = {}
@@ -110,8 +113,6 @@ class EmbeddedReplier:
         scored: list[tuple[float, Entry]] = []
         for index, sim in best_by_entry.items():
             entry = self.corpus.entries[index]
-            if restricted and entry.topic not in restricted:
-                continue
             if not entry.eligible(summary=summary, memory_key=key, day=parsed.day, day_part=parsed.day_part):
                 continue
             score = sim
@@ -121,11 +122,13 @@ class EmbeddedReplier:
                 score += MEMORY_BONUS
             if entry.days or entry.day_parts:
                 score += TIME_BONUS
+            if entry.topic in flagged:
+                score += REFUSAL_BONUS
             scored.append((score, entry))
         scored.sort(key=lambda pair: -pair[0])
 
         ranking: list[Candidate] = []
-        if scored and (scored[0][0] >= self.floor or restricted):
+        if scored and scored[0][0] >= self.floor:
             best = scored[0][0]
             top = [(s, e) for s, e in scored[:MAX_ENTRIES] if s >= best - MARGIN]
             ranking = self._order(top, temperature, key, value)
