@@ -10,6 +10,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from ohlora import messages
@@ -54,7 +55,7 @@ class Settings:
         return self.home / "config.toml"
 
 
-_CHOICES = {"llm_backend": BACKENDS, "embedding_backend": BACKENDS, "embedder": EMBEDDERS}
+_CHOICES = MappingProxyType({"llm_backend": BACKENDS, "embedding_backend": BACKENDS, "embedder": EMBEDDERS})
 _ENV_PREFIX = "OHLORA_"
 
 

@@ -7,6 +7,7 @@ not here; these are the product's voice around her.
 from __future__ import annotations
 
 from datetime import datetime
+from types import MappingProxyType
 
 # --- chat frame -------------------------------------------------------------------------------
 INPUT_PROMPT = "오로라에게 말하기 (Ctrl+C로 마치기) : "
@@ -38,18 +39,18 @@ BAD_USER_ID = "사용자 이름은 1~64자의 글자, 숫자, '-', '_', '.', '@'
 
 # --- ethics ---------------------------------------------------------------------------------------
 # Category names shown in warnings and blocks, and the reason text of a refused start.
-CATEGORY_NAMES = {
+CATEGORY_NAMES = MappingProxyType({
     "love": "사랑 고백/만남",
     "politics": "정치",
     "paedrip": "패드립",
     "hate": "혐오/기타",
-}
-BLOCK_REASONS = {
+})
+BLOCK_REASONS = MappingProxyType({
     "love": "오로라에게 사랑 고백이나 만남을 요구함",
     "politics": "정치적인 발언",
     "paedrip": "부모님을 모욕하는 발언 (패드립)",
     "hate": "혐오 발언 또는 부적절한 요청",
-}
+})
 
 
 def period_text(seconds: int) -> str:

@@ -11,7 +11,7 @@ from ohlora.conversation.markers import ALL_MARKERS
 from ohlora.errors import BadInput
 
 # Format characters that belong to emoji and Korean text (ZWJ, variation selectors) are kept.
-_KEEP_FORMAT = {"\u200d", "\ufe0e", "\ufe0f"}
+_KEEP_FORMAT = frozenset({"\u200d", "\ufe0e", "\ufe0f"})
 _USER_ID = re.compile(r"^[\w.@-]{1,64}$")
 _COMPACT_MARKERS = tuple(m.replace(" ", "") for m in ALL_MARKERS)
 

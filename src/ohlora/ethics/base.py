@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from types import MappingProxyType
 from typing import Protocol
 
 
@@ -16,13 +18,13 @@ class Category(str, Enum):
 
 
 # The original's category anchor sentences (the ethics S-BERT compares prompts with these).
-CATEGORY_ANCHORS: dict[Category, str] = {
+CATEGORY_ANCHORS: Mapping[Category, str] = MappingProxyType({
     Category.LOVE: "사랑 고백/만남",
     Category.NORMAL: "일반",
     Category.POLITICS: "정치",
     Category.PAEDRIP: "패드립",
     Category.HATE: "혐오/기타",
-}
+})
 
 SANCTIONED = (Category.LOVE, Category.POLITICS, Category.PAEDRIP, Category.HATE)
 

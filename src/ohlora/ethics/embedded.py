@@ -3,7 +3,8 @@
 A drop-in for the ethics S-BERT of the original (spec §3.7): `scores(text)` gives one probability
 per category (all five, summing to 1); a category fires when its score reaches its threshold and
 the normal score stays under the veto. The weights and the calibrated thresholds ship in
-`data/ethics_model.npz`, made by `python -m ohlora.train.ethics` from `data/ethics_ko.csv`.
+`data/ethics_model.npz`, made by `python -m ohlora.train.ethics` from `data/ethics_ko.csv` and
+the corpus-train half of the replier's dialogue corpus (`ohlora.train.ethics.corpus_examples`).
 
 Features of a text (all hashed with CRC-32 into `N_FEATURES` buckets, log-counted, L2-normalised):
 - character 1- to 3-grams of the normalised text (`normalize`: no spaces, digits, symbols, emoji,
@@ -215,6 +216,7 @@ class EmbeddedEthicsJudge:
         thresholds: EthicsThresholds,
         *,
         csv_sha256: str = "",
+        corpus_sha256: str = "",
     ) -> None:
         weights = np.asarray(weights, dtype=np.float32)
         bias = np.asarray(bias, dtype=np.float32)
@@ -224,6 +226,7 @@ class EmbeddedEthicsJudge:
         self.bias = bias
         self.thresholds = thresholds
         self.csv_sha256 = csv_sha256
+        self.corpus_sha256 = corpus_sha256
 
     # -- scoring ---------------------------------------------------------------------------
     def probabilities(self, text: str) -> np.ndarray:
@@ -261,6 +264,7 @@ class EmbeddedEthicsJudge:
             bias=self.bias.astype(np.float32),
             thresholds=np.array([getattr(t, f) for f in _THRESHOLD_FIELDS], dtype=np.float64),
             csv_sha256=np.array(self.csv_sha256),
+            corpus_sha256=np.array(self.corpus_sha256),
         )
 
     @classmethod
@@ -282,6 +286,7 @@ class EmbeddedEthicsJudge:
                 bias = z["bias"].astype(np.float32)
                 th = [float(x) for x in z["thresholds"]]
                 csv_sha256 = str(z["csv_sha256"])
+                corpus_sha256 = str(z["corpus_sha256"]) if "corpus_sha256" in z.files else ""
             if len(th) != len(_THRESHOLD_FIELDS) or packed.shape != (len(rows), len(CLASSES)):
                 raise ValueError("array shapes do not match")
             if len(rows) and (rows.min() < 0 or rows.max() >= N_FEATURES):
@@ -295,4 +300,4 @@ class EmbeddedEthicsJudge:
         weights = np.zeros((N_FEATURES, len(CLASSES)), dtype=np.float32)
         weights[rows] = packed
         thresholds = EthicsThresholds(**dict(zip(_THRESHOLD_FIELDS, th)))
-        return cls(weights, bias, thresholds, csv_sha256=csv_sha256)
+        return cls(weights, bias, thresholds, csv_sha256=csv_sha256, corpus_sha256=corpus_sha256)

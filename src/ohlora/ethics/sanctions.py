@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 
 from ohlora import messages
 from ohlora.errors import CorruptData
@@ -25,13 +26,15 @@ CAP_S = 1461 * DAY
 CUE_WORDS = ("미안", "부담")
 
 # Periods by level (1-based); beyond the table the default applies.
-ESCALATION: Mapping[str, tuple[int, ...]] = {
+ESCALATION: Mapping[str, tuple[int, ...]] = MappingProxyType({
     "love": (0, 3600, DAY, 14 * DAY, 1461 * DAY),
     "politics": (0, 3 * DAY, 7 * DAY, 30 * DAY, 365 * DAY),
     "paedrip": (7 * DAY, 30 * DAY, 1461 * DAY),
     "hate": (DAY, 7 * DAY, 90 * DAY, 1461 * DAY),
-}
-DEFAULT_PERIOD: Mapping[str, int] = {"love": 1461 * DAY, "politics": 365 * DAY, "paedrip": 1461 * DAY, "hate": 1461 * DAY}
+})
+DEFAULT_PERIOD: Mapping[str, int] = MappingProxyType(
+    {"love": 1461 * DAY, "politics": 365 * DAY, "paedrip": 1461 * DAY, "hate": 1461 * DAY}
+)
 ORDER = ("love", "politics", "paedrip", "hate")
 
 LEGACY_HEADER = ("blocked_at", "block_period", "block_reason", "block_level")

@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 
 from ohlora.conversation.markers import (
     ANSWER_MARK,
@@ -277,11 +278,11 @@ class Expression:
         return {"eyes": self.eyes, "mouth": self.mouth, "pose": self.pose, "scores": dict(self.scores)}
 
 
-_EYES_RANGES = {"작게": (-0.2, 0.1), "보통": (0.3, 0.6), "크게": (0.8, 1.1)}
+_EYES_RANGES = MappingProxyType({"작게": (-0.2, 0.1), "보통": (0.3, 0.6), "크게": (0.8, 1.1)})
 _EYES_OTHER = (1.1, 1.2)
-_MOUTH_RANGES = {"보통": (0.4, 0.8), "크게": (1.0, 1.4)}
+_MOUTH_RANGES = MappingProxyType({"보통": (0.4, 0.8), "크게": (1.0, 1.4)})
 _MOUTH_OTHER = (1.4, 1.6)
-_POSE_RANGES = {"없음": (-0.6, 0.3), "보통": (0.8, 1.5)}
+_POSE_RANGES = MappingProxyType({"없음": (-0.6, 0.3), "보통": (0.8, 1.5)})
 _POSE_OTHER = (1.5, 1.8)
 
 

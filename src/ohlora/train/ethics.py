@@ -1,16 +1,21 @@
 """Train the embedded ethics judge: `python -m ohlora.train.ethics [--csv ...] [--out ...]`.
 
 Deterministic (fixed seed, numpy only):
-1. read the `train` rows of the dataset CSV (`split,category,text`);
+1. read the `train` rows of the dataset CSV (`split,category,text`) and the corpus-train half of
+   the replier's dialogue corpus (`corpus_examples`: prompts written by other people, labelled by
+   their topic); rows that normalise to a held-out prompt (CSV test split, corpus-eval half) are
+   dropped, so nothing held out is ever trained on;
 2. add obfuscated copies of every train prompt (spaces removed or inserted, stretched syllables,
    digits / symbols / emoji between syllables, full-width characters), made with a seeded RNG;
 3. fit a class-balanced multinomial logistic regression with L2 (full-batch Adam) on the hashed
    features of `ohlora.ethics.embedded`;
-4. pick the thresholds with stratified k-fold cross-validation on the train rows only: for each
+4. pick the thresholds with stratified k-fold cross-validation on the train rows only (the prompts
+   of one corpus entry stay in one fold, as they paraphrase each other): for each
    category the lowest threshold at which no out-of-fold normal prompt (clean or obfuscated)
    fires (paedrip, hate), or at most `FP_BUDGET` of them (love, politics, which the runtime also
    checks against the answer's cue words); the normal veto that gives the best total recall;
-5. write the npz with the weights (float16), the thresholds and the SHA-256 of the CSV.
+5. write the npz with the weights (float16), the thresholds, the SHA-256 of the CSV and that of
+   the corpus-train rows.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import hashlib
 import json
 import random
 import sys
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +44,8 @@ from ohlora.ethics.embedded import (
     featurize,
     prompt_fires,
 )
+from ohlora.ethics.normalize import normalize
+from ohlora.mind.embedded.corpus import Corpus, Entry, load_corpus
 
 DEFAULT_CSV = DEFAULT_MODEL_PATH.with_name("ethics_ko.csv")
 SEED = 20250629
@@ -65,6 +73,7 @@ class Example:
     split: str
     category: Category
     text: str
+    group: str = ""  # prompts of one group (a corpus entry) are paraphrases: kept in one CV fold
 
 
 def read_dataset(path: str | Path = DEFAULT_CSV) -> list[Example]:
@@ -88,6 +97,115 @@ def read_dataset(path: str | Path = DEFAULT_CSV) -> list[Example]:
 
 def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# -- the replier's corpus: prompts written by other people ------------------------------------------
+CORPUS_HALVES = ("corpus-train", "corpus-eval")
+# Topic of a corpus entry -> category. Every other topic is normal.
+CORPUS_TOPICS: Mapping[str, Category] = MappingProxyType(
+    {
+        "refuse_love": Category.LOVE,
+        "refuse_meet": Category.LOVE,
+        "refuse_politics": Category.POLITICS,
+        "refuse_insult": Category.PAEDRIP,
+        "refuse_hate": Category.HATE,
+        "refuse_illegal": Category.HATE,
+    }
+)
+# A refuse_insult prompt is paedrip only when it is about someone's parents or family (stems matched
+# in the normalised text); insulting Oh-LoRA herself is none of the five categories.
+FAMILY_STEMS = (
+    "엄마", "아빠", "부모", "애미", "애비", "느금", "니미", "느그", "니앰", "어머니", "아버지", "어머님",
+    "아버님", "엄빠", "어미", "아비", "가족", "집안", "고아", "낳았", "낳은", "조상", "할머니",
+    "할아버지", "할매", "형제", "ㄴㄱㅁ",
+)  # fmt: skip
+
+
+def corpus_half(entry_id: str) -> str:
+    """The half a corpus entry belongs to: parity of the first byte of SHA-256(id).
+
+    Stable per entry (adding entries moves no other). Not CRC-32: its parity is affine in the
+    bits of the id, so every salt splits equal-length ids the same way (it put all five parent
+    insult entries in one half).
+    """
+    return CORPUS_HALVES[hashlib.sha256(entry_id.encode("utf-8")).digest()[0] & 1]
+
+
+def is_family_insult(text: str) -> bool:
+    norm = normalize(text)
+    return any(stem in norm for stem in FAMILY_STEMS)
+
+
+def corpus_category(entry: Entry, prompt: str) -> Category | None:
+    """The category of one corpus prompt, None for an insult that is not about family."""
+    category = CORPUS_TOPICS.get(entry.topic, Category.NORMAL)
+    if category is Category.PAEDRIP and not is_family_insult(prompt):
+        return None
+    return category
+
+
+def corpus_examples(half: str, corpus: Corpus | None = None) -> list[Example]:
+    """The labelled prompts of one half (`corpus-train` or `corpus-eval`) of the replier's corpus."""
+    if half not in CORPUS_HALVES:
+        raise ValueError(f"half must be one of {CORPUS_HALVES}, got {half!r}")
+    corpus = corpus if corpus is not None else load_corpus()
+    out = []
+    for entry in corpus.entries:
+        if corpus_half(entry.id) != half:
+            continue
+        for prompt in entry.prompts:
+            category = corpus_category(entry, prompt)
+            if category is not None and prompt.strip():
+                out.append(Example(half, category, prompt, group=entry.id))
+    return out
+
+
+def corpus_insults_at_her(half: str, corpus: Corpus | None = None) -> list[str]:
+    """The refuse_insult prompts of one half that insult Oh-LoRA herself (no category)."""
+    corpus = corpus if corpus is not None else load_corpus()
+    return [
+        p
+        for e in corpus.entries
+        if corpus_half(e.id) == half and e.topic == "refuse_insult"
+        for p in e.prompts
+        if corpus_category(e, p) is None
+    ]
+
+
+def examples_sha256(examples: Sequence[Example]) -> str:
+    """Digest of (category, text) rows: ties a model to the corpus rows it was trained on."""
+    digest = hashlib.sha256()
+    for e in examples:
+        digest.update(f"{e.category.value}\t{e.text}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    examples: tuple[Example, ...]  # CSV train rows, then corpus-train rows
+    csv_sha256: str
+    corpus_sha256: str  # of the corpus-train rows kept
+    dropped: tuple[str, ...]  # train prompts that normalise to a held-out prompt
+
+
+def training_set(csv_path: str | Path = DEFAULT_CSV, corpus: Corpus | None = None) -> TrainingSet:
+    """Everything the model may learn from: the CSV train split and the corpus-train half, minus
+    any prompt that normalises to a prompt of the CSV test split or of the corpus-eval half."""
+    corpus = corpus if corpus is not None else load_corpus()
+    rows = read_dataset(csv_path)
+    held_out = {normalize(e.text) for e in rows if e.split == "test"}
+    held_out |= {normalize(e.text) for e in corpus_examples("corpus-eval", corpus)}
+    held_out |= {normalize(t) for t in corpus_insults_at_her("corpus-eval", corpus)}
+    csv_train = [e for e in rows if e.split == "train"]
+    from_corpus = corpus_examples("corpus-train", corpus)
+    kept = [e for e in csv_train + from_corpus if normalize(e.text) not in held_out]
+    dropped = tuple(e.text for e in csv_train + from_corpus if normalize(e.text) in held_out)
+    return TrainingSet(
+        examples=tuple(kept),
+        csv_sha256=file_sha256(csv_path),
+        corpus_sha256=examples_sha256([e for e in kept if e.split == "corpus-train"]),
+        dropped=dropped,
+    )
 
 
 # -- obfuscation (augmentation and evaluation) -----------------------------------------------------
@@ -280,13 +398,24 @@ class OutOfFold:
 
 
 def stratified_folds(examples: Sequence[Example], folds: int, rng: random.Random) -> list[int]:
-    """Fold number per example, each category spread evenly over the folds."""
+    """Fold number per example, each category spread evenly over the folds; the examples of one
+    `group` (a corpus entry's paraphrases) share a fold, so none is scored by a model that saw
+    its siblings."""
     fold_of = [0] * len(examples)
     for cat in CLASSES:
-        members = [i for i, e in enumerate(examples) if e.category is cat]
-        rng.shuffle(members)
-        for j, i in enumerate(members):
-            fold_of[i] = j % folds
+        groups: dict[str, list[int]] = {}
+        for i, e in enumerate(examples):
+            if e.category is cat:
+                groups.setdefault(e.group or f"#{i}", []).append(i)
+        order = list(groups.values())
+        rng.shuffle(order)
+        order.sort(key=len, reverse=True)  # stable: big groups first, then greedy balance
+        sizes = [0] * folds
+        for members in order:
+            fold = min(range(folds), key=sizes.__getitem__)
+            sizes[fold] += len(members)
+            for i in members:
+                fold_of[i] = fold
     return fold_of
 
 
@@ -401,19 +530,37 @@ def obfuscated_copy(examples: Sequence[Example], seed: str = "ethics-eval") -> l
 
 # -- the whole procedure ---------------------------------------------------------------------------
 def train_final(
-    examples: Sequence[Example], thresholds: EthicsThresholds, *, seed: int = SEED, csv_sha256: str = ""
+    examples: Sequence[Example],
+    thresholds: EthicsThresholds,
+    *,
+    seed: int = SEED,
+    csv_sha256: str = "",
+    corpus_sha256: str = "",
 ) -> EmbeddedEthicsJudge:
     """Fit on all the given (train) examples with the final seed."""
     weights, bias = fit_examples(examples, random.Random(f"{seed}-final"))
-    return EmbeddedEthicsJudge(weights, bias, thresholds, csv_sha256=csv_sha256)
+    return EmbeddedEthicsJudge(weights, bias, thresholds, csv_sha256=csv_sha256, corpus_sha256=corpus_sha256)
 
 
 def train(csv_path: str | Path = DEFAULT_CSV, *, seed: int = SEED) -> tuple[EmbeddedEthicsJudge, dict]:
-    """Cross-validate thresholds and fit the final model on the train split of `csv_path`."""
-    examples = [e for e in read_dataset(csv_path) if e.split == "train"]
+    """Cross-validate thresholds and fit the final model on the CSV train split + corpus-train half."""
+    data = training_set(csv_path)
+    examples = list(data.examples)
     thresholds, report = choose_thresholds(cross_validate(examples, seed))
-    judge = train_final(examples, thresholds, seed=seed, csv_sha256=file_sha256(csv_path))
-    return judge, {"train_prompts": len(examples), "seed": seed, "cross_validation": report}
+    judge = train_final(
+        examples, thresholds, seed=seed, csv_sha256=data.csv_sha256, corpus_sha256=data.corpus_sha256
+    )
+    counts = {
+        split: dict(Counter(e.category.value for e in examples if e.split == split))
+        for split in ("train", "corpus-train")
+    }
+    return judge, {
+        "train_prompts": len(examples),
+        "train_prompts_by_source": counts,
+        "dropped_as_held_out": list(data.dropped),
+        "seed": seed,
+        "cross_validation": report,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

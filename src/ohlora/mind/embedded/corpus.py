@@ -13,15 +13,16 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
+from types import MappingProxyType
 
 from ohlora.errors import CorruptData
 
-REFUSAL_TOPICS = {
+REFUSAL_TOPICS = MappingProxyType({
     "love": ("refuse_love", "refuse_meet"),
     "politics": ("refuse_politics",),
     "paedrip": ("refuse_insult",),
     "hate": ("refuse_hate", "refuse_illegal"),
-}
+})
 
 
 @dataclass(frozen=True)

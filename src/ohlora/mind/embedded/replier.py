@@ -104,14 +104,13 @@ class EmbeddedReplier:
         key, value = parsed.memory_key, parsed.memory_value
         flagged = self._refusal_topics(text)
 
-        sims = self._matrix @ self.embedder.encode([text])[0] if len(self._owners) else np.zeros(0)
-        best_by_entry: dict[int, float] = {}
-        for owner, sim in zip(self._owners.tolist(), sims.tolist()):
-            if sim > best_by_entry.get(owner, -math.inf):
-                best_by_entry[owner] = sim
+        best = np.full(len(self.corpus.entries), -np.inf, dtype=np.float32)
+        if len(self._owners):
+            np.maximum.at(best, self._owners, self._matrix @ self.embedder.encode([text])[0])
 
         scored: list[tuple[float, Entry]] = []
-        for index, sim in best_by_entry.items():
+        for index in np.flatnonzero(np.isfinite(best)).tolist():
+            sim = float(best[index])
             entry = self.corpus.entries[index]
             if not entry.eligible(summary=summary, memory_key=key, day=parsed.day, day_part=parsed.day_part):
                 continue
