@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +32,13 @@ from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
 
 TOPIC_CHANGE = "근데"
 FOLLOWUP_BONUS = 0.08  # a follow-up whose context matches the previous summary
-MEMORY_BONUS = 0.12  # an entry that can use the remembered fact
+MEMORY_BONUS = 0.3  # an entry that can use the remembered fact (retrieved because it is relevant)
 TIME_BONUS = 0.03  # an entry written for this day or day part
 REFUSAL_BONUS = 0.15  # refusal entries of a category the ethics judge flags in the message
 MARGIN = 0.12  # candidates within this much of the best entry
 MAX_ENTRIES = 5
 _RANKINGS_KEPT = 256
+_RECENT_KEPT = 12  # answers given lately are offered after the others, so she does not repeat herself
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class EmbeddedReplier:
         self._owners = np.asarray(owners, dtype=np.int64)
         self._matrix = _encode_cached(embedder, texts, corpus.digest, cache_dir)
         self._rankings: OrderedDict[str, list[Candidate]] = OrderedDict()
+        self._recent: deque[str] = deque(maxlen=_RECENT_KEPT)
         self._lock = threading.Lock()
 
     # --- Generator protocol ---------------------------------------------------------------------------
@@ -85,11 +87,16 @@ class EmbeddedReplier:
         if ranking is None:
             ranking = self.rank(parse_input(body), request.temperature)
             with self._lock:
+                recent = set(self._recent)
+            ranking = [c for c in ranking if c.answer not in recent] + [c for c in ranking if c.answer in recent]
+            with self._lock:
                 self._rankings[request.prompt] = ranking
                 self._rankings.move_to_end(request.prompt)
                 while len(self._rankings) > _RANKINGS_KEPT:
                     self._rankings.popitem(last=False)
         candidate = ranking[min(request.trial, len(ranking) - 1)]
+        with self._lock:
+            self._recent.append(candidate.answer)
         text = f" {candidate.answer} {REPLY_END}"
         if on_text is not None:
             on_text(text)
