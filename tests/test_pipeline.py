@@ -167,3 +167,35 @@ def test_weekday_rule_uses_the_turn_clock(engine_factory, clock):
     clock.current = clock.current + timedelta(days=2, hours=6)  # Friday 20:00
     reply2 = Scripted([" 오늘 불금이다! (답변 종료)"])
     assert Conversation(engine_factory(reply=reply2), "b").turn("오늘 뭐해").reply == "오늘 불금이다!"
+
+
+def test_background_work_finishes_before_the_next_turn(engine_factory):
+    import threading
+
+    release = threading.Event()
+
+    def slow_memory(request):
+        release.wait(5)
+        return " [내일 일정: 면접] (요약 종료)"
+
+    reply = Scripted([" 응! (답변 종료)"])
+    engine = engine_factory(reply=reply, memory=Scripted(slow_memory), summary=Scripted([" 면접 얘기 (요약 종료)"]))
+    conv = Conversation(engine, "a")
+    shown = []
+    early = conv.turn("나 내일 면접 있어", on_reply=shown.append, background=True)
+    assert shown and early.reply == "응!" and early.memory_added == () and early.summary is None
+    assert engine.memory.items("a") == []  # still running in the background
+    release.set()
+    conv.turn("떨린다")  # waits for the previous turn's memory and summary first
+    assert engine.memory.items("a") == ["[내일 일정: 면접]"]
+    assert reply.requests[-1].prompt.startswith("(오로라 답변 요약) 면접 얘기 (사용자 질문)")
+    conv.close()
+
+
+def test_close_saves_the_last_background_turn(engine_factory):
+    engine = engine_factory(memory=Scripted([" [상태: 피곤함] (요약 종료)"]))
+    conv = Conversation(engine, "a")
+    conv.turn("나 피곤해", background=True)
+    conv.close()
+    assert engine.memory.items("a") == ["[상태: 피곤함]"]
+    assert len(engine.store.turns("a")) == 1

@@ -131,6 +131,7 @@ def chat(
     from ohlora.conversation.session import Conversation
 
     engine = c.engine()
+    conversation = None
     try:
         conversation = Conversation(engine, user)
         block = conversation.active_block()
@@ -165,7 +166,9 @@ def chat(
                 _print_system(c.out, str(exc))
                 continue
             shown: list[TurnResult] = []
-            result = conversation.turn(text, on_reply=lambda early, shown=shown: _show_early(c.out, early, shown))
+            result = conversation.turn(
+                text, on_reply=lambda early, shown=shown: _show_early(c.out, early, shown), background=True
+            )
             if not shown:
                 _print_result(c.out, result)
             if result.blocked:
@@ -174,6 +177,8 @@ def chat(
         c.out.print()
         _print_system(c.out, messages.GOODBYE)
     finally:
+        if conversation is not None:
+            conversation.close()  # memory and summary of the last turn are saved before we leave
         engine.close()
 
 

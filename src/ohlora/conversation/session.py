@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
@@ -54,6 +55,8 @@ class Conversation:
         self.user = check_user_id(user)
         self.status = Status.WAITING
         self.last_activity = engine.clock.monotonic()
+        self._pending: Future[TurnResult] | None = None
+        self._worker: ThreadPoolExecutor | None = None
 
     # --- start-up ---------------------------------------------------------------------------------------
     def active_block(self) -> ActiveBlock | None:
@@ -72,20 +75,45 @@ class Conversation:
         self.status = Status.FINISHED
 
     # --- one turn ---------------------------------------------------------------------------------------
-    def turn(self, raw_text: str, on_reply: Callable[[TurnResult], None] | None = None) -> TurnResult:
-        """Run one whole turn. `on_reply` gets the result as soon as the reply can be shown."""
+    def turn(
+        self, raw_text: str, on_reply: Callable[[TurnResult], None] | None = None, *, background: bool = False
+    ) -> TurnResult:
+        """Run one turn. `on_reply` gets the result as soon as the reply can be shown.
+
+        With `background=True` the memory extraction and the summary (step 10) run in a worker
+        thread after the reply and the result is returned without them (`memory_added` empty,
+        `summary` None); the next turn (or `close()`) waits for that work first, so every turn
+        still sees the memory and summary of the one before. `pending()` gives the full result.
+        """
         engine = self.engine
+        self.wait_pending()
         timer = _Timer()
         self.last_activity = engine.clock.monotonic()
         self.status = Status.GENERATING
         try:
-            return self._turn(raw_text, timer, on_reply)
+            return self._turn(raw_text, timer, on_reply, background)
         finally:
             if self.status != Status.FINISHED:
                 self.status = Status.WAITING  # also after a refused or too-long prompt (spec §12 bug 4)
             self.last_activity = engine.clock.monotonic()
 
-    def _turn(self, raw_text: str, timer: _Timer, on_reply: Callable[[TurnResult], None] | None) -> TurnResult:
+    def wait_pending(self) -> TurnResult | None:
+        """Wait for the background part of the previous turn; its complete result (or None)."""
+        future, self._pending = self._pending, None
+        return future.result() if future is not None else None
+
+    def close(self) -> None:
+        """Finish background work and release the worker thread."""
+        try:
+            self.wait_pending()
+        finally:
+            if self._worker is not None:
+                self._worker.shutdown(wait=True)
+                self._worker = None
+
+    def _turn(
+        self, raw_text: str, timer: _Timer, on_reply: Callable[[TurnResult], None] | None, background: bool
+    ) -> TurnResult:
         engine = self.engine
         now = engine.clock.now()
         base = TurnResult(user=self.user, text=raw_text, backend=engine.backend())
@@ -178,19 +206,27 @@ class Conversation:
             on_reply(result)
 
         # 10. memory extraction and summary (must finish before the next turn)
-        extracted = completion.extract_memory(engine.roles.memory, final_input) or []
-        added = engine.memory.add(self.user, [item for item in extracted if item.strip()], now.timestamp())
-        timer.lap("memory_extraction")
-        new_summary = None if outcome.fallback else completion.summarize(engine.roles.summary, final_input, outcome.text)
-        timer.lap("summary")
-        result = replace(
-            result,
-            memory_added=tuple(added),
-            summary=new_summary if new_summary is not None else (summary or None),
-        )
-        engine.store.finish_turn(self.user, now.timestamp(), replace(result, timings_ms=timer.done()).to_dict(), new_summary)
-        timer.lap("store")
-        return replace(result, timings_ms=timer.done())
+        def after_reply() -> TurnResult:
+            extracted = completion.extract_memory(engine.roles.memory, final_input) or []
+            added = engine.memory.add(self.user, [item for item in extracted if item.strip()], now.timestamp())
+            timer.lap("memory_extraction")
+            new_summary = (
+                None if outcome.fallback else completion.summarize(engine.roles.summary, final_input, outcome.text)
+            )
+            timer.lap("summary")
+            full = replace(
+                result, memory_added=tuple(added), summary=new_summary if new_summary is not None else (summary or None)
+            )
+            engine.store.finish_turn(self.user, now.timestamp(), replace(full, timings_ms=timer.done()).to_dict(), new_summary)
+            timer.lap("store")
+            return replace(full, timings_ms=timer.done())
+
+        if not background:
+            return after_reply()
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"ohlora-{self.user}")
+        self._pending = self._worker.submit(after_reply)
+        return replace(result, timings_ms=dict(timer.marks))
 
     def _fresh_summary(self, now: datetime) -> str:
         stored = self.engine.store.summary(self.user)
