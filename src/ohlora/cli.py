@@ -19,6 +19,7 @@ from ohlora import messages
 from ohlora.config import Settings, load_settings
 from ohlora.conversation.result import TurnResult
 from ohlora.errors import BadInput, OhloraError
+from ohlora.models.commands import models_app
 
 app = typer.Typer(
     help="오로라 (Oh-LoRA v4): 한국어로 대화하는 가상 인간. Chat with Oh-LoRA in Korean.",
@@ -30,6 +31,7 @@ memory_app = typer.Typer(help="오로라가 기억하는 내용 (memories) 보�
 sanctions_app = typer.Typer(help="경고·차단 기록 (sanctions) 보기·가져오기·내보내기.", no_args_is_help=True)
 app.add_typer(memory_app, name="memory")
 app.add_typer(sanctions_app, name="sanctions")
+app.add_typer(models_app, name="models")
 
 UserOption = typer.Option("local", "--user", "-u", help="사용자 이름 (user id).")
 
@@ -55,12 +57,15 @@ class Context:
 def main_options(
     ctx: typer.Context,
     home: Path | None = typer.Option(None, "--home", help="데이터 폴더 (else $OHLORA_HOME, else the platform data dir)."),
+    models_dir: Path | None = typer.Option(
+        None, "--models-dir", help="모델 폴더 (default <home>/models; may be a checkout of the original project folder)."
+    ),
     backend: str | None = typer.Option(None, "--backend", help="auto | embedded | full (all roles)."),
     embedder: str | None = typer.Option(None, "--embedder", help="embedded embedder: ngram | e5 | hybrid."),
     seed: int | None = typer.Option(None, "--seed", help="Fix every random choice (reproducible runs)."),
 ) -> None:
     settings = load_settings(
-        home, llm_backend=backend, embedding_backend=backend, embedder=embedder, seed=seed
+        home, models_dir=models_dir, llm_backend=backend, embedding_backend=backend, embedder=embedder, seed=seed
     )
     ctx.obj = Context(settings)
 
