@@ -145,6 +145,8 @@ def chat(
             return
         interactive = sys.stdin.isatty()
         if interactive:
+            for line in engine.describe_choices():
+                c.out.print(f"[dim]{escape(line)}[/]")
             c.out.print(f"[dim]{escape(messages.BACKEND_PICKED.format(roles=_describe(engine.backend())))}[/]")
             c.out.print(messages.CHAT_WELCOME)
         reader = LineReader(sys.stdin.fileno())

@@ -41,6 +41,7 @@ class Settings:
     reply_max_new_tokens: int = 96  # the original's max_length=128 counted the prompt too
     device: str = "auto"  # full path: auto | cpu | cuda | cuda:N | mps
     dtype: str = "auto"  # full path: auto | float32 | bfloat16
+    base_models: str = ""  # full path: base-kanana-instruct=PATH_OR_HUB_ID,base-kanana=...,base-polyglot=...
 
     @property
     def db_url(self) -> str:

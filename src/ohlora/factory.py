@@ -1,49 +1,135 @@
-"""Builds the engine from settings: picks an implementation for every role (design §1)."""
+"""Builds the engine from settings: picks an implementation for every role group (design §1).
+
+Two groups are chosen separately: the four LLM roles and the two S-BERTs (memory embedder +
+ethics judge). `embedded` uses our own components; `full` the released Oh-LoRA v4 models (an
+error names what is missing and how to get it); `auto` uses `full` where the artifacts are
+present and the full extras (torch, transformers, peft, sentence-transformers) are installed,
+else `embedded`, and records why in `Choice.reason`.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import random
+from dataclasses import dataclass
 
+from ohlora import messages
 from ohlora.clock import Clock, SystemClock
 from ohlora.config import Settings
 from ohlora.conversation.engine import Engine, Roles
-from ohlora.conversation.length import EstimatedCounter
-from ohlora.errors import MissingModel
+from ohlora.conversation.length import EstimatedCounter, TokenCounter
+from ohlora.errors import ConfigError, MissingModel
+from ohlora.ethics.base import EthicsJudge
 from ohlora.ethics.sanctions import Sanctions
 from ohlora.memory import MemoryBook
+from ohlora.models.registry import BY_NAME
 from ohlora.store import Store
 
-FULL_NOT_AVAILABLE = (
-    "'full' 백엔드에 필요한 모델 파일이 없어요. `ohlora models status` 로 확인하고 "
-    "`ohlora models pull` 로 받아 주세요. 지금은 --backend embedded 로 쓸 수 있어요."
-)
+FULL_MODULES = {
+    "llm": ("torch", "transformers", "peft"),
+    "embedding": ("torch", "sentence_transformers"),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    group: str  # llm | embedding
+    full: bool
+    reason: str  # why (shown at start)
+
+
+def _missing_modules(group: str) -> list[str]:
+    return [m for m in FULL_MODULES[group] if importlib.util.find_spec(m) is None]
+
+
+def choose(settings: Settings, group: str) -> Choice:
+    from ohlora.models.commands import full_path_ready
+
+    setting = settings.llm_backend if group == "llm" else settings.embedding_backend
+    if setting == "embedded":
+        return Choice(group, False, messages.BACKEND_REASON_CHOSEN)
+    ready, problems = full_path_ready(settings, group)
+    missing = _missing_modules(group)
+    if setting == "full":
+        if missing:
+            raise MissingModel(messages.FULL_EXTRAS_MISSING.format(modules=", ".join(missing)))
+        if not ready:
+            raise MissingModel(messages.FULL_NOT_READY.format(group=group, problems="\n".join(problems)))
+        return Choice(group, True, messages.BACKEND_REASON_CHOSEN)
+    if not ready:
+        return Choice(group, False, messages.BACKEND_REASON_NO_MODELS)
+    if missing:
+        return Choice(group, False, messages.BACKEND_REASON_NO_EXTRAS.format(modules=", ".join(missing)))
+    return Choice(group, True, messages.BACKEND_REASON_VERIFIED)
+
+
+def device_map(settings: Settings) -> str | dict[str, str]:
+    """`cuda:0` for all, or per role like the original's two-GPU map: `reply=cuda:0,summary=cuda:1`."""
+    text = settings.device.strip()
+    if "=" not in text:
+        return text
+    mapping: dict[str, str] = {}
+    for part in text.split(","):
+        role, sep, device = part.partition("=")
+        if not sep or not role.strip() or not device.strip():
+            raise ConfigError(messages.CONFIG_BAD_VALUE.format(key="device", value=settings.device,
+                                                               allowed="DEVICE or role=DEVICE,..."))
+        mapping[role.strip()] = device.strip()
+    return mapping
+
+
+def base_overrides(settings: Settings) -> dict[str, str]:
+    """`base-kanana=/models/kanana-base,base-polyglot=EleutherAI/polyglot-ko-1.3b` → a mapping."""
+    out: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in settings.base_models.split(","))):
+        name, sep, source = part.partition("=")
+        if not sep or name.strip() not in BY_NAME:
+            raise ConfigError(messages.CONFIG_BAD_VALUE.format(key="base_models", value=part,
+                                                               allowed="base-kanana-instruct|base-kanana|base-polyglot=PATH"))
+        out[name.strip()] = source.strip()
+    return out
+
+
+def _embedded_judge() -> EthicsJudge:
+    from ohlora.ethics.embedded import EmbeddedEthicsJudge
+
+    return EmbeddedEthicsJudge.load()
 
 
 def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.Random | None = None) -> Engine:
     clock = clock or SystemClock()
     rng = rng or random.Random(settings.seed)
-    if "full" in (settings.llm_backend, settings.embedding_backend):
-        raise MissingModel(FULL_NOT_AVAILABLE)
+    llm, embedding = choose(settings, "llm"), choose(settings, "embedding")
 
-    from ohlora.embedding.factory import make_embedder
-    from ohlora.ethics.embedded import EmbeddedEthicsJudge
-    from ohlora.mind.embedded.corpus import load_corpus
-    from ohlora.mind.embedded.expression import EmbeddedExpressionTagger
-    from ohlora.mind.embedded.memory import EmbeddedMemoryExtractor
-    from ohlora.mind.embedded.replier import EmbeddedReplier
-    from ohlora.mind.embedded.summary import EmbeddedSummariser
+    # embedder + judge
+    if embedding.full:
+        from ohlora.embedding.sbert import SBertEmbedder
+        from ohlora.ethics.sbert import SBertEthicsJudge
+
+        device = settings.device if "=" not in settings.device else "auto"
+        embedder = SBertEmbedder(BY_NAME["sbert-memory"].path(settings.models_root), device)
+        judge: EthicsJudge = SBertEthicsJudge(BY_NAME["sbert-ethics"].path(settings.models_root), device)
+    else:
+        from ohlora.embedding.factory import make_embedder
+
+        embedder = make_embedder(settings.embedder)
+        judge = _embedded_judge()
+
+    # the four text roles
+    counter: TokenCounter
+    if llm.full:
+        from ohlora.mind.hf import HFBackend, tokenizer_counter
+
+        backend = HFBackend(settings.models_root, device_map(settings), settings.dtype, base_overrides(settings),
+                            seed=settings.seed)
+        roles = Roles(*(backend.generator(role) for role in ("reply", "memory", "summary", "expression")))
+        counter = tokenizer_counter(backend)
+    else:
+        roles = _embedded_roles(settings, rng)
+        counter = EstimatedCounter()
 
     store = Store(settings.db_url)
-    embedder = make_embedder(settings.embedder)
     threshold = settings.memory_threshold if settings.memory_threshold is not None else embedder.memory_threshold
-    judge = EmbeddedEthicsJudge.load()
-    corpus = load_corpus()
-    roles = Roles(
-        reply=EmbeddedReplier(corpus, embedder, judge, random.Random(rng.random()), cache_dir=settings.home / "cache"),
-        memory=EmbeddedMemoryExtractor(rng=random.Random(rng.random())),
-        summary=EmbeddedSummariser(rng=random.Random(rng.random()), lookup=corpus.summary_lookup()),
-        expression=EmbeddedExpressionTagger(rng=random.Random(rng.random())),
-    )
     return Engine(
         settings=settings,
         store=store,
@@ -51,7 +137,29 @@ def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.
         sanctions=Sanctions(store),
         judge=judge,
         roles=roles,
-        counter=EstimatedCounter(),
+        counter=counter,
         clock=clock,
         rng=rng,
+        choices=(llm, embedding),
+    )
+
+
+def _embedded_roles(settings: Settings, rng: random.Random) -> Roles:
+    """Our own components. The persona replier keeps its own n-gram embedder and embedded judge
+    (its corpus index and refusal steering are part of the persona, whatever serves memory/ethics)."""
+    from ohlora.embedding.factory import make_embedder
+    from ohlora.mind.embedded.corpus import load_corpus
+    from ohlora.mind.embedded.expression import EmbeddedExpressionTagger
+    from ohlora.mind.embedded.memory import EmbeddedMemoryExtractor
+    from ohlora.mind.embedded.replier import EmbeddedReplier
+    from ohlora.mind.embedded.summary import EmbeddedSummariser
+
+    corpus = load_corpus()
+    replier = EmbeddedReplier(corpus, make_embedder("ngram"), _embedded_judge(), random.Random(rng.random()),
+                              cache_dir=settings.home / "cache")
+    return Roles(
+        reply=replier,
+        memory=EmbeddedMemoryExtractor(rng=random.Random(rng.random())),
+        summary=EmbeddedSummariser(rng=random.Random(rng.random()), lookup=corpus.summary_lookup()),
+        expression=EmbeddedExpressionTagger(rng=random.Random(rng.random())),
     )

@@ -16,6 +16,18 @@ SYSTEM_LABEL = "[SYSTEM MESSAGE]"
 CHAT_WELCOME = "오로라와 대화를 시작해요. 편하게 말 걸어 주세요! ✨"
 BACKEND_PICKED = "사용 중인 구성: {roles}"
 
+BACKEND_REASON_CHOSEN = "설정에서 지정함"
+BACKEND_REASON_VERIFIED = "공개 모델 파일 확인됨"
+BACKEND_REASON_NO_MODELS = "공개 모델 파일이 없음: `ohlora models status` 참고"
+BACKEND_REASON_NO_EXTRAS = "모델 파일은 있지만 {modules} 가 설치되지 않음: pip install 'ohlora[full]'"
+FULL_EXTRAS_MISSING = (
+    "'full' 백엔드에 필요한 패키지({modules})가 없어요. `pip install -c constraints.txt -e '.[full]'` 로 설치해 주세요."
+)
+FULL_NOT_READY = (
+    "'full' 백엔드({group})에 필요한 모델 파일이 준비되지 않았어요:\n{problems}\n"
+    "`ohlora models status` 로 확인하고 `ohlora models pull` 로 받아 주세요. 지금은 --backend embedded 로 쓸 수 있어요."
+)
+
 GOODBYE = "대화를 마쳤어요. 오로라가 여기서 기다리고 있을게요. 꼭 다시 놀러 와 줘요! 👋"
 
 

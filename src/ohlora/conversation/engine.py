@@ -34,6 +34,10 @@ class Engine:
     counter: TokenCounter
     clock: Clock
     rng: random.Random
+    choices: tuple = ()  # factory.Choice per role group: what was picked and why
+
+    def describe_choices(self) -> list[str]:
+        return [f"{c.group}: {'full' if c.full else 'embedded'} ({c.reason})" for c in self.choices]
 
     def backend(self) -> dict[str, str]:
         """Which implementation serves each role (TurnResult.backend)."""
