@@ -19,6 +19,7 @@ from ohlora import messages
 from ohlora.config import Settings, load_settings
 from ohlora.conversation.result import TurnResult
 from ohlora.errors import BadInput, OhloraError
+from ohlora.face.commands import face_app
 from ohlora.models.commands import models_app
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ sanctions_app = typer.Typer(help="경고·차단 기록 (sanctions) 보기·가�
 app.add_typer(memory_app, name="memory")
 app.add_typer(sanctions_app, name="sanctions")
 app.add_typer(models_app, name="models")
+app.add_typer(face_app, name="face")
 
 UserOption = typer.Option("local", "--user", "-u", help="사용자 이름 (user id).")
 
