@@ -184,3 +184,24 @@ def test_interactive_chat_really_ends_after_idle_timeout(terminal_chat):
     assert "초 동안 아무 말이 없어서" in text
     _, status = os.waitpid(pid, 0)  # the process itself ends: no input loop left waiting
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_interactive_chat_shows_a_live_face_in_a_file(terminal_chat, home):
+    pil = pytest.importorskip("PIL.Image")
+    pid, fd = terminal_chat("--face", "file", "--face-version", "embedded")
+    assert "latest.png" in _read_until(fd, "latest.png")
+    _read_until(fd, messages.INPUT_PROMPT.strip())
+    path = home / "face" / "latest.png"
+    assert path.is_file()
+    first = path.read_bytes()
+    os.write(fd, "로라야 안녕\n".encode())
+    assert messages.REPLY_LABEL.strip() in _read_until(fd, messages.REPLY_LABEL.strip())
+    time.sleep(1.0)  # the face keeps moving (answer transition, jitter, ombre cycle)
+    second = path.read_bytes()
+    assert second != first
+    with pil.open(path) as image:
+        assert image.size == (256, 256)
+    os.write(fd, b"\x03")
+    _read_until(fd, messages.GOODBYE[:10])
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -7,7 +7,7 @@ import os
 import select
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,14 +95,21 @@ class LineReader:
         self._buffer = b""
         self._eof = False
 
-    def read(self, timeout: float | None) -> bytes | None:
-        """One line (without its newline); None at end of input; raises TimeoutError when idle."""
+    def read(self, timeout: float | None, poll: Callable[[], None] | None = None, poll_s: float = 1 / 30) -> bytes | None:
+        """One line (without its newline); None at end of input; raises TimeoutError when idle.
+
+        `poll`, when given, is called about every `poll_s` seconds while waiting (the live face)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while b"\n" not in self._buffer and not self._eof:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-            ready, _, _ = select.select([self.fd], [], [], remaining)
+            wait = remaining if poll is None else (poll_s if remaining is None else min(poll_s, remaining))
+            ready, _, _ = select.select([self.fd], [], [], wait)
             if not ready:
-                raise TimeoutError
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise TimeoutError
+                if poll is not None:
+                    poll()
+                continue
             chunk = os.read(self.fd, 65536)
             if chunk:
                 self._buffer += chunk
@@ -129,6 +136,11 @@ def chat(
     ctx: typer.Context,
     user: str = UserOption,
     jsonl: bool = typer.Option(False, "--jsonl", help='Read {"user": ..., "text": ...} per line, write one TurnResult JSON per line.'),
+    face: str = typer.Option(
+        "auto", "--face", help="오로라 얼굴: window (OpenCV 창) | file (<home>/face/latest.png) | none | auto."
+    ),
+    face_version: str = typer.Option("auto", "--face-version", help="embedded | v7 | v8 | auto (v8 if its files verify)."),
+    face_case: int | None = typer.Option(None, "--face-case", help="StyleGAN face case number (random if omitted)."),
 ) -> None:
     """오로라와 대화하기 (interactive chat; one message per line when stdin is not a terminal)."""
     c: Context = ctx.obj
@@ -137,6 +149,8 @@ def chat(
         return
     from ohlora.conversation.session import Conversation
 
+    interactive = sys.stdin.isatty()
+    view = _chat_face(c, face, face_version, face_case, interactive)
     engine = c.engine()
     conversation = None
     try:
@@ -145,7 +159,6 @@ def chat(
         if block is not None:
             _print_system(c.out, conversation.refusal(block), "red")
             return
-        interactive = sys.stdin.isatty()
         if interactive:
             for line in engine.describe_choices():
                 c.out.print(f"[dim]{escape(line)}[/]")
@@ -158,7 +171,7 @@ def chat(
                 c.out.print(messages.INPUT_PROMPT, end="")
                 c.out.file.flush()
             try:
-                line = reader.read(c.settings.idle_timeout_s)
+                line = reader.read(c.settings.idle_timeout_s, poll=view.tick if view else None)
             except TimeoutError:
                 c.out.print()
                 _print_system(c.out, messages.idle_end(int(conversation.idle_seconds())))
@@ -175,9 +188,21 @@ def chat(
                 _print_system(c.out, str(exc))
                 continue
             shown: list[TurnResult] = []
-            result = conversation.turn(
-                text, on_reply=lambda early, shown=shown: _show_early(c.out, early, shown), background=True
-            )
+
+            def show(early: TurnResult, shown: list[TurnResult] = shown) -> None:
+                _show_early(c.out, early, shown)
+                if view is not None:
+                    view.answered(early)
+
+            def run_turn(text: str = text, show=show) -> TurnResult:
+                return conversation.turn(text, on_reply=show, background=True)
+
+            if view is not None:
+                view.user_sent()
+                result = view.run(run_turn)
+                view.turn_finished()
+            else:
+                result = run_turn()
             if not shown:
                 _print_result(c.out, result)
             if result.blocked:
@@ -189,6 +214,28 @@ def chat(
         if conversation is not None:
             conversation.close()  # memory and summary of the last turn are saved before we leave
         engine.close()
+        if view is not None:
+            view.close()
+
+
+def _chat_face(c: Context, mode: str, version: str, case: int | None, interactive: bool):
+    """The live face for the chat, or None (`--face none`, or not a terminal with `auto`)."""
+    from ohlora.face.chatview import FACE_MODES, ChatFace, pick_sink, pick_version
+
+    if mode not in FACE_MODES:
+        raise BadInput(messages.CONFIG_BAD_VALUE.format(key="--face", value=mode, allowed=", ".join(FACE_MODES)))
+    sink, note = pick_sink(mode, c.settings.home, interactive)
+    if sink is None:
+        return None
+    import random
+
+    from ohlora.face.commands import make_face
+
+    rng = random.Random(c.settings.seed)
+    the_face = make_face(pick_version(c.settings, version), case, c.settings.models_root, rng, c.settings.device)
+    if note:
+        c.out.print(f"[dim]{escape(note)}[/]")
+    return ChatFace(the_face, sink, rng=rng).__enter__()
 
 
 def _show_early(out: Console, result: TurnResult, shown: list[TurnResult]) -> None:
