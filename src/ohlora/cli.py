@@ -21,6 +21,7 @@ from ohlora.conversation.result import TurnResult
 from ohlora.errors import BadInput, OhloraError
 from ohlora.face.commands import face_app
 from ohlora.models.commands import models_app
+from ohlora.web.commands import serve
 
 app = typer.Typer(
     help="오로라 (Oh-LoRA v4): 한국어로 대화하는 가상 인간. Chat with Oh-LoRA in Korean.",
@@ -34,6 +35,7 @@ app.add_typer(memory_app, name="memory")
 app.add_typer(sanctions_app, name="sanctions")
 app.add_typer(models_app, name="models")
 app.add_typer(face_app, name="face")
+app.command()(serve)
 
 UserOption = typer.Option("local", "--user", "-u", help="사용자 이름 (user id).")
 

@@ -131,3 +131,80 @@ DB_TOO_NEW = (
 LEGACY_BAD_ROW = "{path} {line}번째 줄을 읽을 수 없어요: {detail}. 아무것도 가져오지 않았어요."
 CONFIG_BAD = "설정 파일 {path} 을(를) 읽을 수 없어요: {detail}"
 CONFIG_BAD_VALUE = "설정 '{key}' 의 값 '{value}' 은(는) 쓸 수 없어요. 가능한 값: {allowed}"
+
+# --- web (`ohlora serve`) -----------------------------------------------------------------------------
+SERVE_LISTENING = "오로라가 {url} 에서 기다리고 있어요. 브라우저로 열어 주세요. (Ctrl+C로 마치기)"
+SERVE_TOKEN_HINT = "접근 토큰이 필요한 서버예요. 처음 한 번은 {url}?token=<토큰> 으로 열어 주세요."
+SERVE_REMOTE_REFUSED = (
+    "{host} 에서 열면 같은 네트워크의 다른 사람도 오로라 서버에 접속할 수 있어요. 정말 그렇게 하려면 "
+    "--allow-remote 와 --token <16자 이상의 토큰> 을 함께 주세요. 이 컴퓨터에서만 쓰려면 --host 127.0.0.1 로 열면 돼요."
+)
+SERVE_TOKEN_MISSING = (
+    "--allow-remote 로 열 때는 접근 토큰이 꼭 필요해요: --token <16자 이상의 토큰> (또는 OHLORA_WEB_TOKEN) 을 주세요."
+)
+SERVE_TOKEN_SHORT = "접근 토큰은 공백 없이 {minimum}자 이상이어야 해요. 더 길고 추측하기 어려운 토큰을 써 주세요."
+SERVE_BAD_PORT = "포트 번호는 1~65535 사이여야 해요: {port}"
+SERVE_NEEDS_WEB = (
+    "웹 화면에 필요한 패키지({modules})가 없어요. `pip install fastapi uvicorn itsdangerous` 로 설치해 주세요."
+)
+SERVE_SECRET_BAD = "웹 비밀 키 파일 {path} 을(를) 읽을 수 없어요 ({detail}). 파일을 지우면 새로 만들어요."
+
+WEB_TOKEN_REQUIRED = "이 오로라 서버는 접근 토큰이 필요해요. 주소 끝에 ?token=<토큰> 을 붙여서 열어 주세요."
+WEB_FORBIDDEN_ORIGIN = "다른 사이트에서 보낸 요청은 받을 수 없어요."
+WEB_TOO_LARGE = "요청이 너무 커요. {limit}바이트 이하로 보내 주세요."
+WEB_RATE_LIMITED = "조금 천천히 말해 주세요! {seconds}초 뒤에 다시 보낼 수 있어요."
+WEB_NEW_USERS_LIMITED = "새 접속이 너무 많아요. {seconds}초 뒤에 다시 열어 주세요."
+WEB_BUSY = "지금 오로라와 이야기하는 사람이 너무 많아요. 잠시 뒤에 다시 와 주세요."
+WEB_BAD_REQUEST = "요청 형식이 올바르지 않아요. {detail}"
+WEB_NEED_JSON = "JSON 형식(Content-Type: application/json)으로 보내 주세요."
+WEB_NOT_FOUND = "찾는 페이지가 없어요."
+WEB_FACE_UNKNOWN = "그런 얼굴은 없어요: {choice}. 목록에서 골라 주세요."
+WEB_FACE_FAILED = "얼굴을 불러오지 못했어요 ({detail}). 기본 얼굴로 계속할게요."
+WEB_FACE_EMBEDDED = "기본 얼굴 (내장)"
+WEB_FACE_CASE = "{version} 얼굴 #{case}"
+WEB_INTERNAL = "오로라에게 문제가 생겼어요. 잠시 뒤에 다시 말 걸어 주세요."
+
+# Text of the web page (filled into static/index.html when it is served; app.js reads `WEB_UI` as JSON).
+WEB_UI = MappingProxyType({
+    "title": "오로라 (Oh-LoRA) 와 대화하기",
+    "brand": "오로라",
+    "tagline": "한국어로 이야기하는 가상 인간",
+    "face_alt": "오로라의 얼굴",
+    "face_loading": "오로라가 오고 있어요…",
+    "face_paused": "쉬는 중이에요. 말을 걸면 다시 돌아와요.",
+    "face_picker": "얼굴",
+    "status_waiting": "듣고 있어요",
+    "status_generating": "생각하는 중…",
+    "status_ended": "대화가 끝났어요",
+    "input_placeholder": "오로라에게 말하기…",
+    "send": "보내기",
+    "sending": "보내는 중",
+    "you": "나",
+    "oh_lora": "오로라",
+    "system": "시스템",
+    "warning": "경고",
+    "block": "차단",
+    "notice": "알림",
+    "reason": "사유",
+    "expires": "만료",
+    "memory": "기억",
+    "memory_title": "오로라가 기억하는 것",
+    "memory_empty": "아직 기억하는 게 없어요. 이야기하다 보면 하나씩 생겨요.",
+    "memory_add_placeholder": "[항목: 내용] 예: [좋아하는 음식: 떡볶이]",
+    "memory_add": "기억시키기",
+    "memory_forget": "잊기",
+    "memory_close": "닫기",
+    "memory_added_note": "새로 기억했어요",
+    "memory_used_note": "이 기억을 떠올렸어요",
+    "blocked_title": "오로라가 지금은 대화하고 싶지 않대요",
+    "blocked_left": "남은 시간",
+    "blocked_retry": "다시 확인하기",
+    "idle_note": "말을 걸면 다시 대화를 시작해요.",
+    "network_error": "서버에 연결할 수 없어요. 잠시 뒤에 다시 시도해 주세요.",
+    "backend": "구성",
+    "welcome": CHAT_WELCOME,
+    "days": "일",
+    "hours": "시간",
+    "minutes": "분",
+    "seconds": "초",
+})

@@ -1,0 +1,73 @@
+"""`ohlora serve`: the web page on this machine (the lead registers it with `app.command()(serve)`)."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+import time
+import webbrowser
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from ohlora import messages
+from ohlora.errors import OhloraError
+from ohlora.web.safety import check_bind
+
+WEB_MODULES = ("fastapi", "uvicorn", "itsdangerous")
+
+
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def _open_when_ready(server, url: str) -> None:
+    def wait_and_open() -> None:
+        deadline = time.monotonic() + 60.0
+        while not server.started and not server.should_exit and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if server.started:
+            webbrowser.open(url)
+
+    threading.Thread(target=wait_and_open, name="ohlora-open-browser", daemon=True).start()
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="들을 주소. 기본은 이 컴퓨터만 (127.0.0.1)."),
+    port: int = typer.Option(8000, "--port", help="포트 번호."),
+    open_browser: bool = typer.Option(False, "--open", help="서버가 뜨면 브라우저로 열기."),
+    allow_remote: bool = typer.Option(
+        False, "--allow-remote", help="127.0.0.1 이외의 주소에서 열기 허용 (--token 필수)."
+    ),
+    token: str | None = typer.Option(
+        None, "--token", envvar="OHLORA_WEB_TOKEN", help="접근 토큰 (16자 이상). 주면 모든 요청에 필요해요."
+    ),
+    fps: float = typer.Option(15.0, "--fps", min=1.0, max=30.0, help="브라우저로 보내는 얼굴 프레임 수 (초당)."),
+) -> None:
+    """오로라를 브라우저에서 만나기: 실시간 얼굴과 채팅 (web UI, many users at once)."""
+    checked_token = check_bind(host, port, allow_remote=allow_remote, token=token)
+    missing = [m for m in WEB_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise OhloraError(messages.SERVE_NEEDS_WEB.format(modules=", ".join(missing)))
+    import uvicorn
+
+    from ohlora.web.app import create_app
+    from ohlora.web.options import WebOptions
+    from ohlora.web.server import uvicorn_config
+
+    settings = ctx.obj.settings
+    out = getattr(ctx.obj, "out", None) or Console(highlight=False)
+    app = create_app(settings, options=WebOptions(token=checked_token, fps=fps))
+    server = uvicorn.Server(uvicorn_config(app, host, port))
+    url = _url(host, port)
+    out.print(escape(messages.SERVE_LISTENING.format(url=url)))
+    if checked_token is not None:
+        out.print(escape(messages.SERVE_TOKEN_HINT.format(url=url)))
+    if open_browser:  # with a token, the page trades it for a cookie and drops it from the address
+        _open_when_ready(server, url if checked_token is None else f"{url}?token={checked_token}")
+    server.run()

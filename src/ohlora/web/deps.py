@@ -1,0 +1,136 @@
+"""Dependencies: the server state, the access token, the current user (signed cookie), rate limits.
+
+Every user-specific endpoint takes `CurrentUser`; there is no way to name another user in a
+request, so no endpoint can reveal another user's data.
+"""
+
+from __future__ import annotations
+
+import math
+from http.cookies import SimpleCookie
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, HTTPException, Request
+
+from ohlora import messages
+from ohlora.web.middleware import SET_COOKIES_KEY
+from ohlora.web.safety import same_secret, token_digest
+from ohlora.web.state import WebState
+
+USER_COOKIE = "ohlora_user"
+ACCESS_COOKIE = "ohlora_access"
+
+
+def get_state(request: Request) -> WebState:
+    return request.app.state.web
+
+
+State = Annotated[WebState, Depends(get_state)]
+
+
+def api_error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> HTTPException:
+    return HTTPException(status, detail={"code": code, "message": message}, headers=headers)
+
+
+def add_cookie(request: Request, state: WebState, name: str, value: str, max_age: int | None) -> None:
+    """Queue a Set-Cookie header (added by the ResponseHeaders middleware, also to streaming responses)."""
+    cookie: SimpleCookie = SimpleCookie()
+    cookie[name] = value
+    morsel = cookie[name]
+    morsel["path"] = "/"
+    morsel["httponly"] = True
+    morsel["samesite"] = "Lax"  # sent when following a link here (Strict would mint a new identity), never on cross-site POSTs
+    if max_age is not None:
+        morsel["max-age"] = max_age
+    if state.options.secure_cookies:
+        morsel["secure"] = True
+    pending = list(getattr(request.state, SET_COOKIES_KEY, ()))
+    pending.append(morsel.OutputString())
+    setattr(request.state, SET_COOKIES_KEY, pending)
+
+
+# --- access token ------------------------------------------------------------------------------------------
+def presented_token(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip()
+    return request.headers.get("x-ohlora-token")
+
+
+def has_access(request: Request, state: WebState) -> bool:
+    """True when no token is required, or the request carries it (header or access cookie)."""
+    token = state.options.token
+    if token is None:
+        return True
+    if same_secret(presented_token(request), token):
+        return True
+    return same_secret(state.identities.read_access(request.cookies.get(ACCESS_COOKIE)), token_digest(token))
+
+
+def require_access(request: Request, state: State) -> None:
+    if not has_access(request, state):
+        raise api_error(401, "token_required", messages.WEB_TOKEN_REQUIRED, {"WWW-Authenticate": "Bearer"})
+
+
+def grant_access_cookie(request: Request, state: WebState) -> None:
+    token = state.options.token
+    if token is not None:
+        add_cookie(request, state, ACCESS_COOKIE, state.identities.sign_access(token_digest(token)), None)
+
+
+def same_origin(request: Request) -> None:
+    """State-changing requests from another site's page are refused (with SameSite cookies, twice safe)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    host = request.headers.get("host", "")
+    if urlsplit(origin).netloc.lower() != host.lower():
+        raise api_error(403, "cross_origin", messages.WEB_FORBIDDEN_ORIGIN)
+
+
+def require_json(request: Request) -> None:
+    """POST/DELETE bodies must be JSON: a plain HTML form from another site cannot send that."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise api_error(415, "need_json", messages.WEB_NEED_JSON)
+
+
+# --- identity ------------------------------------------------------------------------------------------------
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def _retry_error(code: str, template: str, wait: float) -> HTTPException:
+    seconds = max(1, math.ceil(wait))
+    return api_error(429, code, template.format(seconds=seconds), {"Retry-After": str(seconds)})
+
+
+def current_user(request: Request, state: State) -> str:
+    """The store user id of this browser; a new `web-…` id (and cookie) when it has none."""
+    user = state.identities.read_user(request.cookies.get(USER_COOKIE))
+    if user is None:
+        user = getattr(request.state, "ohlora_user", None)
+    if user is None:
+        wait = state.limiter.take(("new-user", client_address(request)), state.options.new_user_rate)
+        if wait:
+            raise _retry_error("too_many_new_users", messages.WEB_NEW_USERS_LIMITED, wait)
+        user = state.identities.new_user()
+        add_cookie(request, state, USER_COOKIE, state.identities.sign_user(user), state.options.cookie_max_age_s)
+    request.state.ohlora_user = user
+    return user
+
+
+CurrentUser = Annotated[str, Depends(current_user)]
+
+
+def api_rate(request: Request, state: State, user: CurrentUser) -> None:
+    wait = state.limiter.take(("api", user), state.options.api_rate)
+    if wait:
+        raise _retry_error("rate_limited", messages.WEB_RATE_LIMITED, wait)
+
+
+def turn_rate(state: State, user: CurrentUser) -> None:
+    wait = state.limiter.take(("turn", user), state.options.turn_rate)
+    if wait:
+        raise _retry_error("rate_limited", messages.WEB_RATE_LIMITED, wait)

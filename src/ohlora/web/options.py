@@ -1,0 +1,30 @@
+"""Options of the web server that are not part of `Settings` (they only matter while serving)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RateRule:
+    """A token bucket: up to `burst` requests at once, refilled at `per_second`."""
+
+    burst: float
+    per_second: float
+
+
+@dataclass(frozen=True)
+class WebOptions:
+    token: str | None = None  # when set, every request must carry it (required off loopback)
+    max_body_bytes: int = 16 * 1024  # larger request bodies get 413
+    max_text_chars: int = 1000  # a chat message longer than this is refused before the pipeline
+    turn_rate: RateRule = RateRule(burst=8, per_second=1 / 3)  # chat turns per user
+    api_rate: RateRule = RateRule(burst=60, per_second=5)  # every other API call per user
+    new_user_rate: RateRule = RateRule(burst=30, per_second=1 / 6)  # new identities per client address
+    max_sessions: int = 64  # active sessions (one animator each); the least recently used idle one yields
+    fps: float = 15.0  # face frames per second sent to each viewer
+    jpeg_quality: int = 82
+    reap_interval_s: float = 5.0  # how often idle sessions are looked for
+    poll_s: float = 10.0  # how often the page asks for its state (block expiry, idle end)
+    secure_cookies: bool = False  # set the Secure flag (serve behind HTTPS)
+    cookie_max_age_s: int = 365 * 24 * 3600

@@ -1,0 +1,40 @@
+"""Small helpers the routers share: the user's active block, as the browser sees it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import anyio
+
+from ohlora import messages
+from ohlora.web.deps import api_error
+from ohlora.web.state import WebState
+
+
+async def block_info(state: WebState, user: str) -> dict[str, Any] | None:
+    """The block in force for this user (expiry, reasons, the refusal text), or None."""
+    now = state.clock.now()
+    block = await anyio.to_thread.run_sync(state.engine.sanctions.active, user, now)
+    if block is None:
+        return None
+    rows = await anyio.to_thread.run_sync(state.engine.sanctions.history, user)
+    period = max((r.period_s for r in rows if r.period_s > 0 and r.until == block.until), default=0)
+    until = datetime.fromtimestamp(block.until)
+    return {
+        "until": until.isoformat(timespec="seconds"),
+        "until_text": until.strftime("%Y.%m.%d %H:%M:%S"),
+        "seconds_left": max(0, int(block.until - now.timestamp())),
+        "reasons": list(block.reasons),
+        "reason_text": ", ".join(messages.BLOCK_REASONS[r] for r in block.reasons),
+        "message": messages.start_refused(until, list(block.reasons)),
+        "detail": messages.block(list(block.reasons), period) if period else None,
+    }
+
+
+async def refuse_if_blocked(state: WebState, user: str) -> None:
+    info = await block_info(state, user)
+    if info is not None:
+        error = api_error(403, "blocked", info["message"])
+        error.detail["block"] = info
+        raise error

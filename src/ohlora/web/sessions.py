@@ -1,0 +1,323 @@
+"""Per-user web sessions: one Conversation, one animator (FramePipeline), one turn at a time.
+
+A session opens when a browser first needs it (the face stream or a chat message) and closes
+when the conversation ends: after `settings.idle_timeout_s` without a message (the original's
+180 s rule, checked by the reaper), when the user is blocked, when the server stops, or when
+the server is full and this is the least recently active idle session. Closing stops the
+render thread and finishes the turn's background work; everything lasting is in the store.
+
+The registry is used from the event loop only (no lock needed for its dict); blocking work
+(starting or stopping a render thread, running a turn, encoding a frame) goes to threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+import anyio
+
+from ohlora import messages
+from ohlora.conversation.engine import Engine
+from ohlora.conversation.markers import REPLY_END
+from ohlora.conversation.result import TurnResult
+from ohlora.conversation.session import Conversation
+from ohlora.conversation.session import Status as TurnStatus
+from ohlora.ethics.sanctions import fired_categories
+from ohlora.face.animator import Animator, FramePipeline, Timing, expression_from_scores
+from ohlora.mind.base import Generation, GenerationRequest, Generator
+from ohlora.web.faces import FaceCatalog
+from ohlora.web.frames import encode_jpeg
+from ohlora.web.options import WebOptions
+
+Emit = Callable[[dict[str, Any]], None]
+ENDED_KEPT = 4096  # how many "your session ended because…" notes are remembered
+
+
+class SessionsFull(Exception):
+    """Every session slot is busy with a running turn."""
+
+
+class SessionClosed(RuntimeError):
+    """The session was closed (idle, blocked, shutdown) while a request was using it."""
+
+
+# --- streaming the reply while it is generated ------------------------------------------------------------
+class StreamingReply:
+    """Wraps the shared reply generator for one session: text pieces also go to `listener`.
+
+    Each session gets its own engine view whose reply role is this wrapper, so pieces of one
+    user's answer can never reach another user's stream.
+    """
+
+    def __init__(self, inner: Generator):
+        self.inner = inner
+        self.name = inner.name
+        self.listener: Callable[[int, str], None] | None = None
+
+    def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> Generation:
+        listener = self.listener
+        if listener is None:
+            return self.inner.generate(request, on_text=on_text)
+
+        def pieces(text: str) -> None:
+            if on_text is not None:
+                on_text(text)
+            listener(request.trial, text)
+
+        return self.inner.generate(request, on_text=pieces)
+
+
+def draft_text(raw: str) -> str:
+    """What a half-generated answer shows: up to the end marker, a partial marker at the tail hidden."""
+    end = raw.find(REPLY_END)
+    if end >= 0:
+        return raw[:end].strip()
+    for k in range(len(REPLY_END) - 1, 0, -1):
+        if raw.endswith(REPLY_END[:k]):
+            return raw[:-k].strip()
+    return raw.strip()
+
+
+def describe_sanction(sanction: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stored or fresh sanction with the texts the page shows: the reasons and the expiry."""
+    if not sanction:
+        return sanction
+    codes = sanction.get("categories") or [sanction.get("category")]
+    out = dict(sanction)
+    out["reason_text"] = ", ".join(messages.CATEGORY_NAMES.get(c, str(c)) for c in codes)
+    until = sanction.get("until")
+    out["until_text"] = datetime.fromisoformat(until).strftime("%Y.%m.%d %H:%M:%S") if until else None
+    return out
+
+
+def public_result(result: TurnResult) -> dict[str, Any]:
+    """A turn result as the browser gets it (its own data only; the user id is not repeated)."""
+    data = result.to_dict()
+    data.pop("user", None)
+    data["sanction"] = describe_sanction(data.get("sanction"))
+    return data
+
+
+# --- one session --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EndNote:
+    reason: str  # idle | blocked | evicted | shutdown
+    message: str | None
+
+
+class WebSession:
+    def __init__(self, user: str, engine: Engine, face_id: str, rng: random.Random):
+        self.user = user
+        self.reply = StreamingReply(engine.roles.reply)
+        self.engine = replace(engine, roles=replace(engine.roles, reply=self.reply))
+        self.conversation = Conversation(self.engine, user)
+        self.face_id = face_id
+        self.rng = rng
+        self.pipeline: FramePipeline | None = None
+        self.turn_lock = asyncio.Lock()  # one turn at a time for this user
+        self.face_lock = asyncio.Lock()  # pipeline creation / face switch / frame encoding
+        self.closed = False
+        self.viewers = 0
+        self.turns = 0
+        self.last_used = time.monotonic()  # any request (for choosing whom to evict)
+        self._jpeg: bytes | None = None
+        self._jpeg_at = -1.0
+
+    # --- the face ---------------------------------------------------------------------------------------------
+    def start_pipeline(self, faces: FaceCatalog) -> FramePipeline:
+        """Create and start this session's animator and render thread (blocking; call in a thread)."""
+        if self.pipeline is not None:
+            return self.pipeline
+        animator = Animator(self.engine.clock, self.rng, Timing(idle_finish_s=None))  # the reaper ends sessions
+        pipeline = FramePipeline(faces.face(self.face_id), animator)
+        pipeline.start()
+        self.pipeline = pipeline
+        return pipeline
+
+    def switch_face(self, faces: FaceCatalog, face_id: str) -> None:
+        """Show another face; the animation (expression, ombre cycle) carries on (blocking)."""
+        face = faces.face(face_id)
+        old = self.pipeline
+        self.face_id = face_id
+        self._jpeg = None
+        if old is None:
+            return
+        old.stop()
+        pipeline = FramePipeline(face, old.animator)
+        pipeline.start()
+        self.pipeline = pipeline
+
+    def jpeg(self, quality: int, max_age_s: float) -> bytes:
+        """The current face frame as JPEG; viewers asking within `max_age_s` share one encode (blocking)."""
+        now = time.monotonic()
+        if self._jpeg is not None and now - self._jpeg_at < max_age_s:
+            return self._jpeg
+        pipeline = self.pipeline
+        if pipeline is None:
+            raise SessionClosed("the face pipeline is not running")
+        self._jpeg = encode_jpeg(pipeline.latest_frame().rgb, quality)
+        self._jpeg_at = now
+        return self._jpeg
+
+    def face_status(self) -> str:
+        if self.closed or self.conversation.status == TurnStatus.FINISHED:
+            return "ended"
+        return self.conversation.status.value
+
+    # --- a turn (blocking; runs in a worker thread while `turn_lock` is held) ------------------------------
+    def run_turn(self, text: str, emit: Emit) -> TurnResult:
+        engine = self.engine
+        judge = engine.judge
+        # Half-made answers are shown only for messages the judge finds harmless on their own: a
+        # message that may end in a warning or block never shows a draft that is then taken back.
+        try:
+            risky = bool(fired_categories(judge.scores(text), "", judge.thresholds, need_cue=False))
+        except Exception:  # e.g. text the judge cannot read: the turn itself reports the problem
+            risky = True
+        drafts: dict[int, str] = {}
+
+        def on_piece(trial: int, piece: str) -> None:
+            drafts[trial] = drafts.get(trial, "") + piece
+            shown = draft_text(drafts[trial])
+            if shown:
+                emit({"type": "draft", "trial": trial, "text": shown})
+
+        def on_reply(early: TurnResult) -> None:
+            pipeline = self.pipeline
+            if pipeline is not None and early.expression is not None and early.reply is not None:
+                pipeline.answered(expression_from_scores(early.expression.scores))
+            emit({"type": "reply", "result": public_result(early)})
+
+        pipeline = self.pipeline
+        if pipeline is not None:
+            pipeline.user_sent()
+        self.reply.listener = None if risky else on_piece
+        try:
+            result = self.conversation.turn(text, on_reply=on_reply, background=False)
+        finally:
+            self.reply.listener = None
+            pipeline = self.pipeline
+            if pipeline is not None:
+                pipeline.turn_finished()
+        self.turns += 1
+        return result
+
+    def close(self) -> None:
+        """Finish background work and stop the render thread (blocking)."""
+        self.closed = True
+        try:
+            self.conversation.close()
+        finally:
+            if self.pipeline is not None:
+                self.pipeline.stop()
+                self.pipeline = None
+
+
+# --- all sessions --------------------------------------------------------------------------------------------
+class SessionRegistry:
+    def __init__(self, engine: Engine, faces: FaceCatalog, options: WebOptions, rng: random.Random):
+        self.engine = engine
+        self.faces = faces
+        self.options = options
+        self.rng = rng
+        self.sessions: dict[str, WebSession] = {}
+        self.ended: OrderedDict[str, EndNote] = OrderedDict()
+        self.opened = 0
+        self.closed_count = 0
+        self.tasks: set[asyncio.Task] = set()  # running turns (they finish even if the browser left)
+
+    def track(self, task: asyncio.Task) -> None:
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def get(self, user: str) -> WebSession | None:
+        session = self.sessions.get(user)
+        if session is not None:
+            session.last_used = time.monotonic()
+        return session
+
+    async def open(self, user: str) -> WebSession:
+        """This user's session, opened if needed (may close the least recently used idle one)."""
+        session = self.get(user)
+        if session is not None:
+            return session
+        if len(self.sessions) >= self.options.max_sessions:
+            await self.reap()
+        if len(self.sessions) >= self.options.max_sessions:
+            idle = [s for s in self.sessions.values() if not s.turn_lock.locked()]
+            if not idle:
+                raise SessionsFull(messages.WEB_BUSY)
+            await self.close(min(idle, key=lambda s: s.last_used).user, "evicted")
+        session = self.sessions.get(user)  # another request may have opened it meanwhile
+        if session is None:
+            rng = random.Random(self.rng.random())
+            session = WebSession(user, self.engine, self.faces.default_id(), rng)
+            self.sessions[user] = session
+            self.ended.pop(user, None)
+            self.opened += 1
+        return session
+
+    async def ensure_face(self, session: WebSession) -> FramePipeline:
+        async with session.face_lock:
+            if session.closed:
+                raise SessionClosed("the session is closed")
+            if session.pipeline is None:
+                await anyio.to_thread.run_sync(session.start_pipeline, self.faces)
+            assert session.pipeline is not None
+            return session.pipeline
+
+    async def frame(self, session: WebSession) -> bytes:
+        await self.ensure_face(session)
+        async with session.face_lock:
+            max_age = 0.5 / max(1.0, self.options.fps)
+            return await anyio.to_thread.run_sync(session.jpeg, self.options.jpeg_quality, max_age)
+
+    async def switch_face(self, session: WebSession, face_id: str) -> None:
+        self.faces.choice(face_id)  # unknown ids fail before anything changes
+        async with session.face_lock:
+            await anyio.to_thread.run_sync(session.switch_face, self.faces, face_id)
+
+    async def close(self, user: str, reason: str, message: str | None = None) -> None:
+        session = self.sessions.pop(user, None)
+        if session is None:
+            return
+        self.ended[user] = EndNote(reason, message)
+        self.ended.move_to_end(user)
+        while len(self.ended) > ENDED_KEPT:
+            self.ended.popitem(last=False)
+        self.closed_count += 1
+        session.closed = True  # viewers stop asking for frames
+        async with session.face_lock:
+            await anyio.to_thread.run_sync(session.close)
+
+    def expired(self) -> list[WebSession]:
+        """Sessions whose user has said nothing for the idle timeout (and no turn is running)."""
+        return [s for s in self.sessions.values() if not s.turn_lock.locked() and s.conversation.idle_expired()]
+
+    async def reap(self) -> list[str]:
+        """Close every idle-expired session; return their users."""
+        users = []
+        for session in self.expired():
+            seconds = int(session.conversation.idle_seconds())
+            await self.close(session.user, "idle", messages.idle_end(seconds))
+            users.append(session.user)
+        return users
+
+    async def reap_forever(self, interval_s: float) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            await self.reap()
+
+    async def shutdown(self, wait_s: float = 60.0) -> None:
+        """Let running turns finish (they are stored), then close every session."""
+        if self.tasks:
+            await asyncio.wait(set(self.tasks), timeout=wait_s)
+        for user in list(self.sessions):
+            await self.close(user, "shutdown")
