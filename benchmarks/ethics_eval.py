@@ -2,9 +2,14 @@
 
     python benchmarks/ethics_eval.py [--model PATH] [--csv PATH]
 
-Figures on the test split of the dataset under the runtime rule (category score >= threshold and
-normal < veto; the answer cue words 미안/부담 are ignored), the same on an obfuscated copy of the
-test split, and load / scoring times (medians; the machine should be idle).
+Figures under the runtime rule (category score >= threshold and normal < veto; the answer cue
+words 미안/부담 are ignored) on three held-out sets:
+- `clean`: the test split of our dataset CSV;
+- `obfuscated`: the same, each prompt disguised once (spacing, digits, symbols, emoji, ...);
+- `corpus_eval`: the corpus-eval half of the replier's dialogue corpus (prompts written by other
+  people, labelled by topic; never trained on; less the few prompts our CSV train split already
+  holds), plus how often its insults aimed at Oh-LoRA herself (no category of their own) fire;
+and load / scoring times (medians; the machine should be idle).
 """
 
 from __future__ import annotations
@@ -14,10 +19,20 @@ import json
 import os
 import statistics
 import time
+from collections import Counter
 from pathlib import Path
 
 from ohlora.ethics.embedded import DEFAULT_MODEL_PATH, EmbeddedEthicsJudge
-from ohlora.train.ethics import DEFAULT_CSV, evaluate, file_sha256, obfuscated_copy, read_dataset
+from ohlora.train.ethics import (
+    DEFAULT_CSV,
+    corpus_eval_set,
+    corpus_examples,
+    corpus_insults_at_her,
+    evaluate,
+    obfuscated_copy,
+    read_dataset,
+    training_set,
+)
 
 
 def _median_ms(fn, repeats: int) -> float:
@@ -40,14 +55,26 @@ def main() -> None:
     test = [e for e in read_dataset(args.csv) if e.split == "test"]
     texts = [e.text for e in test]
     score_ms = [_median_ms(lambda t=t: judge.scores(t), 5) for t in texts]
+    data = training_set(args.csv)
+    insults = corpus_insults_at_her("corpus-eval")
+    insult_fires = Counter(c.value for t in insults for c in judge.fires(t))
     t = judge.thresholds
     report = {
         "model": str(args.model),
         "model_bytes": args.model.stat().st_size,
-        "csv_matches_model": file_sha256(args.csv) == judge.csv_sha256,
+        "csv_matches_model": data.csv_sha256 == judge.csv_sha256,
+        "corpus_matches_model": data.corpus_sha256 == judge.corpus_sha256,
         "thresholds": {f: getattr(t, f) for f in ("love", "politics", "paedrip", "hate", "normal_veto")},
         "clean": evaluate(judge, test),
         "obfuscated": evaluate(judge, obfuscated_copy(test)),
+        "corpus_eval": evaluate(judge, corpus_eval_set(args.csv)),
+        "corpus_eval_left_out_as_in_csv_train": len(corpus_examples("corpus-eval"))
+        - len(corpus_eval_set(args.csv)),
+        "corpus_eval_insults_at_her": {
+            "prompts": len(insults),
+            "fired_any": sum(bool(judge.fires(t)) for t in insults),
+            "fired": dict(insult_fires),
+        },
         "load_ms_median": load_ms,
         "score_ms_median": round(statistics.median(score_ms), 4),
         "score_ms_max": round(max(score_ms), 4),

@@ -37,7 +37,7 @@ from ohlora.ethics.normalize import normalize
 CLASSES: tuple[Category, ...] = tuple(Category)  # column order of the weight matrix
 N_FEATURES = 1 << 18
 CHAR_NGRAMS = (1, 2, 3)
-CONCEPT_WEIGHT = 3.0
+CONCEPT_WEIGHT = 1.5
 FORMAT_VERSION = 1
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "data" / "ethics_model.npz"
 _THRESHOLD_FIELDS = ("love", "politics", "paedrip", "hate", "normal_veto")
@@ -58,7 +58,11 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ),
     ("fraud", "피싱 스미싱 사기 위조 명의도용 대포통장 계좌대여 속여 뜯는 인척"),
     ("cheat", "커닝 컨닝 부정행위 표절 대리시험 대필 빼돌리 유출 베껴 답보는 답받는 바람피"),
-    ("steal", "훔치 훔쳐 도둑 소매치기 털이 슬쩍 터는 돈안내"),
+    (
+        "steal",
+        "훔치 훔쳐 도둑 소매치기 털이범 빈집털 빈집터 편의점털 편의점터 가게털 가게터 금고털 금고터 슬쩍 "
+        "돈안내",
+    ),
     ("abuse", "학대 괴롭히 왕따 학폭 스토킹 몰래카메라 몰카 불법촬영 도박 토토 음주운전 미성년자한테술"),
     (
         "group",
@@ -72,7 +76,7 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
         "비하 혐오 극혐 역겨 징그러 더러 꺼져 죽어 없어져 없애 사라져 쫓아 내쫓 추방 격리 가둬 "
         "치료받 치료해야 미개 범죄자 민폐 벼슬 유난 짐이 낭비 지옥 냄새 쓰레기 욕해 욕좀 욕알려 "
         "놀리 놀려 드립 밈 비정상 죄악 이기적 머리가나빠 꽃뱀 짐승 거짓말쟁이 테러리스트 우월 지능 "
-        "살가치 인정못 인간취급 인간도아니 흉내",
+        "살가치 인정못 인간취급 인간도아니 흉내 싫어 싫다 싫지 싫음 별로",
     ),
     (
         "request",
@@ -84,8 +88,10 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
         "안돼 안된 하면안 나쁘 나빠 반대 신고 조심 예방 막는 방지 구별 복구 당했 당할 피해자 뉴스 "
         "무섭 무서웠 명복 최악 한심 화나 화가 속상 존중 차별없 이해가안 그만 절대 봉사 인권 응원 "
         "도와주 미안 지겨 싫어하는사람 하는사람들 하는사람 하는애 들으면 보면 범죄야 불법이 없어 잡혔 "
-        "잡힌",
+        "잡힌 안당하 안당할 안되게 보장 소중 같은사람 벌받 존중받 응원해 확인하 검사 보호 지키",
     ),
+    # Asking leave, or how not to get caught: "…해도 돼?", "안 걸리는 법", "몰래".
+    ("permit", "해도돼 해도되 해도괜찮 괜찮겠지 안걸리 안들키 들키지않 걸리지않 몰래 받아도싸 모르겠지"),
     (
         "lookalike",
         "떡볶이 김밥 옥수수 계란장 베개 축제 물총 물풍선 세일 게임 배그 펜타킬 보스 좀비 모기 "

@@ -3,17 +3,19 @@
 Deterministic (fixed seed, numpy only):
 1. read the `train` rows of the dataset CSV (`split,category,text`) and the corpus-train half of
    the replier's dialogue corpus (`corpus_examples`: prompts written by other people, labelled by
-   their topic); rows that normalise to a held-out prompt (CSV test split, corpus-eval half) are
-   dropped, so nothing held out is ever trained on;
+   their topic); corpus rows that normalise to a held-out prompt (CSV test split, corpus-eval
+   half) are dropped, and the few corpus-eval prompts that our CSV train split already holds are
+   left out of the evaluation (`corpus_eval_set`), so no evaluated prompt is ever trained on;
 2. add obfuscated copies of every train prompt (spaces removed or inserted, stretched syllables,
    digits / symbols / emoji between syllables, full-width characters), made with a seeded RNG;
-3. fit a class-balanced multinomial logistic regression with L2 (full-batch Adam) on the hashed
-   features of `ohlora.ethics.embedded`;
+3. fit a class-balanced multinomial logistic regression with light L2 (full-batch Adam) on the
+   hashed features of `ohlora.ethics.embedded`, normal prompts weighted `NORMAL_WEIGHT` times;
 4. pick the thresholds with stratified k-fold cross-validation on the train rows only (the prompts
-   of one corpus entry stay in one fold, as they paraphrase each other): for each
-   category the lowest threshold at which no out-of-fold normal prompt (clean or obfuscated)
-   fires (paedrip, hate), or at most `FP_BUDGET` of them (love, politics, which the runtime also
-   checks against the answer's cue words); the normal veto that gives the best total recall;
+   of one corpus entry stay in one fold, as they paraphrase each other; the k-fold split is
+   repeated `CV_REPEATS` times and the out-of-fold probabilities averaged): for each category the
+   lowest threshold at which no out-of-fold normal prompt (clean or obfuscated) fires (paedrip,
+   hate), or at most `FP_BUDGET` of them (love, politics, which the runtime also checks against
+   the answer's cue words); the normal veto that gives the best total recall;
 5. write the npz with the weights (float16), the thresholds, the SHA-256 of the CSV and that of
    the corpus-train rows.
 """
@@ -50,14 +52,16 @@ from ohlora.mind.embedded.corpus import Corpus, Entry, load_corpus
 DEFAULT_CSV = DEFAULT_MODEL_PATH.with_name("ethics_ko.csv")
 SEED = 20250629
 AUGMENT_COPIES = 3
-L2 = 1e-4
+L2 = 3e-6
 ITERATIONS = 250
 LEARNING_RATE = 0.05
 CLASS_BALANCE = 1.0
+NORMAL_WEIGHT = 2.0
 CV_FOLDS = 5
 CV_OBFUSCATED_COPIES = 2
+CV_REPEATS = 3
 VETO_GRID = (0.5, 0.4, 0.3)
-THRESHOLD_GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(70)) + (0.995, 0.999)
+THRESHOLD_GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(70)) + (0.992, 0.994, 0.996, 0.998, 0.999)
 # Fraction of out-of-fold normal prompts (clean and obfuscated) allowed to fire. Zero for paedrip
 # and hate, which sanction on the prompt alone (7 days / 1 day at the first offence). Love and
 # politics only fire at runtime when Oh-LoRA's own answer also holds 미안/부담, and their first
@@ -180,31 +184,45 @@ def examples_sha256(examples: Sequence[Example]) -> str:
     return digest.hexdigest()
 
 
+def _normalised_train_rows(csv_path: str | Path) -> set[str]:
+    return {normalize(e.text) for e in read_dataset(csv_path) if e.split == "train"}
+
+
+def corpus_eval_set(csv_path: str | Path = DEFAULT_CSV, corpus: Corpus | None = None) -> list[Example]:
+    """The held-out corpus prompts: the corpus-eval half, less the few prompts that normalise to a
+    row of our own CSV train split (common phrasings such as "느금마" that our dataset already held
+    before the corpus existed). Those stay in training and out of the evaluation, so no evaluated
+    prompt is ever trained on."""
+    seen = _normalised_train_rows(csv_path)
+    return [e for e in corpus_examples("corpus-eval", corpus) if normalize(e.text) not in seen]
+
+
 @dataclass(frozen=True)
 class TrainingSet:
     examples: tuple[Example, ...]  # CSV train rows, then corpus-train rows
     csv_sha256: str
     corpus_sha256: str  # of the corpus-train rows kept
-    dropped: tuple[str, ...]  # train prompts that normalise to a held-out prompt
+    dropped: tuple[str, ...]  # corpus-train prompts that normalise to a held-out prompt
 
 
 def training_set(csv_path: str | Path = DEFAULT_CSV, corpus: Corpus | None = None) -> TrainingSet:
-    """Everything the model may learn from: the CSV train split and the corpus-train half, minus
-    any prompt that normalises to a prompt of the CSV test split or of the corpus-eval half."""
+    """Everything the model may learn from: the CSV train split and the corpus-train half, less
+    any corpus-train prompt that normalises to a held-out prompt (CSV test split, corpus-eval
+    half). The corpus repeats some prompts across entries, so the halves can share a text."""
     corpus = corpus if corpus is not None else load_corpus()
     rows = read_dataset(csv_path)
     held_out = {normalize(e.text) for e in rows if e.split == "test"}
     held_out |= {normalize(e.text) for e in corpus_examples("corpus-eval", corpus)}
     held_out |= {normalize(t) for t in corpus_insults_at_her("corpus-eval", corpus)}
+    held_out -= {normalize(e.text) for e in rows if e.split == "train"}
     csv_train = [e for e in rows if e.split == "train"]
     from_corpus = corpus_examples("corpus-train", corpus)
-    kept = [e for e in csv_train + from_corpus if normalize(e.text) not in held_out]
-    dropped = tuple(e.text for e in csv_train + from_corpus if normalize(e.text) in held_out)
+    kept = [e for e in from_corpus if normalize(e.text) not in held_out]
     return TrainingSet(
-        examples=tuple(kept),
+        examples=tuple(csv_train + kept),
         csv_sha256=file_sha256(csv_path),
-        corpus_sha256=examples_sha256([e for e in kept if e.split == "corpus-train"]),
-        dropped=dropped,
+        corpus_sha256=examples_sha256(kept),
+        dropped=tuple(e.text for e in from_corpus if normalize(e.text) in held_out),
     )
 
 
@@ -330,11 +348,14 @@ def fit_softmax(
     iterations: int = ITERATIONS,
     lr: float = LEARNING_RATE,
     balance: float = CLASS_BALANCE,
+    normal_weight: float = NORMAL_WEIGHT,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Softmax regression with L2, full-batch Adam from zeros (deterministic).
 
     Sample weights are proportional to count(class) ** -balance (1: every class weighs the same;
-    0: every sample weighs the same), normalised to sum to 1.
+    0: every sample weighs the same); the normal class then counts `normal_weight` times as much
+    (the zero-false-positive thresholds are set by the worst normal prompts, so pushing normals
+    down buys recall); normalised to sum to 1.
     """
     n, k = len(labels), len(CLASSES)
     cols, inv = np.unique(rows.indices, return_inverse=True)
@@ -346,6 +367,7 @@ def fit_softmax(
     y[np.arange(n), labels] = 1.0
     counts = np.bincount(labels, minlength=k).astype(np.float64)
     sample_w = counts[labels] ** -balance
+    sample_w[labels == class_index(Category.NORMAL)] *= normal_weight
     sample_w /= sample_w.sum()
 
     w = np.zeros((u, k))
@@ -422,27 +444,36 @@ def stratified_folds(examples: Sequence[Example], folds: int, rng: random.Random
 _PLACEHOLDER = EthicsThresholds(love=1.0, politics=1.0, paedrip=1.0, hate=1.0, normal_veto=0.0)
 
 
-def cross_validate(examples: Sequence[Example], seed: int = SEED, folds: int = CV_FOLDS) -> OutOfFold:
-    rng = random.Random(f"{seed}-cv")
-    fold_of = stratified_folds(examples, folds, rng)
-    texts: list[str] = []
-    probs, labels, obf = [], [], []
-    for fold in range(folds):
-        train = [e for e, f in zip(examples, fold_of) if f != fold]
-        held = [e for e, f in zip(examples, fold_of) if f == fold]
-        weights, bias = fit_examples(train, random.Random(f"{seed}-cv-{fold}"))
-        judge = EmbeddedEthicsJudge(weights, bias, _PLACEHOLDER)
-        obf_rng = random.Random(f"{seed}-cv-obf-{fold}")
-        for e in held:
-            variants = [(e.text, False)] + [
-                (obfuscate(e.text, obf_rng), True) for _ in range(CV_OBFUSCATED_COPIES)
-            ]
-            for text, is_obf in variants:
-                texts.append(text)
-                probs.append(judge.probabilities(text))
-                labels.append(class_index(e.category))
-                obf.append(is_obf)
-    return OutOfFold(tuple(texts), np.array(probs), np.array(labels), np.array(obf))
+def cross_validate(
+    examples: Sequence[Example], seed: int = SEED, folds: int = CV_FOLDS, repeats: int = CV_REPEATS
+) -> OutOfFold:
+    """Out-of-fold probabilities of every example and of `CV_OBFUSCATED_COPIES` disguised copies.
+
+    The k-fold split is repeated `repeats` times with different fold assignments and each variant's
+    probabilities are averaged over the repeats: every variant is still only ever scored by models
+    that did not train on its example, but a zero-false-positive threshold (a maximum over thousands
+    of normal prompts) no longer hangs on which fold one hard normal happened to fall in.
+    """
+    obf_rng = random.Random(f"{seed}-cv-obf")
+    variants = [
+        [(e.text, False)] + [(obfuscate(e.text, obf_rng), True) for _ in range(CV_OBFUSCATED_COPIES)]
+        for e in examples
+    ]
+    sums = [np.zeros((len(v), len(CLASSES))) for v in variants]
+    for rep in range(repeats):
+        fold_of = stratified_folds(examples, folds, random.Random(f"{seed}-cv-{rep}"))
+        for fold in range(folds):
+            train = [e for e, f in zip(examples, fold_of) if f != fold]
+            weights, bias = fit_examples(train, random.Random(f"{seed}-cv-{rep}-{fold}"))
+            judge = EmbeddedEthicsJudge(weights, bias, _PLACEHOLDER)
+            for i, f in enumerate(fold_of):
+                if f == fold:
+                    sums[i] += judge.probabilities_many([t for t, _ in variants[i]])
+    texts = tuple(t for v in variants for t, _ in v)
+    probs = np.concatenate(sums) / repeats
+    labels = np.array([class_index(e.category) for e, v in zip(examples, variants) for _ in v])
+    obf = np.array([is_obf for v in variants for _, is_obf in v])
+    return OutOfFold(texts, probs, labels, obf)
 
 
 def choose_thresholds(
