@@ -8,7 +8,7 @@ import select
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import typer
@@ -20,6 +20,7 @@ from ohlora.config import Settings, load_settings
 from ohlora.conversation.result import TurnResult
 from ohlora.errors import BadInput, OhloraError
 from ohlora.face.commands import face_app
+from ohlora.mind.streaming import StreamingReply, draft_text, safe_to_stream
 from ohlora.models.commands import models_app
 from ohlora.web.commands import serve
 
@@ -143,6 +144,7 @@ def chat(
     ),
     face_version: str = typer.Option("auto", "--face-version", help="embedded | v7 | v8 | auto (v8 if its files verify)."),
     face_case: int | None = typer.Option(None, "--face-case", help="StyleGAN face case number (random if omitted)."),
+    stream: bool = typer.Option(True, "--stream/--no-stream", help="답변을 만들어지는 대로 보여 주기 (full LLM path)."),
 ) -> None:
     """오로라와 대화하기 (interactive chat; one message per line when stdin is not a terminal)."""
     c: Context = ctx.obj
@@ -155,8 +157,10 @@ def chat(
     view = _chat_face(c, face, face_version, face_case, interactive)
     engine = c.engine()
     conversation = None
+    streamer = StreamingReply(engine.roles.reply) if stream else None
     try:
-        conversation = Conversation(engine, user)
+        session_engine = replace(engine, roles=replace(engine.roles, reply=streamer)) if streamer else engine
+        conversation = Conversation(session_engine, user)
         block = conversation.active_block()
         if block is not None:
             _print_system(c.out, conversation.refusal(block), "red")
@@ -190,9 +194,17 @@ def chat(
                 _print_system(c.out, str(exc))
                 continue
             shown: list[TurnResult] = []
+            live = _TerminalStream(c.out)
+            if streamer is not None:
+                streamer.listener = live.piece if safe_to_stream(engine.judge, text) else None
 
-            def show(early: TurnResult, shown: list[TurnResult] = shown) -> None:
-                _show_early(c.out, early, shown)
+            def show(early: TurnResult, shown: list[TurnResult] = shown, live: _TerminalStream = live) -> None:
+                if live.finish(early):
+                    if early.system_message:
+                        _print_system(c.out, early.system_message)
+                    shown.append(early)
+                else:
+                    _show_early(c.out, early, shown)
                 if view is not None:
                     view.answered(early)
 
@@ -238,6 +250,41 @@ def _chat_face(c: Context, mode: str, version: str, case: int | None, interactiv
     if note:
         c.out.print(f"[dim]{escape(note)}[/]")
     return ChatFace(the_face, sink, rng=rng).__enter__()
+
+
+class _TerminalStream:
+    """Prints the reply while it is generated; a rejected trial is followed by a fresh line."""
+
+    def __init__(self, out: Console):
+        self.out = out
+        self.trial: int | None = None
+        self.raw = ""
+        self.shown = ""
+
+    def piece(self, trial: int, text: str) -> None:
+        if trial != self.trial:
+            if self.trial is not None:
+                self.out.print()
+                self.out.print(f"[dim]{escape(messages.STREAM_RETRY)}[/]")
+            self.out.print(f"[bold magenta]{messages.REPLY_LABEL}[/]", end="")
+            self.trial, self.raw, self.shown = trial, "", ""
+        self.raw += text
+        draft = draft_text(self.raw)
+        if draft.startswith(self.shown) and len(draft) > len(self.shown):
+            self.out.print(escape(draft[len(self.shown):]), end="")
+            self.out.file.flush()
+            self.shown = draft
+
+    def finish(self, result: TurnResult) -> bool:
+        """End the live line; True when the accepted reply is exactly what was streamed."""
+        if self.trial is None:
+            return False
+        self.out.print()
+        streamed = result.reply is not None and result.reply == self.shown
+        if not streamed and result.reply is not None:
+            self.out.print(f"[dim]{escape(messages.STREAM_RETRY)}[/]")
+        self.trial = None
+        return streamed
 
 
 def _show_early(out: Console, result: TurnResult, shown: list[TurnResult]) -> None:

@@ -28,6 +28,8 @@ FULL_NOT_READY = (
     "`ohlora models status` 로 확인하고 `ohlora models pull` 로 받아 주세요. 지금은 --backend embedded 로 쓸 수 있어요."
 )
 
+STREAM_RETRY = "(오로라가 다시 생각하는 중…)"
+
 GOODBYE = "대화를 마쳤어요. 오로라가 여기서 기다리고 있을게요. 꼭 다시 놀러 와 줘요! 👋"
 
 

@@ -25,13 +25,11 @@ import anyio
 
 from ohlora import messages
 from ohlora.conversation.engine import Engine
-from ohlora.conversation.markers import REPLY_END
 from ohlora.conversation.result import TurnResult
 from ohlora.conversation.session import Conversation
 from ohlora.conversation.session import Status as TurnStatus
-from ohlora.ethics.sanctions import fired_categories
 from ohlora.face.animator import Animator, FramePipeline, Timing, expression_from_scores
-from ohlora.mind.base import Generation, GenerationRequest, Generator
+from ohlora.mind.streaming import StreamingReply, draft_text, safe_to_stream
 from ohlora.web.faces import FaceCatalog
 from ohlora.web.frames import encode_jpeg
 from ohlora.web.options import WebOptions
@@ -46,43 +44,6 @@ class SessionsFull(Exception):
 
 class SessionClosed(RuntimeError):
     """The session was closed (idle, blocked, shutdown) while a request was using it."""
-
-
-# --- streaming the reply while it is generated ------------------------------------------------------------
-class StreamingReply:
-    """Wraps the shared reply generator for one session: text pieces also go to `listener`.
-
-    Each session gets its own engine view whose reply role is this wrapper, so pieces of one
-    user's answer can never reach another user's stream.
-    """
-
-    def __init__(self, inner: Generator):
-        self.inner = inner
-        self.name = inner.name
-        self.listener: Callable[[int, str], None] | None = None
-
-    def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> Generation:
-        listener = self.listener
-        if listener is None:
-            return self.inner.generate(request, on_text=on_text)
-
-        def pieces(text: str) -> None:
-            if on_text is not None:
-                on_text(text)
-            listener(request.trial, text)
-
-        return self.inner.generate(request, on_text=pieces)
-
-
-def draft_text(raw: str) -> str:
-    """What a half-generated answer shows: up to the end marker, a partial marker at the tail hidden."""
-    end = raw.find(REPLY_END)
-    if end >= 0:
-        return raw[:end].strip()
-    for k in range(len(REPLY_END) - 1, 0, -1):
-        if raw.endswith(REPLY_END[:k]):
-            return raw[:-k].strip()
-    return raw.strip()
 
 
 def describe_sanction(sanction: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -177,10 +138,7 @@ class WebSession:
         judge = engine.judge
         # Half-made answers are shown only for messages the judge finds harmless on their own: a
         # message that may end in a warning or block never shows a draft that is then taken back.
-        try:
-            risky = bool(fired_categories(judge.scores(text), "", judge.thresholds, need_cue=False))
-        except Exception:  # e.g. text the judge cannot read: the turn itself reports the problem
-            risky = True
+        risky = not safe_to_stream(judge, text)
         drafts: dict[int, str] = {}
 
         def on_piece(trial: int, piece: str) -> None:
