@@ -1,0 +1,467 @@
+"""The 256×256 StyleGAN generator of StyleGAN-VectorFind v7/v8 (spec face §1).
+
+Two objects:
+
+* `StyleGANModule`: an `nn.Module` whose `state_dict()` has exactly the 123 keys, order and shapes
+  of the released files (spec §1.9). It holds the raw, unscaled tensors and only serves loading.
+* `StyleGANGenerator`: the fast inference object built from it. Run-time scales are folded into
+  the weights once; the constant first layer is pre-normalised; noise·weight + bias is one
+  pre-computed tensor per layer; the 14 style affines are one matrix product (ψ = 1, all layers
+  share w); instance norm and style modulation are one fused batch-norm call. Arithmetic is the original's
+  (same weights and w give the same pixels within ±1; tests compare with a literal reference).
+
+Inference settings of the original (spec §1.8): ψ = 1 (truncation is a no-op), lod = 0 (forced),
+the checkpoint's noise buffers (`randomize_noise=False`), no tanh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ohlora.errors import CorruptData, MissingModel
+from ohlora.face.devices import resolve_device, resolve_dtype
+
+RESOLUTION = 256
+Z_DIM = 512
+W_DIM = 512
+LABEL_EMBED_DIM = 16
+NUM_LAYERS = 14
+MAPPING_LAYERS = 8
+MAPPING_LR_MUL = 0.01
+LRELU_SLOPE = 0.2
+EPS = 1e-8
+LABEL_DIMS = MappingProxyType({"v7": 3, "v8": 7})
+VERSION_BY_LABEL_DIMS = MappingProxyType({v: k for k, v in LABEL_DIMS.items()})
+STATE_DICT_KEYS = 123
+FILE_NAMES = MappingProxyType({
+    "v7": "stylegan_gen_vector_find_v7.pth",
+    "v8": "stylegan_gen_vector_find_v8.pth",
+})
+
+
+def channels(res: int) -> int:
+    """Feature maps at a resolution: min(16384 // res, 512)."""
+    return min(16384 // res, 512)
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    index: int
+    res: int  # output resolution
+    in_ch: int
+    out_ch: int
+    op: str  # "const" (layer0), "conv" (3×3), "up" (nearest ×2 + 3×3), "fused" (transposed 4×4, stride 2)
+
+    @property
+    def upsamples(self) -> bool:
+        return self.op in ("up", "fused")
+
+
+def _layer_table() -> tuple[LayerSpec, ...]:
+    specs = []
+    for i in range(NUM_LAYERS):
+        res = 4 * 2 ** (i // 2)
+        out_ch = channels(res)
+        if i == 0:
+            op, in_ch = "const", out_ch
+        elif i % 2:
+            op, in_ch = "conv", out_ch
+        else:
+            op, in_ch = ("fused" if res >= 128 else "up"), channels(res // 2)
+        specs.append(LayerSpec(i, res, in_ch, out_ch, op))
+    return tuple(specs)
+
+
+LAYERS = _layer_table()
+
+
+# --- the state-dict-exact module (raw parameters, no forward) --------------------------------------------
+
+
+class _Dense(nn.Module):
+    def __init__(self, in_features: int, out_features: int) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(out_features, in_features))
+        self.bias = nn.Parameter(torch.empty(out_features))
+
+
+class _Mapping(nn.Module):
+    def __init__(self, label_dims: int) -> None:
+        super().__init__()
+        self.label_weight = nn.Parameter(torch.empty(label_dims, LABEL_EMBED_DIM))
+        for i in range(MAPPING_LAYERS):
+            fan_in = Z_DIM + LABEL_EMBED_DIM if i == 0 else W_DIM
+            self.add_module(f"dense{i}", _Dense(fan_in, W_DIM))
+
+
+class _Truncation(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("w_avg", torch.empty(W_DIM))
+
+
+class _Noise(nn.Module):
+    def __init__(self, ch: int, res: int) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(ch))
+        self.register_buffer("noise", torch.empty(1, 1, res, res))
+
+
+class _Blur(nn.Module):
+    def __init__(self, ch: int) -> None:
+        super().__init__()
+        self.register_buffer("kernel", torch.empty(ch, 1, 3, 3))
+
+
+class _Layer(nn.Module):
+    def __init__(self, spec: LayerSpec) -> None:
+        super().__init__()
+        c = spec.out_ch
+        self.bias = nn.Parameter(torch.empty(c))
+        if spec.op == "const":
+            self.const = nn.Parameter(torch.empty(1, c, spec.res, spec.res))
+        else:
+            self.weight = nn.Parameter(torch.empty(c, spec.in_ch, 3, 3))
+        self.apply_noise = _Noise(c, spec.res)
+        self.style = _Dense(W_DIM, 2 * c)
+        if spec.upsamples:
+            self.blur = _Blur(c)
+
+
+class _ToRGB(nn.Module):
+    def __init__(self, in_ch: int) -> None:
+        super().__init__()
+        self.bias = nn.Parameter(torch.empty(3))
+        self.weight = nn.Parameter(torch.empty(3, in_ch, 1, 1))
+
+
+class _Synthesis(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("lod", torch.empty(()))
+        for spec in LAYERS:
+            self.add_module(f"layer{spec.index}", _Layer(spec))
+            if spec.index % 2:
+                self.add_module(f"output{spec.index // 2}", _ToRGB(spec.out_ch))
+
+
+class StyleGANModule(nn.Module):
+    """Holds the raw tensors under the released key names (v7: 3 label dims, v8: 7)."""
+
+    def __init__(self, label_dims: int) -> None:
+        super().__init__()
+        self.label_dims = label_dims
+        self.mapping = _Mapping(label_dims)
+        self.truncation = _Truncation()
+        self.synthesis = _Synthesis()
+
+
+def state_dict_shapes(version: str) -> dict[str, tuple[int, ...]]:
+    """The released files' keys, in order, with their shapes (no memory is allocated)."""
+    with torch.device("meta"):
+        module = StyleGANModule(LABEL_DIMS[version])
+    return {k: tuple(v.shape) for k, v in module.state_dict(keep_vars=True).items()}
+
+
+def _artifact_name(path: Path) -> str:
+    return "stylegan-v7" if "v7" in path.name else "stylegan-v8"
+
+
+def validate_state_dict(state: object, source: str = "the state dict", artifact: str = "stylegan-v8") -> str:
+    """Check keys, shapes and values; return the version ("v7"/"v8"). CorruptData names what differs."""
+    fix = f"Fetch it again: ohlora models pull --only {artifact}"
+    if not isinstance(state, Mapping) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise CorruptData(f"{source} is not a StyleGAN state dict (a mapping of names to tensors). {fix}")
+    label = state.get("mapping.label_weight")
+    dims = tuple(label.shape) if label is not None else None
+    if dims is None or len(dims) != 2 or dims[1] != LABEL_EMBED_DIM or dims[0] not in VERSION_BY_LABEL_DIMS:
+        raise CorruptData(
+            f"{source}: mapping.label_weight has shape {list(dims) if dims else 'missing'}; expected "
+            f"[3, 16] (v7) or [7, 16] (v8). {fix}"
+        )
+    version = VERSION_BY_LABEL_DIMS[dims[0]]
+    expected = state_dict_shapes(version)
+    missing = [k for k in expected if k not in state]
+    unexpected = [k for k in state if k not in expected]
+    wrong = [f"{k} {list(state[k].shape)} (expected {list(s)})" for k, s in expected.items()
+             if k in state and tuple(state[k].shape) != s]
+    problems = []
+    for what, names in (("missing keys", missing), ("unexpected keys", unexpected), ("wrong shapes", wrong)):
+        if names:
+            shown = ", ".join(names[:6]) + (f", … ({len(names)} in all)" if len(names) > 6 else "")
+            problems.append(f"{what}: {shown}")
+    if problems:
+        raise CorruptData(f"{source} does not match StyleGAN-VectorFind-{version}: {'; '.join(problems)}. {fix}")
+    bad = [k for k, v in state.items() if not v.is_floating_point() or not bool(torch.isfinite(v).all())]
+    if bad:
+        raise CorruptData(f"{source}: non-finite or non-float values in {', '.join(bad[:6])}. {fix}")
+    return version
+
+
+def load_module(path: str | Path) -> StyleGANModule:
+    """Read a released `.pth` (weights_only) and load it strictly into a `StyleGANModule` (on CPU)."""
+    path = Path(path)
+    artifact = _artifact_name(path)
+    if not path.is_file():
+        raise MissingModel(
+            f"StyleGAN weights not found: {path}. Download them with: ohlora models pull --only {artifact}"
+        )
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # unpickling errors come in many types
+        raise CorruptData(
+            f"cannot read StyleGAN weights {path} ({type(exc).__name__}: {exc}). "
+            f"Fetch them again: ohlora models pull --only {artifact}"
+        ) from None
+    version = validate_state_dict(state, str(path), artifact)
+    with torch.device("meta"):
+        module = StyleGANModule(LABEL_DIMS[version])
+    module.load_state_dict({k: v.float() for k, v in state.items()}, strict=True, assign=True)
+    return module
+
+
+# --- the fast inference path ------------------------------------------------------------------------------
+
+
+def fused_kernel(weight: torch.Tensor) -> torch.Tensor:
+    """The original's fused upsampling kernel (spec §1.6): a scaled 3×3 kernel (Cout, Cin, 3, 3) →
+    (Cin, Cout, 4, 4) for `conv_transpose2d(stride=2, padding=1)`.
+
+    Note: that transposed conv equals nearest ×2 upsampling followed by a 3×3 conv with the
+    spatially *flipped* kernel, so `fused_kernel(w.flip(2, 3))` reproduces "upsample + conv(w)".
+    """
+    k = F.pad(weight, (1, 1, 1, 1))
+    k = k[:, :, 1:, 1:] + k[:, :, :-1, 1:] + k[:, :, 1:, :-1] + k[:, :, :-1, :-1]
+    return k.permute(1, 0, 2, 3).contiguous()
+
+
+def _instance_norm(x: torch.Tensor) -> torch.Tensor:
+    x = x - x.mean(dim=(2, 3), keepdim=True)
+    return x / torch.sqrt(x.pow(2).mean(dim=(2, 3), keepdim=True) + EPS)
+
+
+class _FoldedSynthesis(nn.Module):
+    """Per-frame synthesis with every constant folded in. forward(w (B,512)) → image (B,3,256,256).
+
+    `up` chooses how the nearest-upsampling layers 2, 4, 6, 8 run: "nearest" (upsample, then the
+    3×3 conv, as the original) or "transposed" (the equivalent stride-2 4×4 transposed conv of the
+    flipped kernel, 2.25× fewer multiply-adds; same result up to float rounding). Layers 10 and 12
+    are always transposed, as in the original.
+    """
+
+    def __init__(self, module: StyleGANModule, device: torch.device, dtype: torch.dtype,
+                 up: str = "transposed", channels_last: bool = False) -> None:
+        super().__init__()
+        if up not in ("nearest", "transposed"):
+            raise ValueError(f"up must be 'nearest' or 'transposed', not {up!r}")
+        self.dtype = dtype
+        self.channels_last = channels_last
+        syn = module.synthesis
+        fmt = torch.channels_last if channels_last else torch.contiguous_format
+
+        def put(t: torch.Tensor, float_dtype: torch.dtype | None = None) -> torch.Tensor:
+            return t.detach().to(device=device, dtype=float_dtype or dtype)
+
+        style_w, style_b, sizes = [], [], []
+        self.ops: list[str] = []
+        self.kernels: list[torch.Tensor | None] = []
+        self.noise_bias: list[torch.Tensor | None] = []
+        self.blurs: list[torch.Tensor | None] = []
+        for spec in LAYERS:
+            layer = getattr(syn, f"layer{spec.index}")
+            style_w.append(layer.style.weight.detach() / math.sqrt(W_DIM))
+            style_b.append(layer.style.bias.detach())
+            sizes.append(2 * spec.out_ch)
+            nb = (layer.apply_noise.noise * layer.apply_noise.weight.view(1, -1, 1, 1)
+                  + layer.bias.view(1, -1, 1, 1)).detach()
+            if spec.op == "const":
+                # const + noise + bias → LeakyReLU → instance norm does not depend on w: do it once.
+                x = F.leaky_relu(layer.const.detach() + nb, LRELU_SLOPE)
+                self.const = put(_instance_norm(x)).contiguous(memory_format=fmt)
+                self.ops.append("const")
+                self.kernels.append(None)
+                self.noise_bias.append(None)
+                self.blurs.append(None)
+                continue
+            scaled = layer.weight.detach() * (math.sqrt(2.0) / math.sqrt(spec.in_ch * 9))
+            if spec.op == "fused":
+                self.ops.append("transposed")
+                kernel = fused_kernel(scaled)
+            elif spec.op == "up" and up == "transposed":
+                # nearest ×2 + 3×3 conv equals the transposed conv of the *flipped* kernel
+                self.ops.append("transposed")
+                kernel = fused_kernel(scaled.flip(2, 3))
+            else:
+                self.ops.append("nearest" if spec.op == "up" else "conv")
+                kernel = scaled
+            self.kernels.append(put(kernel).contiguous(memory_format=fmt))
+            self.noise_bias.append(put(nb).contiguous(memory_format=fmt))
+            self.blurs.append(put(layer.blur.kernel).contiguous(memory_format=fmt) if spec.upsamples else None)
+        # styles stay float32: they are tiny and set the scale of every layer
+        self.style_weight_t = put(torch.cat(style_w, 0).t().contiguous(), torch.float32)
+        self.style_bias = put(torch.cat(style_b, 0), torch.float32)
+        self.style_sizes = tuple(sizes)
+        out = syn.output6
+        self.rgb_weight = put(out.weight.detach() / math.sqrt(out.weight.shape[1])).contiguous(memory_format=fmt)
+        self.rgb_bias = put(out.bias)
+
+    def forward(self, w: torch.Tensor) -> torch.Tensor:
+        batch = w.shape[0]
+        styles = torch.addmm(self.style_bias, w.float(), self.style_weight_t)
+        x = self.const
+        for op, kernel, nb, blur, style in zip(self.ops, self.kernels, self.noise_bias, self.blurs,
+                                               styles.split(self.style_sizes, dim=1), strict=True):
+            ch = style.shape[1] // 2
+            scale = style[:, :ch] + 1.0
+            shift = style[:, ch:]
+            if op == "const":  # already normalised: only the style
+                x = torch.addcmul(shift.reshape(batch, ch, 1, 1).to(self.dtype), x,
+                                  scale.reshape(batch, ch, 1, 1).to(self.dtype))
+                continue
+            if op == "transposed":
+                x = F.conv_transpose2d(x, kernel, stride=2, padding=1)
+            elif op == "nearest":
+                x = F.conv2d(F.interpolate(x, scale_factor=2.0, mode="nearest"), kernel, padding=1)
+            else:
+                x = F.conv2d(x, kernel, padding=1)
+            if blur is not None:
+                x = F.conv2d(x, blur, padding=1, groups=blur.shape[0])
+            x = F.leaky_relu_(x.add_(nb), LRELU_SLOPE)
+            x = _norm_and_style(x, scale, shift)
+        return F.conv2d(x, self.rgb_weight, self.rgb_bias).float()
+
+
+def _norm_and_style(x: torch.Tensor, scale: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
+    """Instance norm (biased variance, eps 1e-8) followed by `x·scale + shift` per (sample, channel).
+
+    Done by the batch-norm kernel in training mode (statistics over H×W per channel, then the
+    affine), which is one fused pass and much faster on a CPU than var_mean + addcmul. Batch-norm
+    weights are per channel, so samples are folded into channels (NCHW) or run one by one
+    (channels_last, where that fold would need a copy).
+    """
+    batch, ch, height, width = x.shape
+    scale, shift = scale.reshape(batch, ch), shift.reshape(batch, ch)
+    if batch == 1 or x.is_contiguous():
+        y = F.batch_norm(x.reshape(1, batch * ch, height, width), None, None,
+                         scale.reshape(-1), shift.reshape(-1), True, 0.0, EPS)
+        return y.reshape(batch, ch, height, width)
+    return torch.cat([F.batch_norm(x[i:i + 1], None, None, scale[i], shift[i], True, 0.0, EPS)
+                      for i in range(batch)], dim=0)
+
+
+def postprocess_tensor(image: torch.Tensor) -> torch.Tensor:
+    """Raw output (N, 3, H, W) nominally in [-1, 1] → uint8 RGB (N, H, W, 3) tensor, spec §1.7: float64
+    `(x + 1)·255/2 + 0.5`, clipped to [0, 255], truncated (round half up). Stays on the device
+    (except MPS, which has no float64)."""
+    x = image.detach()
+    if x.device.type == "mps":
+        x = x.cpu()
+    x = ((x.to(torch.float64) + 1.0) * 255.0 / 2.0 + 0.5).clamp_(0.0, 255.0).to(torch.uint8)
+    return x.permute(0, 2, 3, 1).contiguous()
+
+
+def postprocess(image: torch.Tensor) -> np.ndarray:
+    """`postprocess_tensor` as a host numpy array."""
+    return postprocess_tensor(image).cpu().numpy()
+
+
+def _float_tensor(x: np.ndarray | torch.Tensor, device: torch.device) -> torch.Tensor:
+    if isinstance(x, torch.Tensor):
+        return x.to(device=device, dtype=torch.float32)
+    return torch.from_numpy(np.array(x, dtype=np.float32)).to(device)  # a copy: inputs may be read-only
+
+
+class StyleGANGenerator:
+    """Inference object: `mapping(z, c)` → w (once per face), `synthesis(w)` / `render(w)` per frame.
+
+    `dtype` applies to the synthesis convolutions (the mapping always runs in float32; bfloat16 is
+    only worth it on CPUs with AVX512-BF16/AMX). `up`: see `_FoldedSynthesis`. `channels_last`
+    defaults to True except on MPS. `compile` wraps the synthesis in `torch.compile` (opt-in: the
+    first call of each batch size compiles, tens of seconds on a CPU; inductor caches on disk).
+    """
+
+    def __init__(self, module: StyleGANModule, device: str | torch.device = "auto", dtype: str | torch.dtype = "auto",
+                 *, up: str = "transposed", channels_last: bool | None = None, compile: bool = False) -> None:
+        self.device = resolve_device(device)
+        self.dtype = resolve_dtype(dtype, self.device)
+        if channels_last is None:  # faster with oneDNN (CPU) and cuDNN; MPS prefers NCHW
+            channels_last = self.device.type != "mps"
+        self.label_dims = module.label_dims
+        self.version = VERSION_BY_LABEL_DIMS[self.label_dims]
+        mapping = module.mapping
+        lod = float(module.synthesis.lod)
+        if lod != 0.0:
+            warnings.warn(f"StyleGAN lod buffer is {lod}, forcing 0 (full 256×256 output)", stacklevel=2)
+        self.stored_lod = lod
+        self.label_checksum = hashlib.sha256(
+            mapping.label_weight.detach().cpu().float().numpy().tobytes()).hexdigest()
+        self.w_avg = module.truncation.w_avg.detach().to(self.device, torch.float32)
+        self.label_weight = mapping.label_weight.detach().to(self.device, torch.float32)
+        self.dense: list[tuple[torch.Tensor, torch.Tensor]] = []
+        for i in range(MAPPING_LAYERS):
+            dense = getattr(mapping, f"dense{i}")
+            scale = math.sqrt(2.0) / math.sqrt(dense.weight.shape[1]) * MAPPING_LR_MUL
+            self.dense.append(((dense.weight.detach() * scale).to(self.device, torch.float32),
+                               (dense.bias.detach() * MAPPING_LR_MUL).to(self.device, torch.float32)))
+        self.synth = _FoldedSynthesis(module, self.device, self.dtype, up=up, channels_last=channels_last)
+        self.compiled = compile
+        self._run = torch.compile(self.synth, dynamic=False) if compile else self.synth
+
+    @torch.inference_mode()
+    def mapping(self, z: np.ndarray | torch.Tensor, c: np.ndarray | torch.Tensor) -> torch.Tensor:
+        """z (N, 512) and c (N, K) → w (N, 512) float32 on the device (spec §1.3)."""
+        z, c = _float_tensor(z, self.device), _float_tensor(c, self.device)
+        if z.dim() == 1:
+            z = z.unsqueeze(0)
+        if c.dim() == 1:
+            c = c.unsqueeze(0)
+        if z.dim() != 2 or z.shape[1] != Z_DIM or c.shape != (z.shape[0], self.label_dims):
+            raise ValueError(f"mapping needs z (N, {Z_DIM}) and c (N, {self.label_dims}); got "
+                             f"{tuple(z.shape)} and {tuple(c.shape)}")
+        u = torch.cat([z, c @ self.label_weight], dim=1)
+        u = u / torch.sqrt(u.pow(2).mean(dim=1, keepdim=True) + EPS)
+        for weight, bias in self.dense:
+            u = F.leaky_relu(F.linear(u, weight, bias), LRELU_SLOPE)
+        return u
+
+    def _as_w(self, w: np.ndarray | torch.Tensor) -> torch.Tensor:
+        w = _float_tensor(w, self.device)
+        if w.dim() == 1:
+            w = w.unsqueeze(0)
+        if w.dim() != 2 or w.shape[1] != W_DIM:
+            raise ValueError(f"synthesis needs w of shape (N, {W_DIM}); got {tuple(w.shape)}")
+        return w
+
+    @torch.inference_mode()
+    def synthesis(self, w: np.ndarray | torch.Tensor) -> torch.Tensor:
+        """w (N, 512) → raw image (N, 3, 256, 256) float32, nominally in [-1, 1]."""
+        return self._run(self._as_w(w))
+
+    @torch.inference_mode()
+    def render_tensor(self, w: np.ndarray | torch.Tensor) -> torch.Tensor:
+        """w (N, 512) → uint8 RGB (N, 256, 256, 3) tensor on the device."""
+        return postprocess_tensor(self._run(self._as_w(w)))
+
+    def render(self, w: np.ndarray | torch.Tensor) -> np.ndarray:
+        """w (N, 512) → uint8 RGB (N, 256, 256, 3) numpy array."""
+        return self.render_tensor(w).cpu().numpy()
+
+
+def load_generator(path: str | Path, device: str | torch.device = "auto", dtype: str | torch.dtype = "auto",
+                   **options: object) -> StyleGANGenerator:
+    """Load a released generator file strictly; the version comes from `mapping.label_weight`'s shape.
+
+    Options are those of `StyleGANGenerator` (up, channels_last, compile).
+    """
+    return StyleGANGenerator(load_module(path), device, dtype, **options)  # type: ignore[arg-type]

@@ -1,0 +1,257 @@
+"""VectorFind v7/v8: the face catalogue, the latent and direction CSVs, and the w edit (spec face §2).
+
+numpy + csv only (no torch, no pandas). The catalogue lives here and nowhere else: case No. → CSV
+row → group name. It is read from `ohlora_w_group_names.csv` and checked against the built-in list
+below and against the row count of `ohlora_z_vectors.csv` (spec §8.9).
+
+Sign convention (spec §2.3, MUST): the directions point towards *smaller* property scores, so
+`w' = w + eyes·E + mouth·M + pose·P` with positive eyes = eyes more closed, positive mouth = mouth
+more closed, negative pose = more head turn.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+
+from ohlora.errors import ConfigError, CorruptData, MissingModel
+from ohlora.models.registry import V7_GROUPS, V8_GROUPS, artifact
+
+VERSIONS = ("v7", "v8")
+PROPERTIES = ("eyes", "mouth", "pose")
+W_DIM = 512
+Z_DIM = 512
+LABEL_DIMS = MappingProxyType({"v7": 3, "v8": 7})
+GROUPS = MappingProxyType({"v7": V7_GROUPS, "v8": V8_GROUPS})
+ARTIFACTS = MappingProxyType({"v7": "vectorfind-v7", "v8": "vectorfind-v8"})
+Z_FILE = "ohlora_z_vectors.csv"
+GROUP_FILE = "ohlora_w_group_names.csv"
+NORM_TOLERANCE = 1e-4
+
+# (case No., group name) in CSV row order (spec §2.5)
+BUILTIN_FACES = MappingProxyType({
+    "v7": (
+        (127, "hhh"), (672, "lhh"), (709, "lhh"), (931, "hhl"), (1017, "lhh"), (1073, "hlh"),
+        (1162, "lhh"), (1211, "lhh"), (1277, "lll"), (1351, "hhl"), (1359, "lll"), (1409, "lhh"),
+        (1591, "lhl"), (1646, "hll"), (1782, "lhl"), (1788, "llh"), (1819, "hlh"), (1836, "lhh"),
+        (1905, "hhl"), (1918, "hhh"), (2054, "lhh"), (2089, "lll"), (2100, "hhl"), (2111, "lhh"),
+        (2137, "hll"), (2185, "hhl"), (2240, "lhh"),
+    ),
+    "v8": (
+        (83, "lhlh"), (143, "lhhh"), (194, "lllh"), (214, "llhl"), (285, "hlll"), (483, "hhll"),
+        (536, "llhl"), (679, "lhll"), (853, "hhll"), (895, "hllh"), (986, "hhll"), (991, "lllh"),
+        (1064, "lhll"), (1180, "hhll"), (1313, "hllh"), (1535, "hllh"), (1750, "hllh"), (1792, "lhhh"),
+        (1996, "hhlh"),
+    ),
+})
+
+
+@dataclass(frozen=True)
+class FaceEntry:
+    version: str
+    case: int  # the original's case No. (row among the 2,400 / 2,000 tested latents)
+    row: int  # row in ohlora_z_vectors.csv
+    group: str  # e.g. "hhh" (v7) or "lhlh" (v8): which edit directions this face uses
+
+    @property
+    def name(self) -> str:
+        return f"stylegan-{self.version} #{self.case}"
+
+
+def check_version(version: str) -> str:
+    if version not in VERSIONS:
+        raise ConfigError(f"unknown StyleGAN-VectorFind version {version!r}; valid: {', '.join(VERSIONS)}")
+    return version
+
+
+def builtin_catalogue(version: str) -> tuple[FaceEntry, ...]:
+    check_version(version)
+    return tuple(FaceEntry(version, case, row, group) for row, (case, group) in enumerate(BUILTIN_FACES[version]))
+
+
+def find_face(faces: Sequence[FaceEntry], case: int) -> FaceEntry:
+    for face in faces:
+        if face.case == case:
+            return face
+    version = faces[0].version if faces else "?"
+    valid = ", ".join(str(f.case) for f in faces)
+    raise ConfigError(f"no {version} face with case number {case!r}; valid case numbers: {valid}")
+
+
+def pick_face(faces: Sequence[FaceEntry], case: int | str | None = None,
+              rng: random.Random | None = None) -> FaceEntry:
+    """A face by case number, or a uniformly random one when `case` is None (`rng` injected)."""
+    if case is not None:
+        try:
+            number = int(case)
+        except (TypeError, ValueError):
+            valid = ", ".join(str(f.case) for f in faces)
+            raise ConfigError(f"face case number must be an integer, not {case!r}; valid: {valid}") from None
+        return find_face(faces, number)
+    return (rng or random.Random()).choice(list(faces))
+
+
+# --- CSV readers ---------------------------------------------------------------------------------------------
+
+
+def _read_rows(path: Path, artifact_name: str) -> list[list[str]]:
+    if not path.is_file():
+        raise MissingModel(f"VectorFind file not found: {path}. Download it with: ohlora models pull --only {artifact_name}")
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = [row for row in csv.reader(f) if row]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CorruptData(f"cannot read {path}: {exc}. Fetch it again: ohlora models pull --only {artifact_name}") from None
+    if not rows:
+        raise CorruptData(f"{path} is empty. Fetch it again: ohlora models pull --only {artifact_name}")
+    return rows
+
+
+def _floats(cells: Sequence[str], path: Path, line: int, artifact_name: str) -> list[float]:
+    try:
+        values = [float(x) for x in cells]
+    except ValueError:
+        raise CorruptData(f"{path} line {line}: a value is not a number. "
+                          f"Fetch it again: ohlora models pull --only {artifact_name}") from None
+    if not all(np.isfinite(values)):
+        raise CorruptData(f"{path} line {line}: non-finite value. Fetch it again: ohlora models pull --only {artifact_name}")
+    return values
+
+
+def read_z_csv(path: str | Path, version: str) -> np.ndarray:
+    """`ohlora_z_vectors.csv` → float64 (N, 515) (v7) or (N, 519) (v8): z = [:, :512], c = [:, 512:]."""
+    path, name = Path(path), ARTIFACTS[check_version(version)]
+    rows = _read_rows(path, name)
+    width = Z_DIM + LABEL_DIMS[version]
+    if rows[0] != [str(i) for i in range(width)]:
+        raise CorruptData(f"{path}: header is not 0..{width - 1} ({version} latents have {width} columns). "
+                          f"Fetch it again: ohlora models pull --only {name}")
+    data = []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != width:
+            raise CorruptData(f"{path} line {line}: {len(row)} values, expected {width}. "
+                              f"Fetch it again: ohlora models pull --only {name}")
+        data.append(_floats(row, path, line, name))
+    if not data:
+        raise CorruptData(f"{path} has no data rows. Fetch it again: ohlora models pull --only {name}")
+    return np.asarray(data, dtype=np.float64)
+
+
+def read_group_csv(path: str | Path, version: str) -> tuple[tuple[int, str], ...]:
+    """`ohlora_w_group_names.csv` → ((case No., group name), ...) in row order."""
+    path, name = Path(path), ARTIFACTS[check_version(version)]
+    rows = _read_rows(path, name)
+    header = rows[0]
+    if "case" not in header or "group_name" not in header:
+        raise CorruptData(f"{path}: header lacks 'case' or 'group_name'. Fetch it again: ohlora models pull --only {name}")
+    i_case, i_group = header.index("case"), header.index("group_name")
+    out = []
+    for line, row in enumerate(rows[1:], start=2):
+        try:
+            case, group = int(row[i_case]), row[i_group]
+        except (IndexError, ValueError):
+            raise CorruptData(f"{path} line {line}: bad case number or missing group name. "
+                              f"Fetch it again: ohlora models pull --only {name}") from None
+        if group not in GROUPS[version]:
+            raise CorruptData(f"{path} line {line}: group {group!r} is not a {version} group "
+                              f"({', '.join(GROUPS[version])}). Fetch it again: ohlora models pull --only {name}")
+        out.append((case, group))
+    return tuple(out)
+
+
+def read_direction_csv(path: str | Path, artifact_name: str = "vectorfind-v8") -> np.ndarray:
+    """`{eyes|mouth|pose}_change_w_vector_{group}.csv` (pandas output with index) → float64 (512,)."""
+    path = Path(path)
+    rows = _read_rows(path, artifact_name)
+    if len(rows) != 2 or rows[0] != [""] + [str(i) for i in range(W_DIM)] or len(rows[1]) != W_DIM + 1:
+        raise CorruptData(f"{path}: expected a header ',0,...,511' and one row of 512 values. "
+                          f"Fetch it again: ohlora models pull --only {artifact_name}")
+    vector = np.asarray(_floats(rows[1][1:], path, 2, artifact_name), dtype=np.float64)
+    norm = float(np.linalg.norm(vector))
+    if abs(norm - 1.0) > NORM_TOLERANCE:
+        raise CorruptData(f"{path}: the direction has length {norm:.6f}, expected 1. "
+                          f"Fetch it again: ohlora models pull --only {artifact_name}")
+    return vector
+
+
+def direction_path(folder: Path, prop: str, group: str) -> Path:
+    return folder / "property_score_vectors" / f"{prop}_change_w_vector_{group}.csv"
+
+
+# --- the loaded set -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VectorFind:
+    """One version's faces, latents and edit directions (read-only arrays)."""
+
+    version: str
+    faces: tuple[FaceEntry, ...]
+    latents: np.ndarray  # float64 (N, 512 + K), row i = faces[i]
+    directions: Mapping[str, np.ndarray]  # group → float64 (3, 512): eyes, mouth, pose
+
+    def face(self, case: int | str | None = None, rng: random.Random | None = None) -> FaceEntry:
+        return pick_face(self.faces, case, rng)
+
+    def z(self, face: FaceEntry) -> np.ndarray:
+        return self.latents[face.row, :Z_DIM]
+
+    def condition(self, face: FaceEntry) -> np.ndarray:
+        return self.latents[face.row, Z_DIM:]
+
+    def edit_directions(self, face: FaceEntry) -> np.ndarray:
+        return self.directions[face.group]
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+def load_vectorfind(models_root: str | Path, version: str, *, check_builtin: bool = True) -> VectorFind:
+    """Read `stylegan/stylegan_vectorfind_{v7|v8}/` under the models root (registry layout).
+
+    The catalogue comes from the group CSV; it must have as many rows as the z CSV and, unless
+    `check_builtin` is False, equal the built-in case/group list.
+    """
+    check_version(version)
+    name = ARTIFACTS[version]
+    folder = artifact(name).path(Path(models_root))
+    pairs = read_group_csv(folder / GROUP_FILE, version)
+    latents = read_z_csv(folder / Z_FILE, version)
+    if len(pairs) != latents.shape[0]:
+        raise CorruptData(f"{folder}: {GROUP_FILE} has {len(pairs)} faces but {Z_FILE} has {latents.shape[0]} rows. "
+                          f"Fetch them again: ohlora models pull --only {name}")
+    builtin = BUILTIN_FACES[version]
+    if check_builtin and pairs != builtin:
+        bad = [f"row {i}: case {p[0]} group {p[1]}" for i, p in enumerate(pairs) if i >= len(builtin) or p != builtin[i]]
+        if len(pairs) != len(builtin):
+            bad.insert(0, f"{len(pairs)} faces instead of {len(builtin)}")
+        raise CorruptData(f"{folder / GROUP_FILE} differs from the released {version} catalogue "
+                          f"({'; '.join(bad[:4])}). Fetch it again: ohlora models pull --only {name}")
+    faces = tuple(FaceEntry(version, case, row, group) for row, (case, group) in enumerate(pairs))
+    directions = {}
+    for group in GROUPS[version]:
+        directions[group] = _read_only(np.stack(
+            [read_direction_csv(direction_path(folder, prop, group), name) for prop in PROPERTIES]))
+    return VectorFind(version, faces, _read_only(latents), MappingProxyType(directions))
+
+
+def compose_w(w: np.ndarray, directions: np.ndarray, weights: np.ndarray | Sequence[Sequence[float]]) -> np.ndarray:
+    """w (512,) or (1, 512), directions (3, 512), weights (B, 3) as (eyes, mouth, pose) → float32 (B, 512).
+
+    `w + eyes·E + mouth·M + pose·P`, summed in float64 and cast to float32 like the original (spec §2.7).
+    """
+    base = np.asarray(w, dtype=np.float32).reshape(1, W_DIM).astype(np.float64)
+    coef = np.asarray(weights, dtype=np.float64).reshape(-1, len(PROPERTIES))
+    dirs = np.asarray(directions, dtype=np.float64).reshape(len(PROPERTIES), W_DIM)
+    out = base
+    for k in range(len(PROPERTIES)):  # the original's order of additions
+        out = out + coef[:, k:k + 1] * dirs[k]
+    return out.astype(np.float32)
