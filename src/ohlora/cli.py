@@ -25,20 +25,21 @@ from ohlora.models.commands import models_app
 from ohlora.web.commands import serve
 
 app = typer.Typer(
-    help="오로라 (Oh-LoRA v4): 한국어로 대화하는 가상 인간. Chat with Oh-LoRA in Korean.",
+    help=messages.HELP_APP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-memory_app = typer.Typer(help="오로라가 기억하는 내용 (memories) 보기·추가·삭제·가져오기·내보내기.", no_args_is_help=True)
-sanctions_app = typer.Typer(help="경고·차단 기록 (sanctions) 보기·가져오기·내보내기.", no_args_is_help=True)
+memory_app = typer.Typer(help=messages.HELP_MEMORY_APP, no_args_is_help=True)
+sanctions_app = typer.Typer(help=messages.HELP_SANCTIONS_APP, no_args_is_help=True)
 app.add_typer(memory_app, name="memory")
 app.add_typer(sanctions_app, name="sanctions")
 app.add_typer(models_app, name="models")
 app.add_typer(face_app, name="face")
-app.command()(serve)
+app.command(help=messages.HELP_SERVE)(serve)
 
-UserOption = typer.Option("local", "--user", "-u", help="사용자 이름 (user id).")
+UserOption = typer.Option("local", "--user", "-u", help=messages.HELP_USER)
+ForceOption = typer.Option(False, "--force", help=messages.HELP_FORCE)
 
 
 @dataclass
@@ -61,13 +62,11 @@ class Context:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    home: Path | None = typer.Option(None, "--home", help="데이터 폴더 (else $OHLORA_HOME, else the platform data dir)."),
-    models_dir: Path | None = typer.Option(
-        None, "--models-dir", help="모델 폴더 (default <home>/models; may be a checkout of the original project folder)."
-    ),
-    backend: str | None = typer.Option(None, "--backend", help="auto | embedded | full (all roles)."),
-    embedder: str | None = typer.Option(None, "--embedder", help="embedded embedder: ngram | e5 | hybrid."),
-    seed: int | None = typer.Option(None, "--seed", help="Fix every random choice (reproducible runs)."),
+    home: Path | None = typer.Option(None, "--home", help=messages.HELP_HOME),
+    models_dir: Path | None = typer.Option(None, "--models-dir", help=messages.HELP_MODELS_DIR),
+    backend: str | None = typer.Option(None, "--backend", help=messages.HELP_BACKEND),
+    embedder: str | None = typer.Option(None, "--embedder", help=messages.HELP_EMBEDDER),
+    seed: int | None = typer.Option(None, "--seed", help=messages.HELP_SEED),
 ) -> None:
     settings = load_settings(
         home, models_dir=models_dir, llm_backend=backend, embedding_backend=backend, embedder=embedder, seed=seed
@@ -134,19 +133,16 @@ def _decode(line: bytes) -> str:
         raise BadInput(messages.NOT_UTF8) from exc
 
 
-@app.command()
+@app.command(help=messages.HELP_CHAT)
 def chat(
     ctx: typer.Context,
     user: str = UserOption,
-    jsonl: bool = typer.Option(False, "--jsonl", help='Read {"user": ..., "text": ...} per line, write one TurnResult JSON per line.'),
-    face: str = typer.Option(
-        "auto", "--face", help="오로라 얼굴: window (OpenCV 창) | file (<home>/face/latest.png) | none | auto."
-    ),
-    face_version: str = typer.Option("auto", "--face-version", help="embedded | v7 | v8 | auto (v8 if its files verify)."),
-    face_case: int | None = typer.Option(None, "--face-case", help="StyleGAN face case number (random if omitted)."),
-    stream: bool = typer.Option(True, "--stream/--no-stream", help="답변을 만들어지는 대로 보여 주기 (full LLM path)."),
+    jsonl: bool = typer.Option(False, "--jsonl", help=messages.HELP_CHAT_JSONL),
+    face: str = typer.Option("auto", "--face", help=messages.HELP_CHAT_FACE),
+    face_version: str = typer.Option("auto", "--face-version", help=messages.HELP_CHAT_FACE_VERSION),
+    face_case: int | None = typer.Option(None, "--face-case", help=messages.HELP_CHAT_FACE_CASE),
+    stream: bool = typer.Option(True, "--stream/--no-stream", help=messages.HELP_CHAT_STREAM),
 ) -> None:
-    """오로라와 대화하기 (interactive chat; one message per line when stdin is not a terminal)."""
     c: Context = ctx.obj
     if jsonl:
         _chat_jsonl(c)
@@ -343,14 +339,13 @@ def _chat_jsonl(c: Context) -> None:
         engine.close()
 
 
-@app.command()
+@app.command(help=messages.HELP_ASK)
 def ask(
     ctx: typer.Context,
-    text: str = typer.Argument(..., help="오로라에게 할 말 (one message)."),
+    text: str = typer.Argument(..., help=messages.HELP_ASK_TEXT),
     user: str = UserOption,
-    as_json: bool = typer.Option(False, "--json", help="Print the whole TurnResult as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=messages.HELP_ASK_JSON),
 ) -> None:
-    """한 번만 말 걸기 (one turn)."""
     from ohlora.conversation.session import Conversation
 
     c: Context = ctx.obj
@@ -366,9 +361,8 @@ def ask(
 
 
 # --- memory -------------------------------------------------------------------------------------------------
-@memory_app.command("list")
+@memory_app.command("list", help=messages.HELP_MEMORY_LIST)
 def memory_list(ctx: typer.Context, user: str = UserOption) -> None:
-    """기억 목록."""
     c: Context = ctx.obj
     rows = c.store().memory_rows(user)
     if not rows:
@@ -377,9 +371,10 @@ def memory_list(ctx: typer.Context, user: str = UserOption) -> None:
         c.out.print(escape(row.text))
 
 
-@memory_app.command("add")
-def memory_add(ctx: typer.Context, item: str = typer.Argument(..., help="[항목: 내용]"), user: str = UserOption) -> None:
-    """기억 추가 (e.g. '[내일 일정: 면접]')."""
+@memory_app.command("add", help=messages.HELP_MEMORY_ADD)
+def memory_add(
+    ctx: typer.Context, item: str = typer.Argument(..., help=messages.HELP_MEMORY_ADD_ITEM), user: str = UserOption
+) -> None:
     from ohlora.memory import is_memory_item, normalise_key
     from ohlora.mind.completion import normalise_memory
 
@@ -391,9 +386,10 @@ def memory_add(ctx: typer.Context, item: str = typer.Argument(..., help="[항목
     c.out.print((messages.MEMORY_ADDED if added else messages.MEMORY_DUPLICATE).format(item=escape(item)))
 
 
-@memory_app.command("forget")
-def memory_forget(ctx: typer.Context, item: str = typer.Argument(..., help="잊을 기억"), user: str = UserOption) -> None:
-    """기억 삭제 (spaces are ignored when matching)."""
+@memory_app.command("forget", help=messages.HELP_MEMORY_FORGET)
+def memory_forget(
+    ctx: typer.Context, item: str = typer.Argument(..., help=messages.HELP_MEMORY_FORGET_ITEM), user: str = UserOption
+) -> None:
     from ohlora.memory import normalise_key
 
     c: Context = ctx.obj
@@ -403,9 +399,10 @@ def memory_forget(ctx: typer.Context, item: str = typer.Argument(..., help="잊�
         raise typer.Exit(1)
 
 
-@memory_app.command("import")
-def memory_import(ctx: typer.Context, path: Path = typer.Argument(..., help="ohlora_memory.txt"), user: str = UserOption) -> None:
-    """원래 프로젝트의 ohlora_memory.txt 가져오기."""
+@memory_app.command("import", help=messages.HELP_MEMORY_IMPORT)
+def memory_import(
+    ctx: typer.Context, path: Path = typer.Argument(..., help=messages.HELP_MEMORY_FILE), user: str = UserOption
+) -> None:
     from ohlora.memory import normalise_key, read_legacy_memory
 
     c: Context = ctx.obj
@@ -414,14 +411,13 @@ def memory_import(ctx: typer.Context, path: Path = typer.Argument(..., help="ohl
     c.out.print(messages.MEMORY_IMPORTED.format(added=len(added), skipped=len(items) - len(added)))
 
 
-@memory_app.command("export")
+@memory_app.command("export", help=messages.HELP_MEMORY_EXPORT)
 def memory_export(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., help="ohlora_memory.txt"),
+    path: Path = typer.Argument(..., help=messages.HELP_MEMORY_FILE),
     user: str = UserOption,
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    force: bool = ForceOption,
 ) -> None:
-    """ohlora_memory.txt 형식으로 내보내기."""
     from ohlora.memory import write_legacy_memory
 
     c: Context = ctx.obj
@@ -437,9 +433,8 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 
 
 # --- sanctions ------------------------------------------------------------------------------------------------
-@sanctions_app.command("status")
+@sanctions_app.command("status", help=messages.HELP_SANCTIONS_STATUS)
 def sanctions_status(ctx: typer.Context, user: str = UserOption) -> None:
-    """현재 차단 여부와 기록."""
     from datetime import datetime
 
     from ohlora.ethics.sanctions import Sanctions
@@ -451,9 +446,8 @@ def sanctions_status(ctx: typer.Context, user: str = UserOption) -> None:
         c.out.print(messages.SANCTIONS_NONE)
         return
     for row in rows:
-        kind = "경고" if row.period_s == 0 else f"차단 {messages.period_text(row.period_s)}"
         when = datetime.fromtimestamp(row.blocked_at).strftime("%Y.%m.%d %H:%M:%S")
-        c.out.print(f"{when}  {messages.CATEGORY_NAMES[row.reason]}  {row.level}단계  {kind}")
+        c.out.print(messages.sanction_line(when, row.reason, row.level, row.period_s))
     block = sanctions.active(user, datetime.now())
     if block is None:
         c.out.print(messages.SANCTIONS_NOT_ACTIVE)
@@ -463,9 +457,10 @@ def sanctions_status(ctx: typer.Context, user: str = UserOption) -> None:
         c.out.print(messages.SANCTIONS_ACTIVE.format(until=until, reason=reason), style="red")
 
 
-@sanctions_app.command("import")
-def sanctions_import(ctx: typer.Context, path: Path = typer.Argument(..., help="ohlora_block_log.csv"), user: str = UserOption) -> None:
-    """원래 프로젝트의 ohlora_block_log.csv 가져오기."""
+@sanctions_app.command("import", help=messages.HELP_SANCTIONS_IMPORT)
+def sanctions_import(
+    ctx: typer.Context, path: Path = typer.Argument(..., help=messages.HELP_BLOCK_LOG_FILE), user: str = UserOption
+) -> None:
     from ohlora.ethics.sanctions import read_block_log
 
     c: Context = ctx.obj
@@ -474,14 +469,13 @@ def sanctions_import(ctx: typer.Context, path: Path = typer.Argument(..., help="
     c.out.print(messages.SANCTIONS_IMPORTED.format(count=len(rows)))
 
 
-@sanctions_app.command("export")
+@sanctions_app.command("export", help=messages.HELP_SANCTIONS_EXPORT)
 def sanctions_export(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., help="ohlora_block_log.csv"),
+    path: Path = typer.Argument(..., help=messages.HELP_BLOCK_LOG_FILE),
     user: str = UserOption,
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    force: bool = ForceOption,
 ) -> None:
-    """ohlora_block_log.csv 형식으로 내보내기."""
     from ohlora.ethics.sanctions import write_block_log
 
     c: Context = ctx.obj
@@ -495,7 +489,7 @@ def main() -> None:
     try:
         app()
     except OhloraError as exc:
-        Console(stderr=True, highlight=False).print(f"[bold red]오류:[/] {escape(str(exc))}")
+        Console(stderr=True, highlight=False).print(f"[bold red]{messages.ERROR_LABEL}[/] {escape(str(exc))}")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -73,7 +73,7 @@ def device_map(settings: Settings) -> str | dict[str, str]:
         role, sep, device = part.partition("=")
         if not sep or not role.strip() or not device.strip():
             raise ConfigError(messages.CONFIG_BAD_VALUE.format(key="device", value=settings.device,
-                                                               allowed="DEVICE or role=DEVICE,..."))
+                                                               allowed=messages.DEVICE_MAP_ALLOWED))
         mapping[role.strip()] = device.strip()
     return mapping
 
@@ -85,7 +85,7 @@ def base_overrides(settings: Settings) -> dict[str, str]:
         name, sep, source = part.partition("=")
         if not sep or name.strip() not in BY_NAME:
             raise ConfigError(messages.CONFIG_BAD_VALUE.format(key="base_models", value=part,
-                                                               allowed="base-kanana-instruct|base-kanana|base-polyglot=PATH"))
+                                                               allowed=messages.BASE_MODELS_ALLOWED))
         out[name.strip()] = source.strip()
     return out
 

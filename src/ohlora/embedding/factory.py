@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ohlora import messages
 from ohlora.embedding.base import Embedder
 from ohlora.errors import ConfigError
 
@@ -22,4 +23,4 @@ def make_embedder(kind: str) -> Embedder:
         from ohlora.embedding.hybrid import HybridEmbedder
 
         return HybridEmbedder.default()
-    raise ConfigError(f"Unknown embedder {kind!r}; choose one of: {', '.join(EMBEDDER_KINDS)}.")
+    raise ConfigError(messages.unknown_embedder(kind, EMBEDDER_KINDS))

@@ -16,13 +16,13 @@ import numpy as np
 import torch
 from sentence_transformers import SentenceTransformer
 
+from ohlora import messages
 from ohlora.errors import MissingModel
 from ohlora.mind.hf import resolve_device
 
 MAX_SEQ_LENGTH = 64
 BATCH_SIZE = 32
 MEMORY_THRESHOLD = 0.95  # spec §3.4: the released memory S-BERT's cosine threshold
-MISSING_SBERT = "S-BERT 모델 폴더가 없거나 비어 있어요: {path}. `ohlora models pull --only {name}` 로 받아 주세요."
 
 
 def _modules():
@@ -37,7 +37,7 @@ def load_sbert(path: Path | str, device: str = "auto", *, artifact_name: str = "
     """Transformer(max_seq_length=64, do_lower_case=True) + mean Pooling, in eval mode on `device`."""
     folder = Path(path)
     if not (folder / "config.json").is_file():
-        raise MissingModel(MISSING_SBERT.format(path=folder, name=artifact_name))
+        raise MissingModel(messages.SBERT_MISSING.format(path=folder, name=artifact_name))
     Pooling, Transformer = _modules()
     word = Transformer(str(folder), max_seq_length=MAX_SEQ_LENGTH, do_lower_case=True)
     dim_of = getattr(word, "get_embedding_dimension", None) or word.get_word_embedding_dimension

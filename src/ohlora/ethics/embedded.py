@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ohlora import messages
 from ohlora.errors import CorruptData, MissingModel
 from ohlora.ethics.base import SANCTIONED, Category, EthicsThresholds
 from ohlora.ethics.normalize import normalize
@@ -278,15 +279,13 @@ class EmbeddedEthicsJudge:
         """Load the shipped model (or `path`). Raises MissingModel / CorruptData with a hint."""
         path = Path(path) if path is not None else DEFAULT_MODEL_PATH
         if not path.is_file():
-            raise MissingModel(
-                f"ethics model not found: {path}. Rebuild it with `python -m ohlora.train.ethics --out {path}`."
-            )
+            raise MissingModel(messages.ethics_model_missing(path))
         try:
             with np.load(path, allow_pickle=False) as z:
                 if int(z["format_version"]) != FORMAT_VERSION or int(z["n_features"]) != N_FEATURES:
-                    raise ValueError("unsupported format version or feature count")
+                    raise ValueError(messages.ETHICS_MODEL_BAD_FORMAT)
                 if tuple(str(c) for c in z["classes"]) != tuple(c.value for c in CLASSES):
-                    raise ValueError("unexpected class order")
+                    raise ValueError(messages.ETHICS_MODEL_BAD_CLASSES)
                 rows = z["rows"].astype(np.int64)
                 packed = z["weights"].astype(np.float32)
                 bias = z["bias"].astype(np.float32)
@@ -294,15 +293,13 @@ class EmbeddedEthicsJudge:
                 csv_sha256 = str(z["csv_sha256"])
                 corpus_sha256 = str(z["corpus_sha256"]) if "corpus_sha256" in z.files else ""
             if len(th) != len(_THRESHOLD_FIELDS) or packed.shape != (len(rows), len(CLASSES)):
-                raise ValueError("array shapes do not match")
+                raise ValueError(messages.ETHICS_MODEL_BAD_SHAPES)
             if len(rows) and (rows.min() < 0 or rows.max() >= N_FEATURES):
-                raise ValueError("row index out of range")
+                raise ValueError(messages.ETHICS_MODEL_BAD_ROWS)
             if not (np.all(np.isfinite(packed)) and np.all(np.isfinite(bias))):
-                raise ValueError("non-finite weights")
+                raise ValueError(messages.ETHICS_MODEL_NON_FINITE)
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
-            raise CorruptData(
-                f"ethics model {path} cannot be read ({exc}). Rebuild it with `python -m ohlora.train.ethics`."
-            ) from exc
+            raise CorruptData(messages.ethics_model_unreadable(path, exc)) from exc
         weights = np.zeros((N_FEATURES, len(CLASSES)), dtype=np.float32)
         weights[rows] = packed
         thresholds = EthicsThresholds(**dict(zip(_THRESHOLD_FIELDS, th)))

@@ -138,12 +138,12 @@ def read_block_log(path: Path) -> list[SanctionRow]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CorruptData(messages.LEGACY_BAD_ROW.format(path=path, line=1, detail="UTF-8이 아님")) from exc
+        raise CorruptData(messages.LEGACY_BAD_ROW.format(path=path, line=1, detail=messages.LEGACY_NOT_UTF8)) from exc
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None or tuple(h.strip() for h in header) != LEGACY_HEADER:
         raise CorruptData(
-            messages.LEGACY_BAD_ROW.format(path=path, line=1, detail="헤더가 " + ",".join(LEGACY_HEADER) + " 가 아님")
+            messages.LEGACY_BAD_ROW.format(path=path, line=1, detail=messages.legacy_bad_header(LEGACY_HEADER))
         )
     rows = []
     for line_no, fields in enumerate(reader, start=2):
@@ -151,13 +151,13 @@ def read_block_log(path: Path) -> list[SanctionRow]:
             continue
         try:
             if len(fields) != 4:
-                raise ValueError(f"칸이 {len(fields)}개")
+                raise ValueError(messages.LEGACY_FIELD_COUNT.format(count=len(fields)))
             blocked_at, period, reason, level = (f.strip() for f in fields)
             if reason not in ESCALATION:
-                raise ValueError(f"알 수 없는 사유 '{reason}'")
+                raise ValueError(messages.LEGACY_UNKNOWN_REASON.format(reason=reason))
             row = SanctionRow(int(float(blocked_at)), int(float(period)), reason, int(level))
             if row.period_s < 0 or row.level < 1:
-                raise ValueError("음수 기간 또는 1보다 작은 단계")
+                raise ValueError(messages.LEGACY_BAD_VALUES)
         except ValueError as exc:
             raise CorruptData(messages.LEGACY_BAD_ROW.format(path=path, line=line_no, detail=exc)) from exc
         rows.append(row)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from ohlora import messages
 from ohlora.clock import Clock, SystemClock
 from ohlora.config import Settings
 from ohlora.conversation.result import TurnResult
@@ -41,7 +42,7 @@ def pick_sink(mode: str, home: Path, interactive: bool) -> tuple[Sink | None, st
         note = None
     path = home / "face" / "latest.png"
     sink = FileSink(path, min_interval_s=0.1)
-    return sink, (note + "\n" if note else "") + f"얼굴은 {path} 에 실시간으로 저장돼요 (이미지 뷰어로 열어 두세요)."
+    return sink, (note + "\n" if note else "") + messages.FACE_FILE_NOTE.format(path=path)
 
 
 def pick_version(settings: Settings, version: str) -> str:

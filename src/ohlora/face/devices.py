@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import torch
 
+from ohlora import messages
 from ohlora.errors import ConfigError
 
 DTYPES = {
@@ -34,18 +35,18 @@ def resolve_device(name: str | torch.device = "auto") -> torch.device:
     try:
         device = torch.device(text)
     except (RuntimeError, ValueError):
-        raise ConfigError(f"unknown device {name!r}; use auto, cpu, cuda, cuda:N or mps") from None
+        raise ConfigError(messages.device_unknown(name)) from None
     if device.type == "cuda":
         if not torch.cuda.is_available():
-            raise ConfigError(f"device {name!r} asked for, but CUDA is not available here; use cpu or auto")
+            raise ConfigError(messages.device_no_cuda(name))
         if device.index is not None and device.index >= torch.cuda.device_count():
-            raise ConfigError(f"device {name!r}: only {torch.cuda.device_count()} CUDA device(s) exist")
+            raise ConfigError(messages.device_cuda_count(name, torch.cuda.device_count()))
     elif device.type == "mps":
         mps = getattr(torch.backends, "mps", None)
         if mps is None or not mps.is_available():
-            raise ConfigError(f"device {name!r} asked for, but MPS is not available here; use cpu or auto")
+            raise ConfigError(messages.device_no_mps(name))
     elif device.type != "cpu":
-        raise ConfigError(f"unsupported device {name!r}; use auto, cpu, cuda, cuda:N or mps")
+        raise ConfigError(messages.device_unsupported(name))
     return device
 
 
@@ -62,9 +63,9 @@ def resolve_dtype(name: str | torch.dtype, device: torch.device) -> torch.dtype:
         try:
             dtype = DTYPES[text]
         except KeyError:
-            raise ConfigError(f"unknown dtype {name!r}; use auto, float32, bfloat16 or float16") from None
+            raise ConfigError(messages.dtype_unknown(name)) from None
     if dtype == torch.float16 and device.type == "cpu":
-        raise ConfigError("float16 is very slow on a CPU; use float32 or bfloat16 there")
+        raise ConfigError(messages.DTYPE_FLOAT16_ON_CPU)
     if dtype not in (torch.float32, torch.bfloat16, torch.float16):
-        raise ConfigError(f"unsupported dtype {dtype}; use float32, bfloat16 or float16")
+        raise ConfigError(messages.dtype_unsupported(dtype))
     return dtype

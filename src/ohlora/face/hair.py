@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ohlora import messages
 from ohlora.errors import ConfigError, CorruptData, MissingModel
 from ohlora.face.devices import resolve_device, resolve_dtype
 
@@ -27,7 +28,7 @@ STATE_DICT_KEYS = 418
 FILE_NAME = "segmentation_model_ohlora_v4.pth"
 ARTIFACT = "hair-segmentation"
 INPUT_SIZES = ("compat", "matched")
-FIX = f"ohlora models pull --only {ARTIFACT}"
+FIX = messages.pull_command(ARTIFACT)
 
 
 class GhostModule(nn.Module):
@@ -143,28 +144,22 @@ def load_student(path: str | Path) -> HairStudent:
     """Read `segmentation_model_ohlora_v4.pth` (weights_only) and load it strictly, in eval mode (CPU)."""
     path = Path(path)
     if not path.is_file():
-        raise MissingModel(f"hair segmentation weights not found: {path}. Download them with: {FIX}")
+        raise MissingModel(messages.hair_missing(path, FIX))
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # unpickling errors come in many types
-        raise CorruptData(f"cannot read hair segmentation weights {path} ({type(exc).__name__}: {exc}). "
-                          f"Fetch them again: {FIX}") from None
+        raise CorruptData(messages.hair_unreadable(path, exc, FIX)) from None
     model = HairStudent()
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise CorruptData(f"{path} is not a state dict (names to tensors). Fetch it again: {FIX}")
+        raise CorruptData(messages.hair_not_state_dict(path, FIX))
     expected = model.state_dict()
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
-    wrong = [f"{k} {list(v.shape)} (expected {list(expected[k].shape)})"
+    wrong = [messages.wrong_shape(k, list(v.shape), list(expected[k].shape))
              for k, v in state.items() if k in expected and v.shape != expected[k].shape]
-    problems = []
-    for what, names in (("missing keys", missing), ("unexpected keys", unexpected), ("wrong shapes", wrong)):
-        if names:
-            shown = ", ".join(names[:6]) + (f", … ({len(names)} in all)" if len(names) > 6 else "")
-            problems.append(f"{what}: {shown}")
+    problems = messages.state_dict_problems(missing, unexpected, wrong)
     if problems:
-        raise CorruptData(f"{path} does not match the hair segmentation model: {'; '.join(problems)}. "
-                          f"Fetch it again: {FIX}")
+        raise CorruptData(messages.hair_mismatch(path, problems, FIX))
     model.load_state_dict(state, strict=True)
     return model.eval()
 
@@ -193,7 +188,7 @@ class HairSegmenter:
                  *, input_size: str = "compat", channels_last: bool = True, fold: bool = True,
                  compile: bool = False) -> None:
         if input_size not in INPUT_SIZES:
-            raise ConfigError(f"hair input size must be one of {', '.join(INPUT_SIZES)}, not {input_size!r}")
+            raise ConfigError(messages.hair_bad_input_size(INPUT_SIZES, input_size))
         self.device = resolve_device(device)
         self.dtype = resolve_dtype(dtype, self.device)
         self.input_size = input_size

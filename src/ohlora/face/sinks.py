@@ -24,23 +24,8 @@ from typing import Protocol
 
 import numpy as np
 
+from ohlora import messages
 from ohlora.errors import OhloraError
-
-WINDOW_HEADLESS = (
-    "창을 띄울 수 없어요: 설치된 OpenCV(opencv-python-headless)에는 화면 표시 기능이 없어요. "
-    "`pip uninstall opencv-python-headless && pip install opencv-python` 으로 바꾸거나, "
-    "창 대신 PNG 파일 출력을 써 주세요. (OpenCV without GUI support: install opencv-python.)"
-)
-WINDOW_NO_OPENCV = (
-    "창을 띄우려면 OpenCV가 필요해요: `pip install opencv-python` 으로 설치해 주세요. "
-    "(the face window needs opencv-python.)"
-)
-WINDOW_NO_DISPLAY = (
-    "화면(디스플레이)이 없는 환경이라 창을 띄울 수 없어요. PNG 파일 출력이나 웹 화면을 써 주세요. "
-    "(no display found: use the PNG file sink or the web UI.)"
-)
-WINDOW_NOT_MAIN_THREAD = "얼굴 창은 메인 스레드에서만 열 수 있어요. (OpenCV windows need the main thread.)"
-GIF_NEEDS_PILLOW = "GIF를 만들려면 Pillow가 필요해요: `pip install pillow`. (GIF output needs Pillow.)"
 
 
 class WindowUnavailable(OhloraError):
@@ -193,7 +178,7 @@ class GifWriter:
         try:
             import PIL.Image  # noqa: F401
         except ImportError as exc:
-            raise OhloraError(GIF_NEEDS_PILLOW) from exc
+            raise OhloraError(messages.GIF_NEEDS_PILLOW) from exc
         self.path = Path(path)
         self.duration_ms = int(duration_ms)
         self.loop = loop
@@ -245,17 +230,17 @@ class WindowSink:
     user closes the window.
     """
 
-    def __init__(self, title: str = "Oh-LoRA", scale: int = 2):
+    def __init__(self, title: str = messages.FACE_WINDOW_TITLE, scale: int = 2):
         if threading.current_thread() is not threading.main_thread():
-            raise WindowUnavailable(WINDOW_NOT_MAIN_THREAD)
+            raise WindowUnavailable(messages.WINDOW_NOT_MAIN_THREAD)
         try:
             import cv2
         except ImportError as exc:
-            raise WindowUnavailable(WINDOW_NO_OPENCV) from exc
+            raise WindowUnavailable(messages.WINDOW_NO_OPENCV) from exc
         if not _opencv_has_gui(cv2):
-            raise WindowUnavailable(WINDOW_HEADLESS)
+            raise WindowUnavailable(messages.WINDOW_HEADLESS)
         if not _has_display():
-            raise WindowUnavailable(WINDOW_NO_DISPLAY)
+            raise WindowUnavailable(messages.WINDOW_NO_DISPLAY)
         self._cv2 = cv2
         self.title = title
         self.scale = max(1, int(scale))

@@ -29,6 +29,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ohlora import messages
 from ohlora.errors import CorruptData, MissingModel
 from ohlora.face.devices import resolve_device, resolve_dtype
 
@@ -180,32 +181,25 @@ def _artifact_name(path: Path) -> str:
 
 def validate_state_dict(state: object, source: str = "the state dict", artifact: str = "stylegan-v8") -> str:
     """Check keys, shapes and values; return the version ("v7"/"v8"). CorruptData names what differs."""
-    fix = f"Fetch it again: ohlora models pull --only {artifact}"
+    fix = messages.fetch_again(artifact)
     if not isinstance(state, Mapping) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise CorruptData(f"{source} is not a StyleGAN state dict (a mapping of names to tensors). {fix}")
+        raise CorruptData(messages.stylegan_not_state_dict(source, fix))
     label = state.get("mapping.label_weight")
     dims = tuple(label.shape) if label is not None else None
     if dims is None or len(dims) != 2 or dims[1] != LABEL_EMBED_DIM or dims[0] not in VERSION_BY_LABEL_DIMS:
-        raise CorruptData(
-            f"{source}: mapping.label_weight has shape {list(dims) if dims else 'missing'}; expected "
-            f"[3, 16] (v7) or [7, 16] (v8). {fix}"
-        )
+        raise CorruptData(messages.stylegan_bad_label(source, list(dims) if dims else "missing", fix))
     version = VERSION_BY_LABEL_DIMS[dims[0]]
     expected = state_dict_shapes(version)
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
-    wrong = [f"{k} {list(state[k].shape)} (expected {list(s)})" for k, s in expected.items()
+    wrong = [messages.wrong_shape(k, list(state[k].shape), list(s)) for k, s in expected.items()
              if k in state and tuple(state[k].shape) != s]
-    problems = []
-    for what, names in (("missing keys", missing), ("unexpected keys", unexpected), ("wrong shapes", wrong)):
-        if names:
-            shown = ", ".join(names[:6]) + (f", … ({len(names)} in all)" if len(names) > 6 else "")
-            problems.append(f"{what}: {shown}")
+    problems = messages.state_dict_problems(missing, unexpected, wrong)
     if problems:
-        raise CorruptData(f"{source} does not match StyleGAN-VectorFind-{version}: {'; '.join(problems)}. {fix}")
+        raise CorruptData(messages.stylegan_mismatch(source, version, problems, fix))
     bad = [k for k, v in state.items() if not v.is_floating_point() or not bool(torch.isfinite(v).all())]
     if bad:
-        raise CorruptData(f"{source}: non-finite or non-float values in {', '.join(bad[:6])}. {fix}")
+        raise CorruptData(messages.stylegan_non_finite(source, bad[:6], fix))
     return version
 
 
@@ -214,16 +208,11 @@ def load_module(path: str | Path) -> StyleGANModule:
     path = Path(path)
     artifact = _artifact_name(path)
     if not path.is_file():
-        raise MissingModel(
-            f"StyleGAN weights not found: {path}. Download them with: ohlora models pull --only {artifact}"
-        )
+        raise MissingModel(messages.stylegan_missing(path, artifact))
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # unpickling errors come in many types
-        raise CorruptData(
-            f"cannot read StyleGAN weights {path} ({type(exc).__name__}: {exc}). "
-            f"Fetch them again: ohlora models pull --only {artifact}"
-        ) from None
+        raise CorruptData(messages.stylegan_unreadable(path, exc, artifact)) from None
     version = validate_state_dict(state, str(path), artifact)
     with torch.device("meta"):
         module = StyleGANModule(LABEL_DIMS[version])
@@ -402,7 +391,7 @@ class StyleGANGenerator:
         mapping = module.mapping
         lod = float(module.synthesis.lod)
         if lod != 0.0:
-            warnings.warn(f"StyleGAN lod buffer is {lod}, forcing 0 (full 256×256 output)", stacklevel=2)
+            warnings.warn(messages.stylegan_lod_forced(lod), stacklevel=2)
         self.stored_lod = lod
         self.label_checksum = hashlib.sha256(
             mapping.label_weight.detach().cpu().float().numpy().tobytes()).hexdigest()

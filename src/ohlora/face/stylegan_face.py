@@ -16,6 +16,7 @@ from types import MappingProxyType
 import numpy as np
 import torch
 
+from ohlora import messages
 from ohlora.errors import CorruptData, MissingModel
 from ohlora.face.base import Drawn, Expression
 from ohlora.face.hair import FILE_NAME as HAIR_FILE
@@ -45,8 +46,7 @@ class StyleGANFace:
     def __init__(self, generator: StyleGANGenerator, vectors: VectorFind, entry: FaceEntry,
                  hair: HairSegmenter | None, *, max_batch: int | None = None) -> None:
         if generator.version != vectors.version:
-            raise CorruptData(f"the StyleGAN weights are {generator.version} but the VectorFind data is "
-                              f"{vectors.version}; fetch matching files with ohlora models pull")
+            raise CorruptData(messages.stylegan_version_mismatch(generator.version, vectors.version))
         self.generator = generator
         self.entry = entry
         self.name = entry.name
@@ -113,7 +113,7 @@ def load_stylegan_face(models_root: str | Path, version: str = "v8", case: int |
         if not hair and name == "hair-segmentation":
             continue
         if not path.is_file():
-            raise MissingModel(f"face model file not found: {path}. Download it with: ohlora models pull --only {name}")
+            raise MissingModel(messages.face_file_missing(path, name))
     vectors = load_vectorfind(models_root, version)
     entry = vectors.face(case, rng)
     generator = load_generator(files[f"stylegan-{version}"], device, dtype, compile=compile, **generator_options)

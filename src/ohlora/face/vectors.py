@@ -20,6 +20,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ohlora import messages
 from ohlora.errors import ConfigError, CorruptData, MissingModel
 from ohlora.models.registry import V7_GROUPS, V8_GROUPS, artifact
 
@@ -66,7 +67,7 @@ class FaceEntry:
 
 def check_version(version: str) -> str:
     if version not in VERSIONS:
-        raise ConfigError(f"unknown StyleGAN-VectorFind version {version!r}; valid: {', '.join(VERSIONS)}")
+        raise ConfigError(messages.vectorfind_bad_version(version, VERSIONS))
     return version
 
 
@@ -81,7 +82,7 @@ def find_face(faces: Sequence[FaceEntry], case: int) -> FaceEntry:
             return face
     version = faces[0].version if faces else "?"
     valid = ", ".join(str(f.case) for f in faces)
-    raise ConfigError(f"no {version} face with case number {case!r}; valid case numbers: {valid}")
+    raise ConfigError(messages.face_case_unknown(version, case, valid))
 
 
 def pick_face(faces: Sequence[FaceEntry], case: int | str | None = None,
@@ -92,7 +93,7 @@ def pick_face(faces: Sequence[FaceEntry], case: int | str | None = None,
             number = int(case)
         except (TypeError, ValueError):
             valid = ", ".join(str(f.case) for f in faces)
-            raise ConfigError(f"face case number must be an integer, not {case!r}; valid: {valid}") from None
+            raise ConfigError(messages.face_case_not_int(case, valid)) from None
         return find_face(faces, number)
     return (rng or random.Random()).choice(list(faces))
 
@@ -102,14 +103,14 @@ def pick_face(faces: Sequence[FaceEntry], case: int | str | None = None,
 
 def _read_rows(path: Path, artifact_name: str) -> list[list[str]]:
     if not path.is_file():
-        raise MissingModel(f"VectorFind file not found: {path}. Download it with: ohlora models pull --only {artifact_name}")
+        raise MissingModel(messages.vectorfind_missing(path, artifact_name))
     try:
         with open(path, newline="", encoding="utf-8") as f:
             rows = [row for row in csv.reader(f) if row]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise CorruptData(f"cannot read {path}: {exc}. Fetch it again: ohlora models pull --only {artifact_name}") from None
+        raise CorruptData(messages.vectorfind_unreadable(path, exc, artifact_name)) from None
     if not rows:
-        raise CorruptData(f"{path} is empty. Fetch it again: ohlora models pull --only {artifact_name}")
+        raise CorruptData(messages.vectorfind_empty(path, artifact_name))
     return rows
 
 
@@ -117,10 +118,9 @@ def _floats(cells: Sequence[str], path: Path, line: int, artifact_name: str) -> 
     try:
         values = [float(x) for x in cells]
     except ValueError:
-        raise CorruptData(f"{path} line {line}: a value is not a number. "
-                          f"Fetch it again: ohlora models pull --only {artifact_name}") from None
+        raise CorruptData(messages.vectorfind_not_number(path, line, artifact_name)) from None
     if not all(np.isfinite(values)):
-        raise CorruptData(f"{path} line {line}: non-finite value. Fetch it again: ohlora models pull --only {artifact_name}")
+        raise CorruptData(messages.vectorfind_non_finite(path, line, artifact_name))
     return values
 
 
@@ -130,16 +130,14 @@ def read_z_csv(path: str | Path, version: str) -> np.ndarray:
     rows = _read_rows(path, name)
     width = Z_DIM + LABEL_DIMS[version]
     if rows[0] != [str(i) for i in range(width)]:
-        raise CorruptData(f"{path}: header is not 0..{width - 1} ({version} latents have {width} columns). "
-                          f"Fetch it again: ohlora models pull --only {name}")
+        raise CorruptData(messages.vectorfind_z_header(path, width, version, name))
     data = []
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != width:
-            raise CorruptData(f"{path} line {line}: {len(row)} values, expected {width}. "
-                              f"Fetch it again: ohlora models pull --only {name}")
+            raise CorruptData(messages.vectorfind_row_width(path, line, len(row), width, name))
         data.append(_floats(row, path, line, name))
     if not data:
-        raise CorruptData(f"{path} has no data rows. Fetch it again: ohlora models pull --only {name}")
+        raise CorruptData(messages.vectorfind_no_rows(path, name))
     return np.asarray(data, dtype=np.float64)
 
 
@@ -149,18 +147,16 @@ def read_group_csv(path: str | Path, version: str) -> tuple[tuple[int, str], ...
     rows = _read_rows(path, name)
     header = rows[0]
     if "case" not in header or "group_name" not in header:
-        raise CorruptData(f"{path}: header lacks 'case' or 'group_name'. Fetch it again: ohlora models pull --only {name}")
+        raise CorruptData(messages.vectorfind_group_header(path, name))
     i_case, i_group = header.index("case"), header.index("group_name")
     out = []
     for line, row in enumerate(rows[1:], start=2):
         try:
             case, group = int(row[i_case]), row[i_group]
         except (IndexError, ValueError):
-            raise CorruptData(f"{path} line {line}: bad case number or missing group name. "
-                              f"Fetch it again: ohlora models pull --only {name}") from None
+            raise CorruptData(messages.vectorfind_group_row(path, line, name)) from None
         if group not in GROUPS[version]:
-            raise CorruptData(f"{path} line {line}: group {group!r} is not a {version} group "
-                              f"({', '.join(GROUPS[version])}). Fetch it again: ohlora models pull --only {name}")
+            raise CorruptData(messages.vectorfind_unknown_group(path, line, group, version, GROUPS[version], name))
         out.append((case, group))
     return tuple(out)
 
@@ -170,13 +166,11 @@ def read_direction_csv(path: str | Path, artifact_name: str = "vectorfind-v8") -
     path = Path(path)
     rows = _read_rows(path, artifact_name)
     if len(rows) != 2 or rows[0] != [""] + [str(i) for i in range(W_DIM)] or len(rows[1]) != W_DIM + 1:
-        raise CorruptData(f"{path}: expected a header ',0,...,511' and one row of 512 values. "
-                          f"Fetch it again: ohlora models pull --only {artifact_name}")
+        raise CorruptData(messages.vectorfind_direction_layout(path, artifact_name))
     vector = np.asarray(_floats(rows[1][1:], path, 2, artifact_name), dtype=np.float64)
     norm = float(np.linalg.norm(vector))
     if abs(norm - 1.0) > NORM_TOLERANCE:
-        raise CorruptData(f"{path}: the direction has length {norm:.6f}, expected 1. "
-                          f"Fetch it again: ohlora models pull --only {artifact_name}")
+        raise CorruptData(messages.vectorfind_direction_norm(path, norm, artifact_name))
     return vector
 
 
@@ -226,15 +220,15 @@ def load_vectorfind(models_root: str | Path, version: str, *, check_builtin: boo
     pairs = read_group_csv(folder / GROUP_FILE, version)
     latents = read_z_csv(folder / Z_FILE, version)
     if len(pairs) != latents.shape[0]:
-        raise CorruptData(f"{folder}: {GROUP_FILE} has {len(pairs)} faces but {Z_FILE} has {latents.shape[0]} rows. "
-                          f"Fetch them again: ohlora models pull --only {name}")
+        raise CorruptData(messages.vectorfind_count_mismatch(folder, GROUP_FILE, len(pairs), Z_FILE, latents.shape[0],
+                                                             name))
     builtin = BUILTIN_FACES[version]
     if check_builtin and pairs != builtin:
-        bad = [f"row {i}: case {p[0]} group {p[1]}" for i, p in enumerate(pairs) if i >= len(builtin) or p != builtin[i]]
+        bad = [messages.vectorfind_catalogue_row(i, p[0], p[1]) for i, p in enumerate(pairs)
+               if i >= len(builtin) or p != builtin[i]]
         if len(pairs) != len(builtin):
-            bad.insert(0, f"{len(pairs)} faces instead of {len(builtin)}")
-        raise CorruptData(f"{folder / GROUP_FILE} differs from the released {version} catalogue "
-                          f"({'; '.join(bad[:4])}). Fetch it again: ohlora models pull --only {name}")
+            bad.insert(0, messages.vectorfind_catalogue_size(len(pairs), len(builtin)))
+        raise CorruptData(messages.vectorfind_catalogue_differs(folder / GROUP_FILE, version, bad[:4], name))
     faces = tuple(FaceEntry(version, case, row, group) for row, (case, group) in enumerate(pairs))
     directions = {}
     for group in GROUPS[version]:

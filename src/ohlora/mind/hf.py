@@ -56,6 +56,7 @@ from transformers import (
 )
 from transformers.generation.streamers import BaseStreamer
 
+from ohlora import messages
 from ohlora.conversation.length import TokenizerCounter
 from ohlora.conversation.markers import EXPRESSION_END, REPLY_END, SUMMARY_END
 from ohlora.errors import ConfigError, MissingModel
@@ -83,20 +84,6 @@ RELEASED_STOP_IDS: Mapping[str, tuple[tuple[int, ...], ...]] = MappingProxyType(
 # Text that precedes a marker in real outputs: the marker's first token depends on it.
 MARKER_CONTEXTS = ("가 ", "안녕! ", "좋아 😊 ", "[취미: 등산] ", "고개 돌림 없음) ")
 
-# User-facing messages (to be moved to ohlora.messages when the factory wires this backend in).
-MISSING_ADAPTER = (
-    "'{role}' 역할의 LoRA 어댑터 파일이 없어요: {path}. "
-    "`ohlora models pull --only {name}` 로 받아 주세요."
-)
-MISSING_BASE = (
-    "'{roles}' 역할에 쓸 기본 모델이 없어요: {path}. "
-    "`ohlora models pull --only {name}` 로 받거나, 설정에서 로컬 폴더나 Hugging Face id를 지정해 주세요."
-)
-BAD_DEVICE = "장치 '{device}' 는 쓸 수 없어요 ({why}). auto, cpu, cuda, cuda:N, mps 중에서 골라 주세요."
-BAD_DTYPE = "dtype '{dtype}' 는 쓸 수 없어요. auto, float32, bfloat16, float16 중에서 골라 주세요."
-SPLIT_GROUP = "'{roles}' 역할은 기본 모델({base})을 함께 쓰므로 같은 장치여야 해요. 지금 설정: {devices}"
-ADAPTER_MISFIT = "'{role}' 어댑터를 기본 모델 {base} 에 붙일 수 없어요: {detail}"
-
 
 # --- devices and dtypes -------------------------------------------------------------------------------
 def resolve_device(spec: str) -> torch.device:
@@ -112,16 +99,17 @@ def resolve_device(spec: str) -> torch.device:
         return torch.device("cpu")
     if text == "mps":
         if not torch.backends.mps.is_available():
-            raise ConfigError(BAD_DEVICE.format(device=spec, why="MPS를 찾지 못했어요"))
+            raise ConfigError(messages.LLM_BAD_DEVICE.format(device=spec, why=messages.LLM_DEVICE_NO_MPS))
         return torch.device("mps")
     match = re.fullmatch(r"cuda(?::(\d+))?", text)
     if match is None:
-        raise ConfigError(BAD_DEVICE.format(device=spec, why="알 수 없는 이름"))
+        raise ConfigError(messages.LLM_BAD_DEVICE.format(device=spec, why=messages.LLM_DEVICE_UNKNOWN))
     if not torch.cuda.is_available():
-        raise ConfigError(BAD_DEVICE.format(device=spec, why="CUDA GPU를 찾지 못했어요"))
+        raise ConfigError(messages.LLM_BAD_DEVICE.format(device=spec, why=messages.LLM_DEVICE_NO_CUDA))
     index = int(match.group(1)) if match.group(1) else torch.cuda.current_device()
     if index >= torch.cuda.device_count():
-        raise ConfigError(BAD_DEVICE.format(device=spec, why=f"GPU가 {torch.cuda.device_count()}개뿐이에요"))
+        why = messages.LLM_DEVICE_GPU_COUNT.format(count=torch.cuda.device_count())
+        raise ConfigError(messages.LLM_BAD_DEVICE.format(device=spec, why=why))
     return torch.device("cuda", index)
 
 
@@ -140,7 +128,7 @@ def resolve_dtype(spec: str, device: torch.device) -> torch.dtype:
             return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
         return torch.bfloat16 if device.type == "mps" else torch.float32
     if text not in _DTYPES:
-        raise ConfigError(BAD_DTYPE.format(dtype=spec))
+        raise ConfigError(messages.LLM_BAD_DTYPE.format(dtype=spec))
     dtype = _DTYPES[text]
     if device.type == "cpu" and dtype == torch.float16:
         log.warning("float16 on CPU is slow and imprecise; bfloat16 or float32 is better there")
@@ -317,7 +305,8 @@ def _role_devices(device_map: Mapping[str, str] | str, roles: Iterable[str]) -> 
         return {role: resolve_device(device_map) for role in roles}
     unknown = set(device_map) - set(ROLES)
     if unknown:
-        raise ConfigError(BAD_DEVICE.format(device=", ".join(sorted(unknown)), why=f"역할은 {', '.join(ROLES)}"))
+        why = messages.LLM_DEVICE_ROLES.format(roles=", ".join(ROLES))
+        raise ConfigError(messages.LLM_BAD_DEVICE.format(device=", ".join(sorted(unknown)), why=why))
     return {role: resolve_device(device_map.get(role, "auto")) for role in roles}
 
 
@@ -331,7 +320,7 @@ def _adapter_base_hint(adapter_dir: Path) -> str:
 def _check_adapter(role: str, name: str, folder: Path) -> None:
     for file in REQUIRED_ADAPTER_FILES:
         if not (folder / file).is_file():
-            raise MissingModel(MISSING_ADAPTER.format(role=role, path=folder / file, name=name))
+            raise MissingModel(messages.LLM_MISSING_ADAPTER.format(role=role, path=folder / file, name=name))
 
 
 def _base_source(base: str, roles: tuple[str, ...], root: Path, overrides: Mapping[str, str]) -> str:
@@ -341,11 +330,11 @@ def _base_source(base: str, roles: tuple[str, ...], root: Path, overrides: Mappi
         if Path(value).expanduser().is_dir():
             return str(Path(value).expanduser())
         if Path(value).is_absolute() or value.startswith((".", "~")) or value.count("/") != 1:
-            raise MissingModel(MISSING_BASE.format(roles=", ".join(roles), path=value, name=base))
+            raise MissingModel(messages.LLM_MISSING_BASE.format(roles=", ".join(roles), path=value, name=base))
         return value  # a Hugging Face id such as "EleutherAI/polyglot-ko-1.3b"
     folder = item.path(root)
     if not (folder / "config.json").is_file():
-        raise MissingModel(MISSING_BASE.format(roles=", ".join(roles), path=folder, name=base))
+        raise MissingModel(messages.LLM_MISSING_BASE.format(roles=", ".join(roles), path=folder, name=base))
     return str(folder)
 
 
@@ -372,11 +361,11 @@ class HFBackend:
         roles = tuple(roles)
         unknown = [r for r in roles if r not in ROLES]
         if unknown or not roles:
-            raise ConfigError(f"unknown roles {unknown}; choose from {', '.join(ROLES)}")
+            raise ConfigError(messages.llm_unknown_roles(unknown, ROLES))
         overrides = dict(base_paths or {})
         bad = set(overrides) - {base for _, base in LLM_ROLE_ARTIFACTS.values()}
         if bad:
-            raise ConfigError(f"unknown base models {sorted(bad)} in base_paths")
+            raise ConfigError(messages.llm_unknown_bases(sorted(bad)))
         self.seed = seed
         devices = _role_devices(device_map, roles)
 
@@ -388,7 +377,7 @@ class HFBackend:
         for base, members in plan.items():
             used = {str(devices[r]) for r in members}
             if len(used) > 1:
-                raise ConfigError(SPLIT_GROUP.format(
+                raise ConfigError(messages.LLM_SPLIT_GROUP.format(
                     roles=", ".join(members), base=base, devices=", ".join(f"{r}={devices[r]}" for r in members)
                 ))
         sources = {base: _base_source(base, tuple(m), self.models_root, overrides) for base, m in plan.items()}
@@ -413,7 +402,9 @@ class HFBackend:
         try:
             model = AutoModelForCausalLM.from_pretrained(source, dtype=dtype)
         except OSError as exc:  # a hub id that is not cached and cannot be fetched, a broken folder
-            raise MissingModel(MISSING_BASE.format(roles=", ".join(roles), path=f"{source} ({exc})", name=base)) from exc
+            raise MissingModel(
+                messages.LLM_MISSING_BASE.format(roles=", ".join(roles), path=f"{source} ({exc})", name=base)
+            ) from exc
         model.to(device)
         peft_model: PeftModel | None = None
         for role in roles:
@@ -428,7 +419,7 @@ class HFBackend:
                 else:
                     peft_model.load_adapter(str(adapter_dir), adapter_name=role, is_trainable=False)
             except (ValueError, KeyError, RuntimeError) as exc:
-                raise ConfigError(ADAPTER_MISFIT.format(role=role, base=source, detail=exc)) from exc
+                raise ConfigError(messages.LLM_ADAPTER_MISFIT.format(role=role, base=source, detail=exc)) from exc
         assert peft_model is not None
         peft_model.to(device)
         peft_model.eval()
@@ -439,7 +430,7 @@ class HFBackend:
         try:
             return self.generators[role]
         except KeyError:
-            raise ConfigError(f"role {role!r} is not loaded (loaded: {', '.join(self.generators)})") from None
+            raise ConfigError(messages.llm_role_not_loaded(role, self.generators)) from None
 
     def model(self, role: str) -> PeftModel:
         return self.generator(role).group.model

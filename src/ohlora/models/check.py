@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ohlora import messages
 from ohlora.models.registry import V7_GROUPS, V8_GROUPS, Artifact
 
 PRESENT = "present"
@@ -30,7 +31,6 @@ PARTIAL = "partial"
 CORRUPT = "corrupt"
 STATES = (PRESENT, MISSING, PARTIAL, CORRUPT)
 
-FIX_COMMAND = "ohlora models pull --only {name}"
 SHALLOW_JSON_LIMIT = 4_000_000  # larger JSON files (tokenizer.json) get a cheap brace check when shallow
 MAX_SAFETENSORS_HEADER = 100_000_000
 GLOB_CHARS = frozenset("*?[")
@@ -189,14 +189,14 @@ class ArtifactStatus:
 
     @property
     def fix_command(self) -> str:
-        return FIX_COMMAND.format(name=self.artifact.name)
+        return messages.pull_command(self.artifact.name)
 
     def lines(self) -> list[str]:
         """One line per problem, each with its path and the command that fixes it."""
         fix = self.fix_command
         if self.state == MISSING:
-            return [f"{self.artifact.name}: missing: nothing at {self.path} → {fix}"]
-        return [f"{self.artifact.name}: {p.path}: {p.what} → {fix}" for p in self.problems]
+            return [messages.artifact_missing_line(self.artifact.name, self.path, fix)]
+        return [messages.artifact_problem_line(self.artifact.name, p.path, p.what, fix) for p in self.problems]
 
 
 class BadFile(ValueError):
@@ -226,30 +226,30 @@ def read_safetensors_header(path: Path) -> SafetensorsHeader:
     with path.open("rb") as f:
         raw = f.read(8)
         if len(raw) < 8:
-            raise BadFile(f"safetensors file too short ({size} bytes) for its 8-byte header length")
+            raise BadFile(messages.check_safetensors_too_short(size))
         n = int.from_bytes(raw, "little")
         if n == 0 or n > min(size - 8, MAX_SAFETENSORS_HEADER):
-            raise BadFile(f"safetensors header length {n} does not fit a {size}-byte file (truncated?)")
+            raise BadFile(messages.check_safetensors_bad_length(n, size))
         try:
             header = json.loads(f.read(n).decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadFile(f"safetensors header is not valid JSON ({exc})") from exc
+            raise BadFile(messages.check_safetensors_bad_json(exc)) from exc
     if not isinstance(header, dict):
-        raise BadFile("safetensors header is not a JSON object")
+        raise BadFile(messages.CHECK_SAFETENSORS_NOT_OBJECT)
     metadata = header.pop("__metadata__", None) or {}
     tensors: dict[str, tuple[str, tuple[int, ...], tuple[int, int]]] = {}
     for name, entry in header.items():
         try:
             dtype, shape, offsets = entry["dtype"], tuple(entry["shape"]), tuple(entry["data_offsets"])
         except (TypeError, KeyError) as exc:
-            raise BadFile(f"safetensors entry {name!r} lacks dtype/shape/data_offsets") from exc
+            raise BadFile(messages.check_safetensors_entry_incomplete(name)) from exc
         if len(offsets) != 2 or not all(isinstance(x, int) and x >= 0 for x in (*shape, *offsets)):
-            raise BadFile(f"safetensors entry {name!r} has a bad shape or offsets: {entry}")
+            raise BadFile(messages.check_safetensors_entry_bad(name, entry))
         tensors[name] = (str(dtype), shape, (offsets[0], offsets[1]))
     data_bytes = size - 8 - n
     end = max((o[1] for _, _, o in tensors.values()), default=0)
     if end > data_bytes:
-        raise BadFile(f"truncated: header says {end} bytes of tensor data, the file holds {data_bytes}")
+        raise BadFile(messages.check_safetensors_truncated(end, data_bytes))
     return SafetensorsHeader(MappingProxyType(tensors), MappingProxyType(dict(metadata)), data_bytes)
 
 
@@ -259,23 +259,22 @@ def _safetensors_deep(h: SafetensorsHeader) -> list[str]:
     for name, (dtype, shape, (begin, end)) in h.tensors.items():
         width = SAFETENSORS_DTYPE_BYTES.get(dtype)
         if width is None:
-            problems.append(f"tensor {name!r} has an unknown dtype {dtype!r}")
+            problems.append(messages.check_tensor_unknown_dtype(name, dtype))
             continue
         if end - begin != math.prod(shape) * width:
-            problems.append(f"tensor {name!r}: {dtype}{list(shape)} needs {math.prod(shape) * width} bytes, "
-                            f"offsets give {end - begin}")
+            problems.append(messages.check_tensor_size(name, dtype, list(shape), math.prod(shape) * width, end - begin))
         spans.append((begin, end))
     spans.sort()
     cursor = 0
     for begin, end in spans:
         if begin != cursor:
-            problems.append(f"tensor data has a gap or overlap at byte {cursor}")
+            problems.append(messages.check_tensor_gap(cursor))
             break
         cursor = end
     if not problems and cursor != h.data_bytes:
-        problems.append(f"{h.data_bytes - cursor} stray bytes after the tensor data")
+        problems.append(messages.check_stray_bytes(h.data_bytes - cursor))
     if not h.tensors:
-        problems.append("holds no tensors")
+        problems.append(messages.CHECK_NO_TENSORS)
     return problems
 
 
@@ -283,7 +282,7 @@ def read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadFile(f"not valid JSON ({exc})") from exc
+        raise BadFile(messages.check_json_invalid(exc)) from exc
 
 
 def _brace_check(path: Path, size: int) -> None:
@@ -293,7 +292,7 @@ def _brace_check(path: Path, size: int) -> None:
         f.seek(max(0, size - 64))
         tail = f.read().rstrip()
     if not head.startswith(b"{") or not tail.endswith(b"}"):
-        raise BadFile("not a complete JSON object (truncated?)")
+        raise BadFile(messages.CHECK_JSON_TRUNCATED)
 
 
 def load_state_dict_shapes(path: Path) -> dict[str, tuple[int, ...]] | None:
@@ -305,29 +304,26 @@ def load_state_dict_shapes(path: Path) -> dict[str, tuple[int, ...]] | None:
     try:
         obj = torch.load(path, map_location="meta", weights_only=True)
     except Exception as exc:  # torch raises many kinds here (pickle, zip, runtime)
-        raise BadFile(f"torch.load(weights_only=True) fails: {type(exc).__name__}: {exc}") from exc
+        raise BadFile(messages.check_torch_load_fails(exc)) from exc
     if not isinstance(obj, Mapping) or not all(hasattr(v, "shape") for v in obj.values()):
-        raise BadFile("is not a plain state dict (name -> tensor)")
+        raise BadFile(messages.CHECK_NOT_STATE_DICT)
     return {str(k): tuple(int(d) for d in v.shape) for k, v in obj.items()}
 
 
 def compare_state_dict(actual: Mapping[str, tuple[int, ...]], expected: Mapping[str, tuple[int, ...]]) -> list[str]:
     """Differences between two key -> shape maps, worded for a user (names capped at 5)."""
-    def names(keys: list[str]) -> str:
-        return ", ".join(keys[:5]) + (f" … (+{len(keys) - 5})" if len(keys) > 5 else "")
-
     problems = []
     missing = [k for k in expected if k not in actual]
     unexpected = [k for k in actual if k not in expected]
     if missing:
-        problems.append(f"{len(missing)} missing key(s): {names(missing)}")
+        problems.append(messages.check_keys_missing(missing))
     if unexpected:
-        problems.append(f"{len(unexpected)} unexpected key(s): {names(unexpected)}")
+        problems.append(messages.check_keys_unexpected(unexpected))
     for key, shape in expected.items():
         if key in actual and tuple(actual[key]) != tuple(shape):
-            problems.append(f"wrong shape for {key}: {list(actual[key])} (expected {list(shape)})")
+            problems.append(messages.check_key_shape(key, list(actual[key]), list(shape)))
     if not problems and len(actual) != len(expected):
-        problems.append(f"{len(actual)} keys (expected {len(expected)})")
+        problems.append(messages.check_key_count(len(actual), len(expected)))
     return problems
 
 
@@ -345,12 +341,12 @@ def check_file(artifact: Artifact, rel: str, path: Path, deep: bool = True) -> t
 
 def _check_file(artifact: Artifact, rel: str, path: Path, deep: bool, f: _Findings) -> None:
     if not path.is_file():
-        f.bad(path, "missing", MISSING)
+        f.bad(path, messages.CHECK_MISSING, MISSING)
         return
     try:
         size = path.stat().st_size
         if size == 0:
-            raise BadFile("empty file (0 bytes)")
+            raise BadFile(messages.CHECK_EMPTY_FILE)
         suffix = path.suffix
         if suffix == ".json":
             _check_json(artifact, rel, path, size, deep, f)
@@ -361,7 +357,7 @@ def _check_file(artifact: Artifact, rel: str, path: Path, deep: bool, f: _Findin
                     f.bad(path, what)
         elif suffix in (".pth", ".bin"):
             if not zipfile.is_zipfile(path):
-                raise BadFile("not a complete torch archive (zip end record missing: truncated?)")
+                raise BadFile(messages.CHECK_TORCH_TRUNCATED)
             if deep and suffix == ".pth":
                 _check_pth(artifact, path, f)
         elif suffix == ".csv" and deep:
@@ -371,9 +367,9 @@ def _check_file(artifact: Artifact, rel: str, path: Path, deep: bool, f: _Findin
     except BadFile as exc:
         f.bad(path, str(exc))
     except UnicodeDecodeError:
-        f.bad(path, "not UTF-8 text")
+        f.bad(path, messages.CHECK_NOT_UTF8)
     except OSError as exc:
-        f.bad(path, f"cannot be read ({exc.strerror or exc})")
+        f.bad(path, messages.check_unreadable(exc.strerror or exc))
 
 
 def _check_json(artifact: Artifact, rel: str, path: Path, size: int, deep: bool, f: _Findings) -> None:
@@ -386,32 +382,32 @@ def _check_json(artifact: Artifact, rel: str, path: Path, size: int, deep: bool,
     kind, name = artifact.kind, Path(rel).name
     if kind == "adapter" and rel == "adapter_config.json":
         if not isinstance(data, dict):
-            raise BadFile("adapter config is not a JSON object")
+            raise BadFile(messages.CHECK_ADAPTER_CONFIG_NOT_OBJECT)
         if data.get("peft_type") != "LORA":
-            f.bad(path, f"peft_type is {data.get('peft_type')!r}, expected 'LORA'")
+            f.bad(path, messages.check_peft_type(data.get("peft_type")))
         r = data.get("r")
         if not isinstance(r, int) or isinstance(r, bool) or r <= 0:
-            f.bad(path, f"LoRA rank r is {r!r}, expected a positive integer")
+            f.bad(path, messages.check_lora_rank(r))
         targets = data.get("target_modules")
         if not targets or not isinstance(targets, (list, str)):
-            f.bad(path, f"target_modules is {targets!r}, expected module names")
+            f.bad(path, messages.check_target_modules(targets))
     elif kind == "sbert" and rel == "modules.json":
         types = [str(m.get("type", "")) for m in data if isinstance(m, dict)] if isinstance(data, list) else []
         for needed in ("Transformer", "Pooling"):
             if not any(t.rsplit(".", 1)[-1] == needed for t in types):
-                f.bad(path, f"lists no {needed} module (found: {types or 'nothing'})")
+                f.bad(path, messages.check_sbert_module(needed, types))
     elif kind == "sbert" and rel == "1_Pooling/config.json":
         dim = data.get("word_embedding_dimension") if isinstance(data, dict) else None
         if not isinstance(dim, int) or dim <= 0:
-            f.bad(path, f"word_embedding_dimension is {dim!r}")
+            f.bad(path, messages.check_pooling_dim(dim))
     elif name == "config.json" and kind in ("base", "sbert"):
         if not isinstance(data, dict):
-            raise BadFile("model config is not a JSON object")
+            raise BadFile(messages.CHECK_MODEL_CONFIG_NOT_OBJECT)
         expected = BASE_MODEL_TYPES.get(artifact.name)
         if expected and data.get("model_type") != expected:
-            f.bad(path, f"model_type is {data.get('model_type')!r}, expected {expected!r}")
+            f.bad(path, messages.check_model_type(data.get("model_type"), expected))
         if not isinstance(data.get("hidden_size"), int):
-            f.bad(path, "has no integer hidden_size")
+            f.bad(path, messages.CHECK_NO_HIDDEN_SIZE)
 
 
 def _check_pth(artifact: Artifact, path: Path, f: _Findings) -> None:
@@ -424,13 +420,13 @@ def _check_pth(artifact: Artifact, path: Path, f: _Findings) -> None:
         return
     actual = load_state_dict_shapes(path)
     if actual is None:
-        f.notes.append(f"{path}: keys and shapes not checked: torch missing")
+        f.notes.append(messages.check_torch_missing_note(path))
         return
     label = actual.get("mapping.label_weight")
     if version and label is not None and label != expected["mapping.label_weight"]:
         other = next((v for v, d in LABEL_DIMS.items() if label == (d, 16)), None)
         if other:
-            f.bad(path, f"holds the {other} generator (mapping.label_weight {list(label)}), not {version}")
+            f.bad(path, messages.check_other_generator(other, list(label), version))
     for what in compare_state_dict(actual, expected):
         f.bad(path, what)
 
@@ -445,9 +441,9 @@ def _floats(cells: list[str], where: str) -> list[float]:
     try:
         values = [float(c) for c in cells]
     except ValueError as exc:
-        raise BadFile(f"{where}: not a number ({exc})") from exc
+        raise BadFile(messages.check_not_number(where, exc)) from exc
     if not all(math.isfinite(v) for v in values):
-        raise BadFile(f"{where}: holds inf or nan")
+        raise BadFile(messages.check_non_finite(where))
     return values
 
 
@@ -457,45 +453,44 @@ def _check_csv(artifact: Artifact, rel: str, path: Path, f: _Findings) -> None:
     version = _version(artifact)
     rows = _read_csv(path)
     if not rows:
-        raise BadFile("empty CSV")
+        raise BadFile(messages.CHECK_EMPTY_CSV)
     header, data = rows[0], rows[1:]
     n_faces = len(VECTORFIND_CASES[version])
     if rel == "ohlora_z_vectors.csv":
         cols = VECTORFIND_Z_COLUMNS[version]
         if header != [str(i) for i in range(cols)]:
-            raise BadFile(f"header must be 0..{cols - 1} ({cols} columns), found {len(header)} cells")
+            raise BadFile(messages.check_z_header(cols, len(header)))
         if len(data) != n_faces:
-            f.bad(path, f"{len(data)} data rows, expected {n_faces}")
+            f.bad(path, messages.check_data_rows(len(data), n_faces))
         for i, row in enumerate(data, start=2):
             if len(row) != cols:
-                raise BadFile(f"line {i}: {len(row)} columns, expected {cols}")
-            _floats(row, f"line {i}")
+                raise BadFile(messages.check_columns(i, len(row), cols))
+            _floats(row, messages.check_csv_line(i))
     elif rel == "ohlora_w_group_names.csv":
         wanted = list(VECTORFIND_GROUP_HEADERS[version])
         if header != wanted:
-            raise BadFile(f"header must be {','.join(wanted)}")
+            raise BadFile(messages.check_header(wanted))
         if len(data) != n_faces:
-            f.bad(path, f"{len(data)} data rows, expected {n_faces}")
+            f.bad(path, messages.check_data_rows(len(data), n_faces))
         col = {name: i for i, name in enumerate(wanted)}
         for i, row in enumerate(data[:n_faces]):
             if len(row) != len(wanted):
-                raise BadFile(f"line {i + 2}: {len(row)} columns, expected {len(wanted)}")
+                raise BadFile(messages.check_columns(i + 2, len(row), len(wanted)))
             case, group = VECTORFIND_CASES[version][i], VECTORFIND_FACE_GROUPS[version][i]
             if row[col["case"]] != str(case) or row[col["group_name"]] != group:
-                f.bad(path, f"line {i + 2}: case {row[col['case']]} group {row[col['group_name']]}, "
-                            f"expected case {case} group {group}")
-            _floats(row[col["eyes_corr"]:], f"line {i + 2}")
+                f.bad(path, messages.check_group_row(i + 2, row[col["case"]], row[col["group_name"]], case, group))
+            _floats(row[col["eyes_corr"]:], messages.check_csv_line(i + 2))
     elif rel.startswith("property_score_vectors/"):
         if header != [""] + [str(i) for i in range(W_DIM)]:
-            raise BadFile(f"header must be ',0,1,...,{W_DIM - 1}' (index column + {W_DIM})")
+            raise BadFile(messages.check_direction_header(W_DIM))
         if len(data) != 1:
-            raise BadFile(f"{len(data)} data rows, expected 1")
+            raise BadFile(messages.check_data_rows(len(data), 1))
         row = data[0]
         if len(row) != W_DIM + 1 or row[0] != "0":
-            raise BadFile(f"data row must be index 0 and {W_DIM} values, found {len(row)} cells")
-        norm = math.sqrt(sum(v * v for v in _floats(row[1:], "line 2")))
+            raise BadFile(messages.check_direction_row(W_DIM, len(row)))
+        norm = math.sqrt(sum(v * v for v in _floats(row[1:], messages.check_csv_line(2))))
         if abs(norm - 1.0) > 1e-4:
-            f.bad(path, f"vector norm is {norm:.6f}, expected 1")
+            f.bad(path, messages.check_vector_norm(norm))
 
 
 # --- whole artifacts -------------------------------------------------------------------------------
@@ -519,7 +514,7 @@ def check_artifact(artifact: Artifact, root: Path, deep: bool = False) -> Artifa
     size = 0
     for entry, rels in _expand(artifact, root):
         if not rels:
-            f.bad(folder / entry, "no file matches (the model weights are missing)", MISSING)
+            f.bad(folder / entry, messages.CHECK_NO_MATCH, MISSING)
             continue
         present = False
         for rel in rels:
@@ -553,11 +548,11 @@ def _check_shards(folder: Path, f: _Findings) -> int:
     try:
         weight_map = read_json(index).get("weight_map", {})
     except (BadFile, AttributeError, OSError) as exc:
-        f.bad(index, f"unreadable shard index ({exc})")
+        f.bad(index, messages.check_shard_index(exc))
         return 0
     for shard in sorted(set(weight_map.values())):
         if not (folder / shard).is_file():
-            f.bad(folder / shard, "shard named in model.safetensors.index.json is missing", MISSING)
+            f.bad(folder / shard, messages.CHECK_SHARD_MISSING, MISSING)
     return index.stat().st_size
 
 
@@ -580,20 +575,20 @@ def _adapter_agrees(folder: Path, f: _Findings) -> None:
     tensors = read_safetensors_header(weights).tensors
     lora = {k: v for k, v in tensors.items() if ".lora_A." in k or ".lora_B." in k}
     if not lora:
-        f.bad(weights, "holds no lora_A / lora_B tensors")
+        f.bad(weights, messages.CHECK_NO_LORA)
         return
     r = config["r"]
     if not config.get("rank_pattern"):
         for key, (_, shape, _) in lora.items():
             if len(shape) != 2 or (shape[0] if ".lora_A." in key else shape[1]) != r:
-                f.bad(weights, f"{key} has shape {list(shape)}, which does not match r={r}")
+                f.bad(weights, messages.check_lora_shape(key, list(shape), r))
                 break
     targets = config["target_modules"]
     if isinstance(targets, list):
         modules = {k.split(".lora_")[0].rsplit(".", 1)[-1] for k in lora}
         stray = sorted(modules - set(targets))
         if stray:
-            f.bad(weights, f"LoRA weights on modules {stray} not in target_modules {targets}")
+            f.bad(weights, messages.check_lora_modules(stray, targets))
 
 
 def _embedding_shape(tensors: Mapping[str, tuple[str, tuple[int, ...], tuple[int, int]]]) -> tuple[str, tuple[int, ...]] | None:
@@ -607,13 +602,13 @@ def _sbert_agrees(folder: Path, f: _Findings) -> None:
     hidden = read_json(folder / "config.json")["hidden_size"]
     dim = read_json(folder / "1_Pooling" / "config.json")["word_embedding_dimension"]
     if dim != hidden:
-        f.bad(folder / "1_Pooling" / "config.json", f"pooling dimension {dim} != hidden_size {hidden}")
+        f.bad(folder / "1_Pooling" / "config.json", messages.check_pooling_hidden(dim, hidden))
     weights = folder / "model.safetensors"
     found = _embedding_shape(read_safetensors_header(weights).tensors)
     if found is None:
-        f.bad(weights, "holds no word-embedding tensor")
+        f.bad(weights, messages.CHECK_NO_WORD_EMBEDDING)
     elif len(found[1]) != 2 or found[1][1] != hidden:
-        f.bad(weights, f"{found[0]} has shape {list(found[1])}, hidden_size is {hidden}")
+        f.bad(weights, messages.check_embedding_shape(found[0], list(found[1]), hidden))
 
 
 def _base_agrees(folder: Path, f: _Findings) -> None:
@@ -621,4 +616,4 @@ def _base_agrees(folder: Path, f: _Findings) -> None:
     for weights in sorted(folder.glob("*.safetensors")):
         found = _embedding_shape(read_safetensors_header(weights).tensors)
         if found is not None and (len(found[1]) != 2 or found[1][1] != hidden):
-            f.bad(weights, f"{found[0]} has shape {list(found[1])}, hidden_size is {hidden}")
+            f.bad(weights, messages.check_embedding_shape(found[0], list(found[1]), hidden))

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ohlora import messages
 from ohlora.config import Settings
 from ohlora.errors import BadInput, OhloraError
 from ohlora.models.check import CORRUPT, MISSING, PARTIAL, PRESENT, ArtifactStatus, check_artifact
@@ -25,13 +26,10 @@ from ohlora.models.registry import (
     Artifact,
 )
 
-models_app = typer.Typer(
-    help="모델 파일 관리: 상태 보기, 내려받기, 검사 (status / pull / verify of the released artifacts).",
-    no_args_is_help=True,
-)
+models_app = typer.Typer(help=messages.HELP_MODELS_APP, no_args_is_help=True)
 
 STATE_STYLES = MappingProxyType({PRESENT: "green", MISSING: "dim", PARTIAL: "yellow", CORRUPT: "red"})
-OnlyOption = typer.Option(None, "--only", help="이 이름의 모델만 (repeatable; see `ohlora models status`).")
+OnlyOption = typer.Option(None, "--only", help=messages.HELP_MODELS_ONLY)
 
 
 def group_artifacts(group: str) -> tuple[str, ...]:
@@ -74,7 +72,7 @@ def _select(only: Sequence[str] | None) -> list[Artifact]:
         return list(ARTIFACTS)
     unknown = [n for n in only if n not in BY_NAME]
     if unknown:
-        raise BadInput(f"알 수 없는 모델 이름: {', '.join(unknown)}. 쓸 수 있는 이름: {', '.join(BY_NAME)}")
+        raise BadInput(messages.models_unknown(unknown, BY_NAME))
     return [BY_NAME[n] for n in dict.fromkeys(only)]
 
 
@@ -83,7 +81,7 @@ def parse_revisions(items: Sequence[str] | None) -> dict[str, str]:
     for item in items or ():
         name, sep, rev = item.partition("=")
         if not sep or not rev or name not in BY_NAME:
-            raise BadInput(f"--revision는 NAME=REV 형식이어야 해요 (NAME: {', '.join(BY_NAME)}); got {item!r}")
+            raise BadInput(messages.models_bad_revision(BY_NAME, item))
         revisions[name] = rev
     return revisions
 
@@ -95,7 +93,7 @@ def _mb(n: float) -> str:
 
 
 def _fail(err: Console, exc: OhloraError) -> typer.Exit:
-    err.print(f"[bold red]오류:[/] {escape(str(exc))}")
+    err.print(f"[bold red]{messages.ERROR_LABEL}[/] {escape(str(exc))}")
     return typer.Exit(exc.exit_code)
 
 
@@ -107,17 +105,16 @@ def _report(out: Console, status: ArtifactStatus) -> None:
     for line in status.lines():
         out.print(f"  {escape(line)}")
     for note in status.notes:
-        out.print(f"  [dim]note: {escape(note)}[/]")
+        out.print(f"  [dim]{messages.MODELS_NOTE_LABEL} {escape(note)}[/]")
 
 
 # --- commands -----------------------------------------------------------------------------------------
-@models_app.command()
+@models_app.command(help=messages.HELP_MODELS_STATUS)
 def status(ctx: typer.Context) -> None:
-    """모든 모델 파일의 상태 (present / missing / partial / corrupt) 표로 보기."""
     out, _ = _consoles(ctx)
     root = _settings(ctx).models_root
-    table = Table(title=f"models: {escape(str(root))}", title_justify="left")
-    for column in ("name", "kind", "used by", "state", "on disk / expected", "path"):
+    table = Table(title=messages.MODELS_TABLE_TITLE.format(root=escape(str(root))), title_justify="left")
+    for column in messages.MODELS_TABLE_COLUMNS:
         table.add_column(column, overflow="fold")
     for art in ARTIFACTS:
         st = check_artifact(art, root, deep=False)
@@ -125,17 +122,15 @@ def status(ctx: typer.Context) -> None:
                       f"[{STATE_STYLES[st.state]}]{st.state}[/]",
                       f"{_mb(st.bytes_on_disk)} / ~{_mb(st.bytes_expected)}", escape(art.target))
     out.print(table)
-    out.print("[dim]내려받기: ohlora models pull [--only NAME] · 자세히 검사: ohlora models verify[/]")
+    out.print(f"[dim]{messages.MODELS_STATUS_HINT}[/]")
 
 
-@models_app.command()
+@models_app.command(help=messages.HELP_MODELS_PULL)
 def pull(
     ctx: typer.Context,
     only: list[str] | None = OnlyOption,
-    revision: list[str] | None = typer.Option(None, "--revision", help="NAME=REV: pin a Hugging Face revision "
-                                              "(or, for vectorfind-*, a GitHub commit)."),
+    revision: list[str] | None = typer.Option(None, "--revision", help=messages.HELP_MODELS_REVISION),
 ) -> None:
-    """Hugging Face와 원본 GitHub에서 모델 파일 내려받기 (already good files are kept)."""
     from ohlora.models.pull import pull as run_pull
 
     out, err = _consoles(ctx)
@@ -149,19 +144,18 @@ def pull(
     failed = False
     for r in results:
         if r.ok:
-            out.print(f"[green]✓ {r.name}[/]: {len(r.installed)} installed, {len(r.kept)} already good")
+            out.print(f"[green]✓ {r.name}[/]: {messages.models_pulled(len(r.installed), len(r.kept))}")
             continue
         failed = True
         out.print(f"[red]✗ {r.name}[/]: {r.state}")
         for problem in r.problems:
-            out.print(f"  {escape(problem)} → ohlora models pull --only {r.name}")
+            out.print(f"  {escape(problem)} → {messages.pull_command(r.name)}")
     if failed:
         raise typer.Exit(1)
 
 
-@models_app.command()
+@models_app.command(help=messages.HELP_MODELS_VERIFY)
 def verify(ctx: typer.Context, only: list[str] | None = OnlyOption) -> None:
-    """모델 파일을 자세히 검사 (headers, shapes, CSV layouts); exit 1 if anything is missing or corrupt."""
     out, err = _consoles(ctx)
     root = _settings(ctx).models_root
     try:
@@ -174,6 +168,6 @@ def verify(ctx: typer.Context, only: list[str] | None = OnlyOption) -> None:
         _report(out, st)
         bad += not st.ok
     if bad:
-        out.print(f"[red]{bad}개 모델에 문제가 있어요.[/] Each line above ends with the command that fixes it.")
+        out.print(f"[red]{messages.MODELS_VERIFY_BAD.format(count=bad)}[/] {messages.MODELS_VERIFY_BAD_HINT}")
         raise typer.Exit(1)
-    out.print("[green]모든 모델 파일이 정상이에요.[/]")
+    out.print(f"[green]{messages.MODELS_VERIFY_OK}[/]")

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ohlora import messages
 from ohlora.errors import OhloraError
 from ohlora.models.check import (
     BASE_OPTIONAL,
@@ -37,15 +38,6 @@ PROBE_TIMEOUT_S = 4.0
 FETCH_TIMEOUT_S = 30.0
 STAGING = ".staging"
 _TRUE = frozenset({"1", "true", "yes", "on"})
-
-NO_NETWORK = (
-    "모델을 내려받을 수 없어요. 인터넷에 연결되어 있지 않은 것 같아요.\n"
-    "Cannot download models: {problems}.\n"
-    "What to do: run `ohlora models pull` on a machine with internet and copy its models folder "
-    "to {root}, or point --models-dir at an existing copy (for example a checkout of the original "
-    "2025_06_24_OhLoRA_v4 folder). Until then Oh-LoRA runs on the embedded path."
-)
-HF_OFFLINE = "HF_HUB_OFFLINE is set, so Hugging Face is not contacted"
 
 # hf_download(repo_id, revision, allow_patterns, dest, endpoint): files land at dest/<path in repo>.
 HfDownload = Callable[[str, str | None, Sequence[str], Path, str | None], None]
@@ -100,7 +92,7 @@ def http_probe(url: str, timeout: float) -> str | None:
         with urllib.request.urlopen(request, timeout=timeout):
             return None
     except urllib.error.HTTPError as exc:
-        return None if exc.code in (401, 403) else f"answered HTTP {exc.code}"
+        return None if exc.code in (401, 403) else messages.probe_http_status(exc.code)
     except urllib.error.URLError as exc:
         return str(exc.reason)
     except OSError as exc:  # timeouts, resets
@@ -127,7 +119,7 @@ def probe_all(urls: Iterable[str], probe: Probe, timeout: float) -> dict[str, st
     failed = {}
     for url in urls:
         if url not in answers:
-            failed[url] = f"no answer within {timeout:g} s"
+            failed[url] = messages.probe_no_answer(timeout)
         elif answers[url] is not None:
             failed[url] = str(answers[url])
     return failed
@@ -198,16 +190,16 @@ def pull(
     plans = [_plan(a, root) for a in artifacts]
     urls = _probe_urls(plans, endpoint, github_base, revisions)
     if any(u.startswith(endpoint + "/") for u in urls) and env.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE:
-        raise PullError(NO_NETWORK.format(problems=HF_OFFLINE, root=root))
+        raise PullError(messages.PULL_NO_NETWORK.format(problems=messages.PULL_HF_OFFLINE, root=root))
     failed = probe_all(urls, probe, PROBE_TIMEOUT_S)
     if failed:
         problems = "; ".join(f"{url}: {why}" for url, why in failed.items())
-        raise PullError(NO_NETWORK.format(problems=problems, root=root))
+        raise PullError(messages.PULL_NO_NETWORK.format(problems=problems, root=root))
 
     results = []
     for plan in plans:
         if not plan.needed:
-            log(f"{plan.artifact.name}: already present")
+            log(messages.pull_already_present(plan.artifact.name))
             results.append(PullResult(plan.artifact.name, (), plan.kept, (), "present"))
             continue
         results.append(_pull_one(plan, root, revisions.get(plan.artifact.name), endpoint, github_base,
@@ -221,7 +213,7 @@ def _pull_one(plan: _Plan, root: Path, revision: str | None, endpoint: str, gith
     staging = root / STAGING / art.name
     staging.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    log(f"{art.name} ← {art.source} ({len(plan.needed)} file(s){', rev ' + revision if revision else ''})")
+    log(messages.pull_start(art.name, art.source, len(plan.needed), revision))
     try:
         if art.hf_repo:
             sub = art.hf_subfolder.strip("/")
@@ -237,7 +229,7 @@ def _pull_one(plan: _Plan, root: Path, revision: str | None, endpoint: str, gith
                 fetch(f"{github_base}/{GITHUB_REPO}/{commit}/{art.github_path}/{rel}", dest, FETCH_TIMEOUT_S)
             source = staging
     except Exception as exc:  # network and hub errors of every kind: report, keep the staging for resume
-        problems.append(f"download failed: {type(exc).__name__}: {exc}")
+        problems.append(messages.pull_download_failed(exc))
         source = None
 
     installed: list[str] = []
@@ -271,13 +263,13 @@ def _staged_files(plan: _Plan, source: Path) -> tuple[list[str], list[str], list
 def _install(plan: _Plan, source: Path, target: Path) -> tuple[list[str], list[str]]:
     art = plan.artifact
     files, optional, absent = _staged_files(plan, source)
-    problems = [f"the source has no file {entry!r} ({art.source})" for entry in absent]
+    problems = [messages.pull_source_lacks(entry, art.source) for entry in absent]
     installed = []
     for rel in (*files, *optional):
         staged = source / rel
         bad, _notes = check_file(art, rel, staged, deep=True)
         if bad:
-            problems.append(f"downloaded {rel} is not usable ({'; '.join(bad)}); it was not installed")
+            problems.append(messages.pull_not_usable(rel, bad))
             staged.unlink(missing_ok=True)  # a complete but wrong file cannot be resumed
             continue
         dest = target / rel

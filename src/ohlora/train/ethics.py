@@ -36,6 +36,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ohlora import messages
 from ohlora.errors import CorruptData
 from ohlora.ethics.base import SANCTIONED, Category, EthicsThresholds
 from ohlora.ethics.embedded import (
@@ -88,14 +89,14 @@ def read_dataset(path: str | Path = DEFAULT_CSV) -> list[Example]:
             reader = csv.reader(fh)
             header = next(reader, None)
             if header != ["split", "category", "text"]:
-                raise ValueError(f"header must be split,category,text, got {header}")
+                raise ValueError(messages.dataset_bad_header(header))
             out = []
             for line_no, row in enumerate(reader, start=2):
                 if len(row) != 3 or row[0] not in SPLITS or not row[2].strip():
-                    raise ValueError(f"line {line_no}: bad row {row!r}")
+                    raise ValueError(messages.dataset_bad_row(line_no, row))
                 out.append(Example(row[0], Category(row[1]), row[2]))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise CorruptData(f"ethics dataset {path} cannot be read: {exc}") from exc
+        raise CorruptData(messages.ethics_dataset_unreadable(path, exc)) from exc
     return out
 
 
@@ -596,10 +597,10 @@ def train(csv_path: str | Path = DEFAULT_CSV, *, seed: int = SEED) -> tuple[Embe
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m ohlora.train.ethics", description=__doc__.splitlines()[0]
+        prog="python -m ohlora.train.ethics", description=messages.TRAIN_ETHICS_DESCRIPTION
     )
-    parser.add_argument("--csv", type=Path, default=DEFAULT_CSV, help="dataset CSV (split,category,text)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH, help="where to write the npz")
+    parser.add_argument("--csv", type=Path, default=DEFAULT_CSV, help=messages.HELP_TRAIN_CSV)
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH, help=messages.HELP_TRAIN_OUT)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
     judge, report = train(args.csv, seed=args.seed)

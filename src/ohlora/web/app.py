@@ -130,7 +130,7 @@ def create_app(
                 the_engine.close()
 
     app = FastAPI(
-        title="Oh-LoRA (오로라)",
+        title=messages.WEB_APP_TITLE,
         version=__version__,
         lifespan=lifespan,
         docs_url=None,

@@ -1,4 +1,7 @@
-"""`ohlora serve`: the web page on this machine (the lead registers it with `app.command()(serve)`)."""
+"""`ohlora serve`: the web page on this machine.
+
+The CLI registers it with `app.command(help=messages.HELP_SERVE)(serve)`.
+"""
 
 from __future__ import annotations
 
@@ -38,18 +41,13 @@ def _open_when_ready(server, url: str) -> None:
 
 def serve(
     ctx: typer.Context,
-    host: str = typer.Option("127.0.0.1", "--host", help="들을 주소. 기본은 이 컴퓨터만 (127.0.0.1)."),
-    port: int = typer.Option(8000, "--port", help="포트 번호."),
-    open_browser: bool = typer.Option(False, "--open", help="서버가 뜨면 브라우저로 열기."),
-    allow_remote: bool = typer.Option(
-        False, "--allow-remote", help="127.0.0.1 이외의 주소에서 열기 허용 (--token 필수)."
-    ),
-    token: str | None = typer.Option(
-        None, "--token", envvar="OHLORA_WEB_TOKEN", help="접근 토큰 (16자 이상). 주면 모든 요청에 필요해요."
-    ),
-    fps: float = typer.Option(15.0, "--fps", min=1.0, max=30.0, help="브라우저로 보내는 얼굴 프레임 수 (초당)."),
+    host: str = typer.Option("127.0.0.1", "--host", help=messages.HELP_SERVE_HOST),
+    port: int = typer.Option(8000, "--port", help=messages.HELP_SERVE_PORT),
+    open_browser: bool = typer.Option(False, "--open", help=messages.HELP_SERVE_OPEN),
+    allow_remote: bool = typer.Option(False, "--allow-remote", help=messages.HELP_SERVE_ALLOW_REMOTE),
+    token: str | None = typer.Option(None, "--token", envvar="OHLORA_WEB_TOKEN", help=messages.HELP_SERVE_TOKEN),
+    fps: float = typer.Option(15.0, "--fps", min=1.0, max=30.0, help=messages.HELP_SERVE_FPS),
 ) -> None:
-    """오로라를 브라우저에서 만나기: 실시간 얼굴과 채팅 (web UI, many users at once)."""
     checked_token = check_bind(host, port, allow_remote=allow_remote, token=token)
     missing = [m for m in WEB_MODULES if importlib.util.find_spec(m) is None]
     if missing:

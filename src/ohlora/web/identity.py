@@ -42,7 +42,7 @@ def load_secret(home: Path) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         raise CorruptData(messages.SERVE_SECRET_BAD.format(path=path, detail=exc)) from exc
     if len(secret) < 32:
-        raise CorruptData(messages.SERVE_SECRET_BAD.format(path=path, detail="too short"))
+        raise CorruptData(messages.SERVE_SECRET_BAD.format(path=path, detail=messages.SERVE_SECRET_TOO_SHORT))
     return secret
 
 

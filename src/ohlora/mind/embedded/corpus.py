@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 
+from ohlora import messages
 from ohlora.errors import CorruptData
 
 REFUSAL_TOPICS = MappingProxyType({
@@ -113,9 +114,9 @@ def _entry(obj: dict, where: str) -> Entry:
             day_parts=tuple(obj.get("day_parts", ())),
         )
     except (KeyError, TypeError) as exc:
-        raise CorruptData(f"{where}: 대화 자료 형식이 잘못됐어요 ({exc})") from exc
+        raise CorruptData(messages.corpus_bad_entry(where, exc)) from exc
     if not entry.answers:
-        raise CorruptData(f"{where}: 답변이 없는 항목이에요")
+        raise CorruptData(messages.corpus_no_answers(where))
     return entry
 
 
@@ -134,6 +135,6 @@ def load_corpus() -> Corpus:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise CorruptData(f"{name}:{line_no}: JSON이 아니에요 ({exc})") from exc
+                raise CorruptData(messages.corpus_bad_json(name, line_no, exc)) from exc
             entries.append(_entry(obj, f"{name}:{line_no}"))
     return Corpus(tuple(entries), digest.hexdigest()[:16])
