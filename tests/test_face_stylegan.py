@@ -519,3 +519,36 @@ def test_device_and_dtype_names():
         resolve_dtype("float16", cpu)
     with pytest.raises(ConfigError, match="unknown dtype"):
         resolve_dtype("int8", cpu)
+
+
+# --- through the command line, as users run it ----------------------------------------------------------------
+@pytest.mark.parametrize("version,case", [("v8", 83), ("v7", 1277)])
+def test_ohlora_face_render_with_the_released_layout(models_root, tmp_path, version, case):
+    """`ohlora face render` on state dicts with the released keys/shapes, the exact CSV layouts and the
+    segmentation student: strict loading, deterministic output, a 256×256 RGB picture with ombre."""
+    from PIL import Image
+    from typer.testing import CliRunner
+
+    from ohlora.cli import app
+
+    def render(name: str, *extra: str):
+        out = tmp_path / name
+        result = CliRunner().invoke(app, [
+            "--home", str(tmp_path / "home"), "--models-dir", str(models_root), "face", "render",
+            "--version", version, "--face", str(case), "--eyes", "-0.8", "--mouth", "-1.2", "--pose", "0.3",
+            "--color", "0.55", *extra, "-o", str(out),
+        ])
+        assert result.exit_code == 0, result.output
+        return out
+
+    first, second = render("a.png"), render("b.png")
+    assert first.read_bytes() == second.read_bytes()  # deterministic: fixed noise, eval-mode segmentation
+    with Image.open(first) as image:
+        assert image.size == (256, 256) and image.mode == "RGB"
+        dyed = np.asarray(image)
+    with Image.open(render("plain.png", "--no-ombre")) as image:
+        plain = np.asarray(image)
+    assert plain.shape == dyed.shape
+    bad = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "--models-dir", str(models_root), "face",
+                                   "render", "--version", version, "--face", "1", "-o", str(tmp_path / "x.png")])
+    assert isinstance(bad.exception, ConfigError) and str(case) in str(bad.exception)  # valid numbers listed
