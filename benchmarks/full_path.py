@@ -14,7 +14,6 @@ overhead (prompt handling, stop checks, adapter switching, retrieval) and check 
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
@@ -31,11 +30,9 @@ import torch  # noqa: E402
 
 from ohlora.conversation.markers import EXPRESSION_END, REPLY_END, SUMMARY_END  # noqa: E402
 from ohlora.embedding.sbert import SBertEmbedder  # noqa: E402
-from ohlora.memory import MemoryBook  # noqa: E402
 from ohlora.mind.base import GenerationRequest  # noqa: E402
 from ohlora.mind.hf import HFBackend  # noqa: E402
 from ohlora.models.registry import artifact  # noqa: E402
-from ohlora.store import Store  # noqa: E402
 
 PROMPTS = {  # (prompt, stop marker, temperature, max_new_tokens) as completion.py sends them
     "reply": ("로라야 안녕 (답변 시작)", REPLY_END, 0.6, 96),
@@ -44,9 +41,6 @@ PROMPTS = {  # (prompt, stop marker, temperature, max_new_tokens) as completion.
     "expression": (" 우와 합격 축하해!! (표정 출력 시작)", EXPRESSION_END, 1.0, 36),
 }
 REAL_POLYGLOT_PARAMS = 1.43e9  # spec §6.1
-KEYS = ["오늘 일정", "내일 일정", "주말 일정", "좋아하는 음식", "반려동물", "사는 곳", "직업", "상태", "취미"]
-VALUES = ["면접", "시험", "여행", "떡볶이", "강아지 콩이", "부산", "간호사", "피곤함", "등산", "데이트"]
-QUERIES = ["아 내일 너무 떨린다", "오늘 저녁 뭐 먹지?", "우리 콩이 산책 가야 해", "요즘 너무 피곤해", "주말에 어디 가지"]
 
 
 def rss_mb() -> dict:
@@ -109,41 +103,9 @@ def sharing(root: Path, device: str, dtype: str) -> dict:
 
 
 def retrieval(root: Path, device: str, items: int, queries: int) -> dict:
-    embedder = SBertEmbedder(artifact("sbert-memory").path(root), device)
-    rng = random.Random(0)
-    texts = [f"[{rng.choice(KEYS)} {i}: {rng.choice(VALUES)} {i}]" for i in range(items)]
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        book = MemoryBook(store, embedder, embedder.memory_threshold)
-        start = time.perf_counter()
-        for i in range(0, len(texts), 500):
-            book.add("bench", texts[i : i + 500], 0.0)
-        add_ms = (time.perf_counter() - start) * 1000
-        fresh = MemoryBook(store, embedder, embedder.memory_threshold)  # as after a restart: cached vectors
-        start = time.perf_counter()
-        fresh.best("bench", QUERIES[0])
-        first_ms = (time.perf_counter() - start) * 1000
-        times, encode_times = [], []
-        for i in range(queries):
-            query = QUERIES[i % len(QUERIES)]
-            start = time.perf_counter()
-            embedder.encode([query])
-            encode_times.append((time.perf_counter() - start) * 1000)
-            start = time.perf_counter()
-            fresh.best("bench", query)
-            times.append((time.perf_counter() - start) * 1000)
-        store.close()
-    return {
-        "embedder": embedder.name,
-        "dim": embedder.dim,
-        "items": items,
-        "add_all_ms": round(add_ms, 1),
-        "encode_per_item_ms": round(add_ms / items, 3),
-        "first_query_after_restart_ms": round(first_ms, 2),
-        "query_encode_ms": percentiles(encode_times),
-        "best_match_ms": percentiles(times),
-        **rss_mb(),
-    }
+    from memory_retrieval import measure
+
+    return {**measure(SBertEmbedder(artifact("sbert-memory").path(root), device), items, queries), **rss_mb()}
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from ohlora.clock import Clock, SystemClock
 from ohlora.config import Settings
 from ohlora.conversation.engine import Engine, Roles
 from ohlora.conversation.length import EstimatedCounter, TokenCounter
+from ohlora.embedding.base import Embedder
 from ohlora.errors import ConfigError, MissingModel
 from ohlora.ethics.base import EthicsJudge
 from ohlora.ethics.sanctions import Sanctions
@@ -114,6 +115,8 @@ def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.
 
         embedder = make_embedder(settings.embedder)
         judge = _embedded_judge()
+    embedded_judge = judge if not embedding.full else None
+    ngram = embedder if embedder.name == "ngram-v1" else None
 
     # the four text roles
     counter: TokenCounter
@@ -125,7 +128,7 @@ def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.
         roles = Roles(*(backend.generator(role) for role in ("reply", "memory", "summary", "expression")))
         counter = tokenizer_counter(backend)
     else:
-        roles = _embedded_roles(settings, rng)
+        roles = _embedded_roles(settings, rng, judge=embedded_judge, ngram=ngram)
         counter = EstimatedCounter()
 
     store = Store(settings.db_url)
@@ -144,9 +147,12 @@ def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.
     )
 
 
-def _embedded_roles(settings: Settings, rng: random.Random) -> Roles:
+def _embedded_roles(
+    settings: Settings, rng: random.Random, *, judge: EthicsJudge | None = None, ngram: Embedder | None = None
+) -> Roles:
     """Our own components. The persona replier keeps its own n-gram embedder and embedded judge
-    (its corpus index and refusal steering are part of the persona, whatever serves memory/ethics)."""
+    (its corpus index and refusal steering are part of the persona, whatever serves memory/ethics);
+    `judge` and `ngram` are reused when the engine already loaded those same components."""
     from ohlora.embedding.factory import make_embedder
     from ohlora.mind.embedded.corpus import load_corpus
     from ohlora.mind.embedded.expression import EmbeddedExpressionTagger
@@ -155,8 +161,8 @@ def _embedded_roles(settings: Settings, rng: random.Random) -> Roles:
     from ohlora.mind.embedded.summary import EmbeddedSummariser
 
     corpus = load_corpus()
-    replier = EmbeddedReplier(corpus, make_embedder("ngram"), _embedded_judge(), random.Random(rng.random()),
-                              cache_dir=settings.home / "cache")
+    replier = EmbeddedReplier(corpus, ngram or make_embedder("ngram"), judge or _embedded_judge(),
+                              random.Random(rng.random()), cache_dir=settings.home / "cache")
     return Roles(
         reply=replier,
         memory=EmbeddedMemoryExtractor(rng=random.Random(rng.random())),
