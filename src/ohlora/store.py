@@ -225,41 +225,18 @@ class Store:
     # --- sanctions ------------------------------------------------------------------------------------
     def sanctions(self, user: str) -> list[SanctionRow]:
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(sanctions.c.blocked_at, sanctions.c.period_s, sanctions.c.reason, sanctions.c.level)
-                .where(sanctions.c.user == user)
-                .order_by(sanctions.c.id)
-            )
-            return [SanctionRow(r.blocked_at, r.period_s, r.reason, r.level) for r in rows]
+            return _sanction_rows(conn, user)
 
     def record_sanctions(self, user: str, decide: Any) -> list[SanctionRow]:
         """Read this user's sanctions, let `decide(rows) -> new rows` choose, append them: one transaction."""
         with self.transaction() as conn:
-            rows = [
-                SanctionRow(r.blocked_at, r.period_s, r.reason, r.level)
-                for r in conn.execute(
-                    sa.select(sanctions.c.blocked_at, sanctions.c.period_s, sanctions.c.reason, sanctions.c.level)
-                    .where(sanctions.c.user == user)
-                    .order_by(sanctions.c.id)
-                )
-            ]
-            new_rows: list[SanctionRow] = decide(rows)
-            for row in new_rows:
-                conn.execute(
-                    sa.insert(sanctions).values(
-                        user=user, blocked_at=row.blocked_at, period_s=row.period_s, reason=row.reason, level=row.level
-                    )
-                )
+            new_rows: list[SanctionRow] = decide(_sanction_rows(conn, user))
+            _insert_sanctions(conn, user, new_rows)
             return new_rows
 
     def add_sanction_rows(self, user: str, rows: Sequence[SanctionRow]) -> None:
         with self.transaction() as conn:
-            for row in rows:
-                conn.execute(
-                    sa.insert(sanctions).values(
-                        user=user, blocked_at=row.blocked_at, period_s=row.period_s, reason=row.reason, level=row.level
-                    )
-                )
+            _insert_sanctions(conn, user, rows)
 
     # --- summaries and turns ----------------------------------------------------------------------------
     def summary(self, user: str) -> tuple[str, float] | None:
@@ -299,6 +276,24 @@ class Store:
             for table in (memories, sanctions, summaries, turns):
                 names.update(conn.execute(sa.select(table.c.user).distinct()).scalars())
             return sorted(names)
+
+
+def _sanction_rows(conn: sa.Connection, user: str) -> list[SanctionRow]:
+    rows = conn.execute(
+        sa.select(sanctions.c.blocked_at, sanctions.c.period_s, sanctions.c.reason, sanctions.c.level)
+        .where(sanctions.c.user == user)
+        .order_by(sanctions.c.id)
+    )
+    return [SanctionRow(r.blocked_at, r.period_s, r.reason, r.level) for r in rows]
+
+
+def _insert_sanctions(conn: sa.Connection, user: str, rows: Sequence[SanctionRow]) -> None:
+    for row in rows:
+        conn.execute(
+            sa.insert(sanctions).values(
+                user=user, blocked_at=row.blocked_at, period_s=row.period_s, reason=row.reason, level=row.level
+            )
+        )
 
 
 def _upsert_summary(conn: sa.Connection, user: str, summary: str, at: float) -> None:

@@ -18,8 +18,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from ohlora import messages
-from ohlora.errors import ConfigError, CorruptData, MissingModel
+from ohlora.errors import ConfigError, CorruptData
 from ohlora.face.devices import resolve_device, resolve_dtype
+from ohlora.face.weights import read_state_dict, shape_problems
 
 MASK_SIZE = 224  # get_efficientnet_image_size("efficientnet-b0")
 WIDTH = 64
@@ -143,21 +144,12 @@ class FoldedHead(nn.Module):
 def load_student(path: str | Path) -> HairStudent:
     """Read `segmentation_model_ohlora_v4.pth` (weights_only) and load it strictly, in eval mode (CPU)."""
     path = Path(path)
-    if not path.is_file():
-        raise MissingModel(messages.hair_missing(path, FIX))
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # unpickling errors come in many types
-        raise CorruptData(messages.hair_unreadable(path, exc, FIX)) from None
+    state = read_state_dict(path, lambda p: messages.hair_missing(p, FIX),
+                            lambda p, exc: messages.hair_unreadable(p, exc, FIX))
     model = HairStudent()
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise CorruptData(messages.hair_not_state_dict(path, FIX))
-    expected = model.state_dict()
-    missing = [k for k in expected if k not in state]
-    unexpected = [k for k in state if k not in expected]
-    wrong = [messages.wrong_shape(k, list(v.shape), list(expected[k].shape))
-             for k, v in state.items() if k in expected and v.shape != expected[k].shape]
-    problems = messages.state_dict_problems(missing, unexpected, wrong)
+    problems = shape_problems(state, {k: tuple(v.shape) for k, v in model.state_dict().items()})
     if problems:
         raise CorruptData(messages.hair_mismatch(path, problems, FIX))
     model.load_state_dict(state, strict=True)

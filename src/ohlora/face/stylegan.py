@@ -30,8 +30,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from ohlora import messages
-from ohlora.errors import CorruptData, MissingModel
+from ohlora.errors import CorruptData
 from ohlora.face.devices import resolve_device, resolve_dtype
+from ohlora.face.weights import read_state_dict, shape_problems
 
 RESOLUTION = 256
 Z_DIM = 512
@@ -190,11 +191,7 @@ def validate_state_dict(state: object, source: str = "the state dict", artifact:
         raise CorruptData(messages.stylegan_bad_label(source, list(dims) if dims else "missing", fix))
     version = VERSION_BY_LABEL_DIMS[dims[0]]
     expected = state_dict_shapes(version)
-    missing = [k for k in expected if k not in state]
-    unexpected = [k for k in state if k not in expected]
-    wrong = [messages.wrong_shape(k, list(state[k].shape), list(s)) for k, s in expected.items()
-             if k in state and tuple(state[k].shape) != s]
-    problems = messages.state_dict_problems(missing, unexpected, wrong)
+    problems = shape_problems(state, expected)
     if problems:
         raise CorruptData(messages.stylegan_mismatch(source, version, problems, fix))
     bad = [k for k, v in state.items() if not v.is_floating_point() or not bool(torch.isfinite(v).all())]
@@ -207,12 +204,8 @@ def load_module(path: str | Path) -> StyleGANModule:
     """Read a released `.pth` (weights_only) and load it strictly into a `StyleGANModule` (on CPU)."""
     path = Path(path)
     artifact = _artifact_name(path)
-    if not path.is_file():
-        raise MissingModel(messages.stylegan_missing(path, artifact))
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # unpickling errors come in many types
-        raise CorruptData(messages.stylegan_unreadable(path, exc, artifact)) from None
+    state = read_state_dict(path, lambda p: messages.stylegan_missing(p, artifact),
+                            lambda p, exc: messages.stylegan_unreadable(p, exc, artifact))
     version = validate_state_dict(state, str(path), artifact)
     with torch.device("meta"):
         module = StyleGANModule(LABEL_DIMS[version])
