@@ -158,3 +158,74 @@ def test_folded_head_matches_the_plain_decoder(weights, frames):
             assert np.abs(fast.predict(frames) - plain).max() < 1e-5
     plain_odd = HairSegmenter(model, "cpu", fold=False).predict(odd)
     assert np.abs(HairSegmenter(model, "cpu").predict(odd) - plain_odd).max() < 1e-5  # falls back when maps do not nest
+
+
+def rich_state(seed: int = 3) -> dict:
+    """Random weights with non-trivial BatchNorm everywhere (γ of both signs, β, running mean and
+    variance far from 0 and 1), and a conv6 large enough that the probabilities spread out: a
+    folding mistake anywhere (encoder, laterals, ghost modules) moves the output well above 1e-5."""
+    gen = torch.Generator().manual_seed(seed)
+    with torch.random.fork_rng(devices=[]):  # the initial weights too: the same model on every run
+        torch.manual_seed(seed)
+        template = HairStudent().state_dict()
+    out = {}
+    for key, value in template.items():
+        if key.endswith("num_batches_tracked"):
+            out[key] = torch.tensor(7)
+        elif key.endswith("running_var"):
+            out[key] = 0.2 + 2.0 * torch.rand(value.shape, generator=gen)
+        elif key.endswith("running_mean"):
+            out[key] = 0.8 * torch.randn(value.shape, generator=gen)
+        elif value.dim() == 1 and key.endswith(".weight") and "_se_" not in key:  # BN γ
+            out[key] = torch.randn(value.shape, generator=gen)
+        elif value.dim() == 1 and key.endswith(".bias") and "_se_" not in key:  # BN β
+            out[key] = 0.5 * torch.randn(value.shape, generator=gen)
+        else:
+            out[key] = value + 0.05 * torch.randn(value.shape, generator=gen)
+    out["conv6.weight"] = 0.3 * torch.randn(1, 64, 1, 1, generator=gen)
+    return out
+
+
+@pytest.fixture(scope="module")
+def rich_model() -> HairStudent:
+    model = HairStudent()
+    model.load_state_dict(rich_state(), strict=True)
+    return model.eval()
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_fast_path_equals_the_plain_student(rich_model, frames, channels_last):
+    """Folded encoder + folded head == `HairStudent.forward` in eval mode, batch 1 and 3."""
+    batch = np.concatenate([frames, frames[:1, ::-1]])  # 3 frames
+    with torch.inference_mode():
+        plain = rich_model(preprocess(torch.from_numpy(batch)))[:, 0].numpy()
+    assert plain.std() > 0.02 and plain.min() < 0.5 < plain.max()  # the comparison has something to see
+    fast = HairSegmenter(rich_model, "cpu", channels_last=channels_last)
+    assert fast.encoder is not None and fast.head is not None
+    for n in (1, 3):
+        assert np.abs(fast.predict(batch[:n]) - plain[:n]).max() < 1e-5
+
+
+def test_folded_encoder_features_equal_monai(rich_model):
+    """Same five maps as MONAI's padded convs + BatchNorms, for even, odd and non-square inputs
+    (the asymmetric "same" padding is folded into the kernels, not copied)."""
+    fast = HairSegmenter(rich_model, "cpu", channels_last=False)
+    for shape in ((2, 3, 256, 256), (1, 3, 224, 224), (1, 3, 97, 130)):
+        x = torch.randn(shape, generator=torch.Generator().manual_seed(1))
+        with torch.inference_mode():
+            want, got = rich_model.encoder(x), fast.encoder(x)
+        assert [tuple(f.shape) for f in got] == [tuple(f.shape) for f in want]
+        for g, w in zip(got, want, strict=True):
+            assert (g - w).abs().max() <= 1e-5 * max(1.0, float(w.abs().max()))
+
+
+def test_building_a_segmenter_leaves_the_student_as_loaded(weights):
+    model = load_student(weights)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    modules = [(name, type(m)) for name, m in model.named_modules()]
+    segmenter = HairSegmenter(model, "cpu")
+    segmenter.predict(np.zeros((1, 256, 256, 3), dtype=np.uint8))
+    after = segmenter.model.state_dict()
+    assert segmenter.model is model and len(after) == 418 and list(after) == list(before)
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    assert [(name, type(m)) for name, m in model.named_modules()] == modules  # no BN swapped out
