@@ -7,8 +7,11 @@ Two objects:
 * `StyleGANGenerator`: the fast inference object built from it. Run-time scales are folded into
   the weights once; the constant first layer is pre-normalised; noise·weight + bias is one
   pre-computed tensor per layer; the 14 style affines are one matrix product (ψ = 1, all layers
-  share w); instance norm and style modulation are one fused batch-norm call. Arithmetic is the original's
-  (same weights and w give the same pixels within ±1; tests compare with a literal reference).
+  share w); instance norm and style modulation are one fused batch-norm call. On a CPU the layers
+  where it pays run as Winograd F(4×4, 3×3) products (`ohlora.face.winograd`, `CPU_WINOGRAD_LAYERS`),
+  and buffers are kept between frames (`retain_freed_memory`). On CUDA, float32 runs without TF32.
+  Arithmetic is the original's up to float rounding (same weights and w give the same pixels within
+  ±1; tests compare with a literal reference).
 
 Inference settings of the original (spec §1.8): ψ = 1 (truncation is a no-op), lod = 0 (forced),
 the checkpoint's noise buffers (`randomize_noise=False`), no tanh.
@@ -31,8 +34,15 @@ from torch import nn
 
 from ohlora import messages
 from ohlora.errors import CorruptData
-from ohlora.face.devices import resolve_device, resolve_dtype
+from ohlora.face.devices import exact_float32, resolve_device, resolve_dtype, retain_freed_memory
 from ohlora.face.weights import read_state_dict, shape_problems
+from ohlora.face.winograd import (
+    WinogradTransforms,
+    upsample_phase_kernel,
+    winograd_conv3x3,
+    winograd_upsample_conv3x3,
+    winograd_weights,
+)
 
 RESOLUTION = 256
 Z_DIM = 512
@@ -240,13 +250,21 @@ class _FoldedSynthesis(nn.Module):
     3×3 conv, as the original) or "transposed" (the equivalent stride-2 4×4 transposed conv of the
     flipped kernel, 2.25× fewer multiply-adds; same result up to float rounding). Layers 10 and 12
     are always transposed, as in the original.
+
+    `winograd` names the layers (1…13) whose convolution runs as Winograd F(4×4, 3×3) products
+    (`ohlora.face.winograd`; float32, channels-last): 3×3 layers directly, upsampling layers (nearest
+    or fused alike) as four phase convolutions of the small map. Same result up to float rounding.
     """
 
     def __init__(self, module: StyleGANModule, device: torch.device, dtype: torch.dtype,
-                 up: str = "transposed", channels_last: bool = False) -> None:
+                 up: str = "transposed", channels_last: bool = False,
+                 winograd: frozenset[int] = frozenset()) -> None:
         super().__init__()
         if up not in ("nearest", "transposed"):
             raise ValueError(f"up must be 'nearest' or 'transposed', not {up!r}")
+        if winograd and (dtype != torch.float32 or not channels_last):
+            raise ValueError("Winograd layers need float32 and channels_last")
+        self.transforms = WinogradTransforms(device) if winograd else None
         self.dtype = dtype
         self.channels_last = channels_last
         syn = module.synthesis
@@ -277,7 +295,17 @@ class _FoldedSynthesis(nn.Module):
                 self.blurs.append(None)
                 continue
             scaled = layer.weight.detach() * (math.sqrt(2.0) / math.sqrt(spec.in_ch * 9))
-            if spec.op == "fused":
+            if spec.index in winograd:
+                # the correlation kernel on the upsampled map: the fused layers' transposed conv is
+                # "upsample + conv" with the flipped kernel (see fused_kernel)
+                if spec.upsamples:
+                    self.ops.append("winograd_up")
+                    kernel = upsample_phase_kernel(scaled.flip(2, 3) if spec.op == "fused" else scaled)
+                else:
+                    self.ops.append("winograd")
+                    kernel = scaled
+                self.kernels.append(put(winograd_weights(kernel)))
+            elif spec.op == "fused":
                 self.ops.append("transposed")
                 kernel = fused_kernel(scaled)
             elif spec.op == "up" and up == "transposed":
@@ -287,7 +315,8 @@ class _FoldedSynthesis(nn.Module):
             else:
                 self.ops.append("nearest" if spec.op == "up" else "conv")
                 kernel = scaled
-            self.kernels.append(put(kernel).contiguous(memory_format=fmt))
+            if spec.index not in winograd:
+                self.kernels.append(put(kernel).contiguous(memory_format=fmt))
             self.noise_bias.append(put(nb).contiguous(memory_format=fmt))
             self.blurs.append(put(layer.blur.kernel).contiguous(memory_format=fmt) if spec.upsamples else None)
         # styles stay float32: they are tiny and set the scale of every layer
@@ -297,6 +326,9 @@ class _FoldedSynthesis(nn.Module):
         out = syn.output6
         self.rgb_weight = put(out.weight.detach() / math.sqrt(out.weight.shape[1])).contiguous(memory_format=fmt)
         self.rgb_bias = put(out.bias)
+        # on a CPU the 1×1 ToRGB as a matrix product is ~3× faster than oneDNN's 3-channel conv
+        self.rgb_matrix = (self.rgb_weight.reshape(3, -1).t().contiguous()
+                           if channels_last and device.type == "cpu" and dtype == torch.float32 else None)
 
     def forward(self, w: torch.Tensor) -> torch.Tensor:
         batch = w.shape[0]
@@ -311,7 +343,13 @@ class _FoldedSynthesis(nn.Module):
                 x = torch.addcmul(shift.reshape(batch, ch, 1, 1).to(self.dtype), x,
                                   scale.reshape(batch, ch, 1, 1).to(self.dtype))
                 continue
-            if op == "transposed":
+            if op == "winograd":  # noise + bias are added while the tiles are placed
+                x = F.leaky_relu_(winograd_conv3x3(x, kernel, self.transforms, add=nb), LRELU_SLOPE)
+                x = _norm_and_style(x, scale, shift)
+                continue
+            if op == "winograd_up":
+                x = winograd_upsample_conv3x3(x, kernel, self.transforms)
+            elif op == "transposed":
                 x = F.conv_transpose2d(x, kernel, stride=2, padding=1)
             elif op == "nearest":
                 x = F.conv2d(F.interpolate(x, scale_factor=2.0, mode="nearest"), kernel, padding=1)
@@ -321,6 +359,10 @@ class _FoldedSynthesis(nn.Module):
                 x = F.conv2d(x, blur, padding=1, groups=blur.shape[0])
             x = F.leaky_relu_(x.add_(nb), LRELU_SLOPE)
             x = _norm_and_style(x, scale, shift)
+        if self.rgb_matrix is not None:  # the 1×1 ToRGB as one (pixels × C) @ (C × 3) product
+            batch, ch, height, width = x.shape
+            y = torch.addmm(self.rgb_bias, x.permute(0, 2, 3, 1).reshape(-1, ch), self.rgb_matrix)
+            return y.view(batch, height, width, 3).permute(0, 3, 1, 2)
         return F.conv2d(x, self.rgb_weight, self.rgb_bias).float()
 
 
@@ -364,6 +406,32 @@ def _float_tensor(x: np.ndarray | torch.Tensor, device: torch.device) -> torch.T
     return torch.from_numpy(np.array(x, dtype=np.float32)).to(device)  # a copy: inputs may be read-only
 
 
+CONV_MODES = ("auto", "direct", "winograd")
+# Layers where Winograd beat oneDNN's direct convolution on the 2-core AVX-512 CPU, one layer at a
+# time in a whole synthesis (ms/frame at batch 1): 7 (512@32²) −10…−12, 9 (256@64²) −6.5…−9.7,
+# 11 (128@128²) −3.3…−6.4, 8 (512@32²→64²) −1.6…−3, 5 (512@16²) −0.4…−6.8. Not used: the 4²/8² layers
+# (nothing to gain), the 16²→32² upsampling (6: +5; its phase weights are 151 MB per frame to read),
+# 10 (±3, noise) and the 64-channel 256² layers 12/13 (+3…+4: their input transforms cost more than
+# the products save). All of them together: 149 → 126 ms per synthesis (benchmarks/face_render.py).
+CPU_WINOGRAD_LAYERS = frozenset({5, 7, 8, 9, 11})
+
+
+def winograd_layers(conv: str, device: torch.device, dtype: torch.dtype, channels_last: bool) -> frozenset[int]:
+    """Which synthesis layers run as Winograd products: "direct" none, "winograd" all (float32,
+    channels-last only), "auto" `CPU_WINOGRAD_LAYERS` for float32 channels-last on a CPU (cuDNN and
+    MPS choose their own algorithms), else none."""
+    if conv not in CONV_MODES:
+        raise ValueError(f"conv must be one of {', '.join(CONV_MODES)}; got {conv!r}")
+    usable = dtype == torch.float32 and channels_last
+    if conv == "winograd":
+        if not usable:
+            raise ValueError("conv='winograd' needs float32 and channels_last")
+        return frozenset(range(1, NUM_LAYERS))
+    if conv == "auto" and usable and device.type == "cpu":
+        return CPU_WINOGRAD_LAYERS
+    return frozenset()
+
+
 class StyleGANGenerator:
     """Inference object: `mapping(z, c)` → w (once per face), `synthesis(w)` / `render(w)` per frame.
 
@@ -371,14 +439,19 @@ class StyleGANGenerator:
     only worth it on CPUs with AVX512-BF16/AMX). `up`: see `_FoldedSynthesis`. `channels_last`
     defaults to True except on MPS. `compile` wraps the synthesis in `torch.compile` (opt-in: the
     first call of each batch size compiles, tens of seconds on a CPU; inductor caches on disk).
+    `conv`: see `winograd_layers`.
     """
 
     def __init__(self, module: StyleGANModule, device: str | torch.device = "auto", dtype: str | torch.dtype = "auto",
-                 *, up: str = "transposed", channels_last: bool | None = None, compile: bool = False) -> None:
+                 *, up: str = "transposed", channels_last: bool | None = None, compile: bool = False,
+                 conv: str = "auto") -> None:
         self.device = resolve_device(device)
         self.dtype = resolve_dtype(dtype, self.device)
         if channels_last is None:  # faster with oneDNN (CPU) and cuDNN; MPS prefers NCHW
             channels_last = self.device.type != "mps"
+        self.winograd_layers = winograd_layers(conv, self.device, self.dtype, channels_last)
+        if self.device.type == "cpu":
+            retain_freed_memory()
         self.label_dims = module.label_dims
         self.version = VERSION_BY_LABEL_DIMS[self.label_dims]
         mapping = module.mapping
@@ -396,7 +469,8 @@ class StyleGANGenerator:
             scale = math.sqrt(2.0) / math.sqrt(dense.weight.shape[1]) * MAPPING_LR_MUL
             self.dense.append(((dense.weight.detach() * scale).to(self.device, torch.float32),
                                (dense.bias.detach() * MAPPING_LR_MUL).to(self.device, torch.float32)))
-        self.synth = _FoldedSynthesis(module, self.device, self.dtype, up=up, channels_last=channels_last)
+        self.synth = _FoldedSynthesis(module, self.device, self.dtype, up=up, channels_last=channels_last,
+                                      winograd=self.winograd_layers)
         self.compiled = compile
         self._run = torch.compile(self.synth, dynamic=False) if compile else self.synth
 
@@ -428,12 +502,14 @@ class StyleGANGenerator:
     @torch.inference_mode()
     def synthesis(self, w: np.ndarray | torch.Tensor) -> torch.Tensor:
         """w (N, 512) → raw image (N, 3, 256, 256) float32, nominally in [-1, 1]."""
-        return self._run(self._as_w(w))
+        with exact_float32(self.device, self.dtype):
+            return self._run(self._as_w(w))
 
     @torch.inference_mode()
     def render_tensor(self, w: np.ndarray | torch.Tensor) -> torch.Tensor:
         """w (N, 512) → uint8 RGB (N, 256, 256, 3) tensor on the device."""
-        return postprocess_tensor(self._run(self._as_w(w)))
+        with exact_float32(self.device, self.dtype):
+            return postprocess_tensor(self._run(self._as_w(w)))
 
     def render(self, w: np.ndarray | torch.Tensor) -> np.ndarray:
         """w (N, 512) → uint8 RGB (N, 256, 256, 3) numpy array."""
