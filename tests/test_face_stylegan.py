@@ -474,6 +474,33 @@ def test_stylegan_face_draws_clamped_batches_with_hair_masks(models_root, v8_gen
 
 
 @needs_torch
+def test_fixed_batches_only_ever_render_one_or_max_batch_frames(models_root):
+    from ohlora.face.base import Expression
+    from ohlora.face.stylegan_face import load_stylegan_face
+
+    face = load_stylegan_face(models_root, "v8", case=83, device="cpu", dtype="float32", max_batch=4)
+    assert face.fixed_batches is False  # a CPU plans new shapes cheaply
+    sizes: list[int] = []
+    render = face.generator.render_tensor
+
+    def recording(w):
+        sizes.append(int(w.shape[0]))
+        return render(w)
+
+    face.generator.render_tensor = recording
+    expressions = [Expression(eyes=0.1 * i) for i in range(7)]
+    plain = face.draw(expressions)
+    assert sizes == [4, 3]
+    face.fixed_batches = True  # what a GPU face does
+    sizes.clear()
+    fixed = face.draw(expressions) + face.draw(expressions[:1])
+    assert sizes == [4, 4, 1]  # the remainder of 3 was padded to 4; a lone frame stays 1
+    assert len(fixed) == 8
+    for a, b in zip(fixed, plain + plain[:1], strict=True):
+        assert np.abs(a.rgb.astype(int) - b.rgb.astype(int)).max() <= 1
+
+
+@needs_torch
 def test_load_stylegan_face_errors(models_root, tmp_path):
     from ohlora.face.stylegan_face import load_stylegan_face
 

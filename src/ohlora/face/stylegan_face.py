@@ -44,16 +44,21 @@ class StyleGANFace:
     size = RESOLUTION
 
     def __init__(self, generator: StyleGANGenerator, vectors: VectorFind, entry: FaceEntry,
-                 hair: HairSegmenter | None, *, max_batch: int | None = None) -> None:
+                 hair: HairSegmenter | None, *, max_batch: int | None = None,
+                 fixed_batches: bool | None = None) -> None:
         if generator.version != vectors.version:
             raise CorruptData(messages.stylegan_version_mismatch(generator.version, vectors.version))
         self.generator = generator
         self.entry = entry
         self.name = entry.name
         self.hair = hair
-        if max_batch is None:  # on a CPU batching frames is slower per frame (benchmarks/face_render.py)
-            max_batch = 1 if generator.device.type == "cpu" else MAX_BATCH
+        if max_batch is None:  # batches of 8 cost less per frame on a CPU too (141 vs 154 ms, face_render.py)
+            max_batch = MAX_BATCH
         self.max_batch = max(1, int(max_batch))
+        # On a GPU every new batch size costs cuDNN plan building for ~75 convolutions (seconds on an
+        # H200, where a frame takes ~16 ms), so batches there are only ever 1 or max_batch frames: a
+        # remainder of 2…max_batch−1 is padded with copies of its last w and the copies dropped.
+        self.fixed_batches = generator.device.type != "cpu" if fixed_batches is None else fixed_batches
         self.directions = vectors.edit_directions(entry)  # (3, 512) float64: eyes, mouth, pose
         w = generator.mapping(vectors.z(entry)[None], vectors.condition(entry)[None])
         self.w = w[0].cpu().numpy()  # float32 (512,), cached for the whole session
@@ -70,7 +75,10 @@ class StyleGANFace:
     def draw(self, expressions: Sequence[Expression]) -> list[Drawn]:
         drawn: list[Drawn] = []
         for w in self._chunks(expressions):
-            rgb = self.generator.render_tensor(w)
+            wanted = w.shape[0]
+            if self.fixed_batches and 1 < wanted < self.max_batch:
+                w = np.concatenate([w, np.repeat(w[-1:], self.max_batch - wanted, axis=0)])
+            rgb = self.generator.render_tensor(w)[:wanted]
             if self.hair is not None:
                 hair = self.hair.predict_tensor(rgb).cpu().numpy()
             else:
