@@ -372,7 +372,8 @@ def _norm_and_style(x: torch.Tensor, scale: torch.Tensor, shift: torch.Tensor) -
     Done by the batch-norm kernel in training mode (statistics over H×W per channel, then the
     affine), which is one fused pass and much faster on a CPU than var_mean + addcmul. Batch-norm
     weights are per channel, so samples are folded into channels (NCHW) or run one by one
-    (channels_last, where that fold would need a copy).
+    (channels_last, where that fold would need a copy), each written into its slice of one output
+    (no concatenation: 8 frames of 64×256² take 26 instead of 38 ms).
     """
     batch, ch, height, width = x.shape
     scale, shift = scale.reshape(batch, ch), shift.reshape(batch, ch)
@@ -380,8 +381,15 @@ def _norm_and_style(x: torch.Tensor, scale: torch.Tensor, shift: torch.Tensor) -
         y = F.batch_norm(x.reshape(1, batch * ch, height, width), None, None,
                          scale.reshape(-1), shift.reshape(-1), True, 0.0, EPS)
         return y.reshape(batch, ch, height, width)
-    return torch.cat([F.batch_norm(x[i:i + 1], None, None, scale[i], shift[i], True, 0.0, EPS)
-                      for i in range(batch)], dim=0)
+    if x.dtype != torch.float32 or x.device.type != "cpu":  # measured on CPU float32 only
+        return torch.cat([F.batch_norm(x[i:i + 1], None, None, scale[i], shift[i], True, 0.0, EPS)
+                          for i in range(batch)], dim=0)
+    out = torch.empty_like(x)  # channels-last: each sample's slice is contiguous, written in place
+    mean, invstd = x.new_empty(ch), x.new_empty(ch)  # statistics the kernel saves (unused)
+    for i in range(batch):
+        torch.ops.aten.native_batch_norm.out(x[i:i + 1], scale[i], shift[i], None, None, True, 0.0, EPS,
+                                             out=out[i:i + 1], save_mean=mean, save_invstd=invstd)
+    return out
 
 
 def postprocess_tensor(image: torch.Tensor) -> torch.Tensor:
@@ -409,11 +417,12 @@ def _float_tensor(x: np.ndarray | torch.Tensor, device: torch.device) -> torch.T
 CONV_MODES = ("auto", "direct", "winograd")
 # Layers where Winograd beat oneDNN's direct convolution on the 2-core AVX-512 CPU, one layer at a
 # time in a whole synthesis (ms/frame at batch 1): 7 (512@32²) −10…−12, 9 (256@64²) −6.5…−9.7,
-# 11 (128@128²) −3.3…−6.4, 8 (512@32²→64²) −1.6…−3, 5 (512@16²) −0.4…−6.8. Not used: the 4²/8² layers
-# (nothing to gain), the 16²→32² upsampling (6: +5; its phase weights are 151 MB per frame to read),
-# 10 (±3, noise) and the 64-channel 256² layers 12/13 (+3…+4: their input transforms cost more than
-# the products save). All of them together: 149 → 126 ms per synthesis (benchmarks/face_render.py).
-CPU_WINOGRAD_LAYERS = frozenset({5, 7, 8, 9, 11})
+# 11 (128@128²) −3.3…−6.4, 8 (512@32²→64²) −1.6…−3, 5 (512@16²) −0.4…−6.8, 10 (256@64²→128²) about 0
+# at batch 1 and −3 per frame at batch 8. Not used: the 4²/8² layers (nothing to gain), the 16²→32²
+# upsampling (6: +5 at batch 1, 0 at batch 8; its phase weights are 151 MB to read) and the 64-channel
+# 256² layers 12/13 (+3…+4: their input transforms cost more than the products save). Together:
+# 150 → 123 ms per synthesis (benchmarks/face_render.py). Extra memory: ~150 MB of transformed weights.
+CPU_WINOGRAD_LAYERS = frozenset({5, 7, 8, 9, 10, 11})
 
 
 def winograd_layers(conv: str, device: torch.device, dtype: torch.dtype, channels_last: bool) -> frozenset[int]:
