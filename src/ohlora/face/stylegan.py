@@ -305,17 +305,17 @@ class _FoldedSynthesis(nn.Module):
                     self.ops.append("winograd")
                     kernel = scaled
                 self.kernels.append(put(winograd_weights(kernel)))
-            elif spec.op == "fused":
-                self.ops.append("transposed")
-                kernel = fused_kernel(scaled)
-            elif spec.op == "up" and up == "transposed":
-                # nearest ×2 + 3×3 conv equals the transposed conv of the *flipped* kernel
-                self.ops.append("transposed")
-                kernel = fused_kernel(scaled.flip(2, 3))
             else:
-                self.ops.append("nearest" if spec.op == "up" else "conv")
-                kernel = scaled
-            if spec.index not in winograd:
+                if spec.op == "fused":
+                    self.ops.append("transposed")
+                    kernel = fused_kernel(scaled)
+                elif spec.op == "up" and up == "transposed":
+                    # nearest ×2 + 3×3 conv equals the transposed conv of the *flipped* kernel
+                    self.ops.append("transposed")
+                    kernel = fused_kernel(scaled.flip(2, 3))
+                else:
+                    self.ops.append("nearest" if spec.op == "up" else "conv")
+                    kernel = scaled
                 self.kernels.append(put(kernel).contiguous(memory_format=fmt))
             self.noise_bias.append(put(nb).contiguous(memory_format=fmt))
             self.blurs.append(put(layer.blur.kernel).contiguous(memory_format=fmt) if spec.upsamples else None)
