@@ -25,6 +25,7 @@ src_on_path()
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from ohlora.face import winograd_jit  # noqa: E402
 from ohlora.face.base import Expression  # noqa: E402
 from ohlora.face.hair import HairSegmenter, HairStudent, load_hair_segmenter  # noqa: E402
 from ohlora.face.ombre import apply_ombre, ombre_cycle  # noqa: E402
@@ -177,22 +178,37 @@ def main() -> None:
         "fp32_transposed_nchw": dict(dtype="float32", up="transposed", channels_last=False),
         "fp32_transposed_channels_last_direct": dict(dtype="float32", up="transposed", channels_last=True,
                                                      conv="direct"),
-        # the default: Winograd F(4×4, 3×3) for the layers in CPU_WINOGRAD_LAYERS, oneDNN for the rest
-        "fp32_channels_last_winograd": dict(dtype="float32", up="transposed", channels_last=True, conv="auto"),
+        # Winograd F(4×4, 3×3) with torch transforms for CPU_WINOGRAD_LAYERS (the default without numba)
+        "fp32_channels_last_winograd_torch": dict(dtype="float32", up="transposed", channels_last=True,
+                                                  conv="auto"),
+        # the default: compiled transforms (numba) for JIT_WINOGRAD_LAYERS, oneDNN for the rest
+        "fp32_channels_last_winograd_jit": dict(dtype="float32", up="transposed", channels_last=True,
+                                                conv="auto"),
     }
+    out["numba"] = winograd_jit.available()
     if args.bf16:
         configs["bf16_transposed_channels_last"] = dict(dtype="bfloat16", up="transposed", channels_last=True)
     generators, gen_results = {}, {}
     for name, cfg in configs.items():
-        gen = generators[name] = StyleGANGenerator(module, "cpu", **cfg)
-        gen_results[name] = {"config": cfg}
+        without_numba = name.endswith("_torch")
+        if without_numba:  # what an install without numba gets
+            available, winograd_jit.available = winograd_jit.available, lambda: False
+        try:
+            gen = generators[name] = StyleGANGenerator(module, "cpu", **cfg)
+        finally:
+            if without_numba:
+                winograd_jit.available = available
+        gen_results[name] = {"config": cfg, "winograd_layers": sorted(gen.winograd_layers), "jit": gen.jit}
+        t = time.perf_counter()
+        gen.synthesis(w_all[:1])  # compiles the numba kernels on a cold cache
+        gen_results[name]["first_call_s"] = round(time.perf_counter() - t, 2)
         for batch in (1, 4, 8):
             gen_results[name][f"batch{batch}_ms_per_frame"] = timed(
                 lambda g=gen, w=w_all[:batch]: g.synthesis(w), args.repeat if batch == 1 else max(3, args.repeat // 3),
                 per=batch, wait_s=wait)
     out["generator"] = gen_results
 
-    default = generators["fp32_channels_last_winograd"]
+    default = generators["fp32_channels_last_winograd_jit"]
     frame = default.render(w_all[:1])
     raw = default.synthesis(w_all[:1])
     out["postprocess_ms"] = timed(lambda: postprocess(raw), args.repeat * 3, wait_s=wait)
@@ -235,7 +251,7 @@ def main() -> None:
 
     if args.compile:  # last: inductor leaves compile workers and caches behind
         try:
-            gen = StyleGANGenerator(module, "cpu", **configs["fp32_channels_last_winograd"], compile=True)
+            gen = StyleGANGenerator(module, "cpu", **configs["fp32_channels_last_winograd_jit"], compile=True)
             t = time.perf_counter()
             gen.synthesis(w_all[:1])
             first = time.perf_counter() - t

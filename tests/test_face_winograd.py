@@ -87,8 +87,15 @@ def test_bad_shapes_are_refused(transforms):
         winograd_weights(torch.zeros(4, 4, 5, 5))
 
 
-def test_synthesis_modes_agree_and_choose_layers():
-    from ohlora.face.stylegan import CPU_WINOGRAD_LAYERS, StyleGANGenerator, StyleGANModule, postprocess
+def test_synthesis_modes_agree_and_choose_layers(monkeypatch):
+    from ohlora.face import winograd_jit
+    from ohlora.face.stylegan import (
+        CPU_WINOGRAD_LAYERS,
+        JIT_WINOGRAD_LAYERS,
+        StyleGANGenerator,
+        StyleGANModule,
+        postprocess,
+    )
     from test_face_stylegan import random_state_dict, reference_synthesis
 
     state = random_state_dict("v8", seed=4)
@@ -100,15 +107,29 @@ def test_synthesis_modes_agree_and_choose_layers():
         ref = reference_synthesis({k: v.double() for k, v in state.items()}, w.double())
     pixels_ref = postprocess(ref).astype(int)
     layers = {}
-    for conv in ("direct", "auto", "winograd"):
+    for conv in ("direct", "auto", "winograd", "jit"):
         gen = StyleGANGenerator(module, "cpu", "float32", conv=conv)
-        layers[conv] = gen.winograd_layers
+        layers[conv] = gen.winograd_layers, gen.jit
         image = gen.synthesis(w)
         assert (image.double() - ref).abs().max().item() < 2e-4, conv
         pixels = gen.render(w).astype(int)
         assert np.abs(pixels - pixels_ref).max() <= 1, conv
         assert (pixels != pixels_ref).mean() < 2e-3, conv
-    assert layers == {"direct": frozenset(), "auto": CPU_WINOGRAD_LAYERS, "winograd": frozenset(range(1, 14))}
+    every = frozenset(range(1, 14))
+    assert layers == {"direct": (frozenset(), False), "auto": (JIT_WINOGRAD_LAYERS, True),
+                      "winograd": (every, False), "jit": (every, True)}
+    # compile keeps the torch transforms (numba calls would break the graph); jit + compile is refused
+    gen = StyleGANGenerator(module, "cpu", "float32", compile=True)
+    assert (gen.winograd_layers, gen.jit) == (CPU_WINOGRAD_LAYERS, False)
+    with pytest.raises(ValueError, match="compile"):
+        StyleGANGenerator(module, "cpu", "float32", conv="jit", compile=True)
+    # without numba, auto falls back to the torch Winograd layers and jit is refused
+    monkeypatch.setattr(winograd_jit, "available", lambda: False)
+    gen = StyleGANGenerator(module, "cpu", "float32")
+    assert (gen.winograd_layers, gen.jit) == (CPU_WINOGRAD_LAYERS, False)
+    with pytest.raises(ValueError, match="numba"):
+        StyleGANGenerator(module, "cpu", "float32", conv="jit")
+    monkeypatch.undo()
     # auto is direct where Winograd does not apply
     assert StyleGANGenerator(module, "cpu", "bfloat16").winograd_layers == frozenset()
     assert StyleGANGenerator(module, "cpu", "float32", channels_last=False).winograd_layers == frozenset()

@@ -8,8 +8,10 @@ Two objects:
   the weights once; the constant first layer is pre-normalised; noise·weight + bias is one
   pre-computed tensor per layer; the 14 style affines are one matrix product (ψ = 1, all layers
   share w); instance norm and style modulation are one fused batch-norm call. On a CPU the layers
-  where it pays run as Winograd F(4×4, 3×3) products (`ohlora.face.winograd`, `CPU_WINOGRAD_LAYERS`),
-  and buffers are kept between frames (`retain_freed_memory`). On CUDA, float32 runs without TF32.
+  where it pays run as Winograd F(4×4, 3×3) products: with numba installed through compiled
+  transforms that also fuse LeakyReLU and the norm (`ohlora.face.winograd_jit`, `JIT_WINOGRAD_LAYERS`),
+  else as torch ops (`ohlora.face.winograd`, `CPU_WINOGRAD_LAYERS`); buffers are kept between frames
+  (`retain_freed_memory`). On CUDA, float32 runs without TF32.
   Arithmetic is the original's up to float rounding (same weights and w give the same pixels within
   ±1; tests compare with a literal reference).
 
@@ -34,6 +36,7 @@ from torch import nn
 
 from ohlora import messages
 from ohlora.errors import CorruptData
+from ohlora.face import winograd_jit
 from ohlora.face.devices import exact_float32, resolve_device, resolve_dtype, retain_freed_memory
 from ohlora.face.weights import read_state_dict, shape_problems
 from ohlora.face.winograd import (
@@ -254,16 +257,21 @@ class _FoldedSynthesis(nn.Module):
     `winograd` names the layers (1…13) whose convolution runs as Winograd F(4×4, 3×3) products
     (`ohlora.face.winograd`; float32, channels-last): 3×3 layers directly, upsampling layers (nearest
     or fused alike) as four phase convolutions of the small map. Same result up to float rounding.
+    With `jit` (CPU, numba installed) those layers run through `ohlora.face.winograd_jit` instead:
+    compiled transforms that also apply the LeakyReLU and gather the instance-norm statistics, the
+    norm + style being applied by whatever reads the layer next (the next Winograd layer or ToRGB).
     """
 
     def __init__(self, module: StyleGANModule, device: torch.device, dtype: torch.dtype,
                  up: str = "transposed", channels_last: bool = False,
-                 winograd: frozenset[int] = frozenset()) -> None:
+                 winograd: frozenset[int] = frozenset(), jit: bool = False) -> None:
         super().__init__()
         if up not in ("nearest", "transposed"):
             raise ValueError(f"up must be 'nearest' or 'transposed', not {up!r}")
         if winograd and (dtype != torch.float32 or not channels_last):
             raise ValueError("Winograd layers need float32 and channels_last")
+        if jit and (device.type != "cpu" or not winograd_jit.available()):
+            raise ValueError("compiled Winograd layers need a CPU and numba (the 'full' extra)")
         self.transforms = WinogradTransforms(device) if winograd else None
         self.dtype = dtype
         self.channels_last = channels_last
@@ -299,10 +307,10 @@ class _FoldedSynthesis(nn.Module):
                 # the correlation kernel on the upsampled map: the fused layers' transposed conv is
                 # "upsample + conv" with the flipped kernel (see fused_kernel)
                 if spec.upsamples:
-                    self.ops.append("winograd_up")
+                    self.ops.append("jit_up" if jit else "winograd_up")
                     kernel = upsample_phase_kernel(scaled.flip(2, 3) if spec.op == "fused" else scaled)
                 else:
-                    self.ops.append("winograd")
+                    self.ops.append("jit" if jit else "winograd")
                     kernel = scaled
                 self.kernels.append(put(winograd_weights(kernel)))
             else:
@@ -318,7 +326,12 @@ class _FoldedSynthesis(nn.Module):
                     kernel = scaled
                 self.kernels.append(put(kernel).contiguous(memory_format=fmt))
             self.noise_bias.append(put(nb).contiguous(memory_format=fmt))
-            self.blurs.append(put(layer.blur.kernel).contiguous(memory_format=fmt) if spec.upsamples else None)
+            if not spec.upsamples:
+                self.blurs.append(None)
+            elif jit and spec.index in winograd:  # the compiled layers take the taps as (9, C)
+                self.blurs.append(put(winograd_jit.blur_taps(layer.blur.kernel)))
+            else:
+                self.blurs.append(put(layer.blur.kernel).contiguous(memory_format=fmt))
         # styles stay float32: they are tiny and set the scale of every layer
         self.style_weight_t = put(torch.cat(style_w, 0).t().contiguous(), torch.float32)
         self.style_bias = put(torch.cat(style_b, 0), torch.float32)
@@ -334,6 +347,7 @@ class _FoldedSynthesis(nn.Module):
         batch = w.shape[0]
         styles = torch.addmm(self.style_bias, w.float(), self.style_weight_t)
         x = self.const
+        pending: winograd_jit.Pending | None = None  # a compiled layer's output before norm + style
         for op, kernel, nb, blur, style in zip(self.ops, self.kernels, self.noise_bias, self.blurs,
                                                styles.split(self.style_sizes, dim=1), strict=True):
             ch = style.shape[1] // 2
@@ -343,6 +357,12 @@ class _FoldedSynthesis(nn.Module):
                 x = torch.addcmul(shift.reshape(batch, ch, 1, 1).to(self.dtype), x,
                                   scale.reshape(batch, ch, 1, 1).to(self.dtype))
                 continue
+            if op in ("jit", "jit_up"):
+                pending = winograd_jit.fused_layer(pending or winograd_jit.Pending.identity(x), kernel, nb,
+                                                   LRELU_SLOPE, op == "jit_up", scale, shift, EPS, blur)
+                continue
+            if pending is not None:
+                x, pending = pending.applied(), None
             if op == "winograd":  # noise + bias are added while the tiles are placed
                 x = F.leaky_relu_(winograd_conv3x3(x, kernel, self.transforms, add=nb), LRELU_SLOPE)
                 x = _norm_and_style(x, scale, shift)
@@ -359,6 +379,13 @@ class _FoldedSynthesis(nn.Module):
                 x = F.conv2d(x, blur, padding=1, groups=blur.shape[0])
             x = F.leaky_relu_(x.add_(nb), LRELU_SLOPE)
             x = _norm_and_style(x, scale, shift)
+        if pending is not None:  # ToRGB with the last layer's norm + style folded into its weights
+            x = pending.x
+            batch, ch, height, width = x.shape
+            weights = pending.alpha.unsqueeze(2) * self.rgb_matrix  # (B, C, 3)
+            bias = torch.addmm(self.rgb_bias, pending.beta, self.rgb_matrix).unsqueeze(1)  # (B, 1, 3)
+            y = torch.baddbmm(bias, x.permute(0, 2, 3, 1).reshape(batch, height * width, ch), weights)
+            return y.view(batch, height, width, 3).permute(0, 3, 1, 2)
         if self.rgb_matrix is not None:  # the 1×1 ToRGB as one (pixels × C) @ (C × 3) product
             batch, ch, height, width = x.shape
             y = torch.addmm(self.rgb_bias, x.permute(0, 2, 3, 1).reshape(-1, ch), self.rgb_matrix)
@@ -414,31 +441,43 @@ def _float_tensor(x: np.ndarray | torch.Tensor, device: torch.device) -> torch.T
     return torch.from_numpy(np.array(x, dtype=np.float32)).to(device)  # a copy: inputs may be read-only
 
 
-CONV_MODES = ("auto", "direct", "winograd")
-# Layers where Winograd beat oneDNN's direct convolution on the 2-core AVX-512 CPU, one layer at a
-# time in a whole synthesis (ms/frame at batch 1): 7 (512@32²) −10…−12, 9 (256@64²) −6.5…−9.7,
-# 11 (128@128²) −3.3…−6.4, 8 (512@32²→64²) −1.6…−3, 5 (512@16²) −0.4…−6.8, 10 (256@64²→128²) about 0
-# at batch 1 and −3 per frame at batch 8. Not used: the 4²/8² layers (nothing to gain), the 16²→32²
-# upsampling (6: +5 at batch 1, 0 at batch 8; its phase weights are 151 MB to read) and the 64-channel
-# 256² layers 12/13 (+3…+4: their input transforms cost more than the products save). Together:
-# 150 → 123 ms per synthesis (benchmarks/face_render.py). Extra memory: ~150 MB of transformed weights.
+CONV_MODES = ("auto", "direct", "winograd", "jit")
+# Layers where the torch Winograd path (`ohlora.face.winograd`) beat oneDNN's direct convolution on
+# the 2-core AVX-512 CPU, one layer at a time in a whole synthesis (ms/frame at batch 1): 7 (512@32²)
+# −10…−12, 9 (256@64²) −6.5…−9.7, 11 (128@128²) −3.3…−6.4, 8 (512@32²→64²) −1.6…−3, 5 (512@16²)
+# −0.4…−6.8, 10 (256@64²→128²) about 0 at batch 1 and −3 per frame at batch 8. Not used: the 4²/8²
+# layers (nothing to gain), the 16²→32² upsampling (6: +5 at batch 1, 0 at batch 8; its phase weights
+# are 151 MB to read) and the 64-channel 256² layers 12/13 (+3…+4: their input transforms cost more
+# than the products save). Together: 150 → 123 ms per synthesis. Used where numba is missing.
 CPU_WINOGRAD_LAYERS = frozenset({5, 7, 8, 9, 10, 11})
+# With numba (`ohlora.face.winograd_jit`: one-pass transforms, LeakyReLU and norm statistics fused,
+# norm + style applied by the next reader) the 256² layers pay too. Whole synthesis, ms/frame at
+# batch 8 / batch 1: torch Winograd set above 115 / 123; these layers 88 / 102; from layer 7 only
+# 90 / 104; from 9 only 105 / 119; adding layer 6 86 / 106; adding layers 1–4 88 / 107.
+JIT_WINOGRAD_LAYERS = frozenset({5, 7, 8, 9, 10, 11, 12, 13})
 
 
-def winograd_layers(conv: str, device: torch.device, dtype: torch.dtype, channels_last: bool) -> frozenset[int]:
-    """Which synthesis layers run as Winograd products: "direct" none, "winograd" all (float32,
-    channels-last only), "auto" `CPU_WINOGRAD_LAYERS` for float32 channels-last on a CPU (cuDNN and
-    MPS choose their own algorithms), else none."""
+def winograd_layers(conv: str, device: torch.device, dtype: torch.dtype,
+                    channels_last: bool) -> tuple[frozenset[int], bool]:
+    """Which synthesis layers run as Winograd products, and whether through the compiled transforms
+    of `ohlora.face.winograd_jit`: "direct" none; "winograd" all, torch transforms; "jit" all,
+    compiled (needs numba and a CPU); "auto" on a CPU in float32 channels-last `JIT_WINOGRAD_LAYERS`
+    compiled when numba is installed, else `CPU_WINOGRAD_LAYERS` with torch transforms, and none
+    elsewhere (cuDNN and MPS choose their own algorithms). Winograd needs float32 and channels-last."""
     if conv not in CONV_MODES:
         raise ValueError(f"conv must be one of {', '.join(CONV_MODES)}; got {conv!r}")
     usable = dtype == torch.float32 and channels_last
-    if conv == "winograd":
+    if conv in ("winograd", "jit"):
         if not usable:
-            raise ValueError("conv='winograd' needs float32 and channels_last")
-        return frozenset(range(1, NUM_LAYERS))
+            raise ValueError(f"conv={conv!r} needs float32 and channels_last")
+        if conv == "jit" and (device.type != "cpu" or not winograd_jit.available()):
+            raise ValueError("conv='jit' needs a CPU and numba (pip install -c constraints.txt -e '.[full]')")
+        return frozenset(range(1, NUM_LAYERS)), conv == "jit"
     if conv == "auto" and usable and device.type == "cpu":
-        return CPU_WINOGRAD_LAYERS
-    return frozenset()
+        if winograd_jit.available():
+            return JIT_WINOGRAD_LAYERS, True
+        return CPU_WINOGRAD_LAYERS, False
+    return frozenset(), False
 
 
 class StyleGANGenerator:
@@ -458,7 +497,11 @@ class StyleGANGenerator:
         self.dtype = resolve_dtype(dtype, self.device)
         if channels_last is None:  # faster with oneDNN (CPU) and cuDNN; MPS prefers NCHW
             channels_last = self.device.type != "mps"
-        self.winograd_layers = winograd_layers(conv, self.device, self.dtype, channels_last)
+        self.winograd_layers, self.jit = winograd_layers(conv, self.device, self.dtype, channels_last)
+        if compile and self.jit:  # numba calls would break the compiled graph at every layer
+            if conv == "jit":
+                raise ValueError("conv='jit' cannot be combined with compile=True")
+            self.winograd_layers, self.jit = CPU_WINOGRAD_LAYERS, False
         if self.device.type == "cpu":
             retain_freed_memory()
         self.label_dims = module.label_dims
@@ -479,7 +522,7 @@ class StyleGANGenerator:
             self.dense.append(((dense.weight.detach() * scale).to(self.device, torch.float32),
                                (dense.bias.detach() * MAPPING_LR_MUL).to(self.device, torch.float32)))
         self.synth = _FoldedSynthesis(module, self.device, self.dtype, up=up, channels_last=channels_last,
-                                      winograd=self.winograd_layers)
+                                      winograd=self.winograd_layers, jit=self.jit)
         self.compiled = compile
         self._run = torch.compile(self.synth, dynamic=False) if compile else self.synth
 

@@ -1,0 +1,112 @@
+"""The compiled Winograd layers (`ohlora.face.winograd_jit`) against float64 direct convolutions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+winograd_jit = pytest.importorskip("ohlora.face.winograd_jit")
+if not winograd_jit.available():  # pragma: no cover - the test extra installs numba
+    pytest.skip("numba is not installed", allow_module_level=True)
+
+from ohlora.face.winograd import upsample_phase_kernel, winograd_weights  # noqa: E402
+
+SLOPE = 0.2
+EPS = 1e-8
+
+
+def _case(seed: int, batch: int, c_in: int, c_out: int, size: int, upsample: bool):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(batch, c_in, size, size, generator=g).contiguous(memory_format=torch.channels_last)
+    alpha = torch.rand(batch, c_in, generator=g) + 0.5
+    beta = torch.randn(batch, c_in, generator=g)
+    kernel = torch.randn(c_out, c_in, 3, 3, generator=g) / (3 * c_in ** 0.5)
+    out = 2 * size if upsample else size
+    add = torch.randn(1, c_out, out, out, generator=g).contiguous(memory_format=torch.channels_last)
+    scale = torch.rand(batch, c_out, generator=g) + 0.5
+    shift = torch.randn(batch, c_out, generator=g)
+    return x, alpha, beta, kernel, add, scale, shift
+
+
+def _reference(x, alpha, beta, kernel, add, scale, shift, upsample, blur=None):
+    """The layer written out directly in float64: affine, (upsample), conv, (blur), +add, LeakyReLU,
+    norm, style."""
+    d = x.double() * alpha.double()[:, :, None, None] + beta.double()[:, :, None, None]
+    if upsample:
+        d = F.interpolate(d, scale_factor=2.0, mode="nearest")
+    y = F.conv2d(d, kernel.double(), padding=1)
+    if blur is not None:
+        y = F.conv2d(y, blur.double(), padding=1, groups=y.shape[1])
+    y = F.leaky_relu(y + add.double(), SLOPE)
+    mean = y.mean(dim=(2, 3), keepdim=True)
+    var = y.var(dim=(2, 3), keepdim=True, unbiased=False)
+    y = (y - mean) / torch.sqrt(var + EPS)
+    return y * scale.double()[:, :, None, None] + shift.double()[:, :, None, None]
+
+
+@pytest.mark.parametrize(("batch", "c_in", "c_out", "size", "upsample", "blur"), [
+    (1, 8, 16, 4, False, False),  # one tile: every tap of it touches the zero border
+    (2, 16, 8, 12, False, False),
+    (3, 8, 8, 8, True, False),
+    (2, 32, 16, 16, True, True),  # StyleGAN's upsampling layers: conv, then the blur
+    (1, 8, 8, 4, False, True),
+])
+def test_fused_layer_matches_direct_float64(batch, c_in, c_out, size, upsample, blur):
+    x, alpha, beta, kernel, add, scale, shift = _case(batch + size, batch, c_in, c_out, size, upsample)
+    weights = winograd_weights(upsample_phase_kernel(kernel) if upsample else kernel)
+    # a per-channel blur: the [1, 2, 1]² / 16 filter of the checkpoints, scaled differently per channel
+    base = torch.outer(torch.tensor([1.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 1.0])) / 16
+    blur_kernel = (base * torch.linspace(0.5, 1.5, c_out).view(-1, 1, 1)).unsqueeze(1) if blur else None
+    taps = None if blur_kernel is None else winograd_jit.blur_taps(blur_kernel)
+    with torch.inference_mode():
+        pending = winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), weights, add, SLOPE,
+                                           upsample, scale, shift, EPS, taps)
+        got = pending.applied()
+    ref = _reference(x, alpha, beta, kernel, add, scale, shift, upsample, blur_kernel)
+    out = 2 * size if upsample else size
+    assert got.shape == (batch, c_out, out, out)
+    assert got.is_contiguous(memory_format=torch.channels_last)
+    assert (got.double() - ref).abs().max().item() < 1e-4
+    # the pending form: LeakyReLU output before the norm, and the affine that completes it
+    raw = pending.x.double()
+    assert (raw.min() < 0) and (raw * pending.alpha.double()[:, :, None, None]
+                                + pending.beta.double()[:, :, None, None] - ref).abs().max().item() < 1e-4
+
+
+def test_identity_pending_and_affine():
+    x = torch.randn(2, 8, 4, 4).contiguous(memory_format=torch.channels_last)
+    assert torch.equal(winograd_jit.Pending.identity(x).applied(), x)
+    alpha, beta = torch.rand(2, 8), torch.randn(2, 8)
+    expected = x * alpha[:, :, None, None] + beta[:, :, None, None]
+    got = winograd_jit.Pending(x, alpha, beta).applied()
+    assert torch.allclose(got, expected, atol=1e-6)
+    # a tensor in the default (NCHW) layout is read correctly too
+    assert torch.allclose(winograd_jit.Pending(x.contiguous(), alpha, beta).applied(), expected, atol=1e-6)
+
+
+def test_numba_threads_follow_torch_and_are_restored():
+    from numba import get_num_threads
+
+    before_numba, before_torch = get_num_threads(), torch.get_num_threads()
+    x, alpha, beta, kernel, add, scale, shift = _case(1, 1, 8, 8, 8, False)
+    try:
+        torch.set_num_threads(1)
+        with torch.inference_mode():
+            one = winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), winograd_weights(kernel),
+                                           add, SLOPE, False, scale, shift, EPS).applied()
+        assert get_num_threads() == before_numba
+    finally:
+        torch.set_num_threads(before_torch)
+    with torch.inference_mode():
+        many = winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), winograd_weights(kernel),
+                                        add, SLOPE, False, scale, shift, EPS).applied()
+    assert np.allclose(one.numpy(), many.numpy(), atol=1e-5)
+
+
+def test_sizes_must_be_multiples_of_four():
+    x = torch.zeros(1, 4, 6, 8).contiguous(memory_format=torch.channels_last)
+    with pytest.raises(ValueError, match="multiples of 4"):
+        winograd_jit.fused_layer(winograd_jit.Pending.identity(x), winograd_weights(torch.zeros(4, 4, 3, 3)),
+                                 torch.zeros(1, 4, 6, 8), SLOPE, False, torch.ones(1, 4), torch.zeros(1, 4), EPS)
