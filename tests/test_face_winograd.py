@@ -90,6 +90,7 @@ def test_bad_shapes_are_refused(transforms):
 def test_synthesis_modes_agree_and_choose_layers(monkeypatch):
     from ohlora.face import winograd_jit
     from ohlora.face.stylegan import (
+        CPU_GEMM_LAYERS,
         CPU_WINOGRAD_LAYERS,
         JIT_WINOGRAD_LAYERS,
         StyleGANGenerator,
@@ -110,6 +111,8 @@ def test_synthesis_modes_agree_and_choose_layers(monkeypatch):
     for conv in ("direct", "auto", "winograd", "jit"):
         gen = StyleGANGenerator(module, "cpu", "float32", conv=conv)
         layers[conv] = gen.winograd_layers, gen.jit
+        assert gen.gemm_layers == (CPU_GEMM_LAYERS if conv == "auto" else frozenset())
+        assert not gen.gemm_layers & gen.winograd_layers
         image = gen.synthesis(w)
         assert (image.double() - ref).abs().max().item() < 2e-4, conv
         pixels = gen.render(w).astype(int)
@@ -137,3 +140,20 @@ def test_synthesis_modes_agree_and_choose_layers(monkeypatch):
         StyleGANGenerator(module, "cpu", "float32", conv="fft")
     with pytest.raises(ValueError, match="float32 and channels_last"):
         StyleGANGenerator(module, "cpu", "bfloat16", conv="winograd")
+
+
+@pytest.mark.parametrize("upsample", [False, True])
+def test_gemm_layers_match_direct_float64(upsample):
+    """The small-map layers as matrix products: same as (nearest ×2 then) a padded 3×3 correlation."""
+    from ohlora.face.stylegan import _gemm_conv3x3, _gemm_upsample_conv3x3, gemm_weights
+
+    g = torch.Generator().manual_seed(11)
+    x = torch.randn(2, 6, 4, 4, generator=g).contiguous(memory_format=torch.channels_last)
+    kernel = torch.randn(5, 6, 3, 3, generator=g)
+    weights = gemm_weights(kernel, upsample)
+    got = (_gemm_upsample_conv3x3 if upsample else _gemm_conv3x3)(x, weights)
+    d = F.interpolate(x.double(), scale_factor=2.0, mode="nearest") if upsample else x.double()
+    expected = F.conv2d(d, kernel.double(), padding=1)
+    assert got.shape == expected.shape
+    assert got.is_contiguous(memory_format=torch.channels_last)
+    assert (got.double() - expected).abs().max().item() < 1e-5

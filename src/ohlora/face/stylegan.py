@@ -264,7 +264,8 @@ class _FoldedSynthesis(nn.Module):
 
     def __init__(self, module: StyleGANModule, device: torch.device, dtype: torch.dtype,
                  up: str = "transposed", channels_last: bool = False,
-                 winograd: frozenset[int] = frozenset(), jit: bool = False) -> None:
+                 winograd: frozenset[int] = frozenset(), jit: bool = False,
+                 gemm: frozenset[int] = frozenset()) -> None:
         super().__init__()
         if up not in ("nearest", "transposed"):
             raise ValueError(f"up must be 'nearest' or 'transposed', not {up!r}")
@@ -272,6 +273,8 @@ class _FoldedSynthesis(nn.Module):
             raise ValueError("Winograd layers need float32 and channels_last")
         if jit and (device.type != "cpu" or not winograd_jit.available()):
             raise ValueError("compiled Winograd layers need a CPU and numba (the 'full' extra)")
+        if gemm & winograd or (gemm and not channels_last):
+            raise ValueError("GEMM layers need channels_last and cannot also be Winograd layers")
         self.transforms = WinogradTransforms(device) if winograd else None
         self.dtype = dtype
         self.channels_last = channels_last
@@ -303,7 +306,11 @@ class _FoldedSynthesis(nn.Module):
                 self.blurs.append(None)
                 continue
             scaled = layer.weight.detach() * (math.sqrt(2.0) / math.sqrt(spec.in_ch * 9))
-            if spec.index in winograd:
+            if spec.index in gemm:
+                self.ops.append("gemm_up" if spec.upsamples else "gemm")
+                self.kernels.append(put(gemm_weights(scaled.flip(2, 3) if spec.op == "fused" else scaled,
+                                                    spec.upsamples)))
+            elif spec.index in winograd:
                 # the correlation kernel on the upsampled map: the fused layers' transposed conv is
                 # "upsample + conv" with the flipped kernel (see fused_kernel)
                 if spec.upsamples:
@@ -367,7 +374,11 @@ class _FoldedSynthesis(nn.Module):
                 x = F.leaky_relu_(winograd_conv3x3(x, kernel, self.transforms, add=nb), LRELU_SLOPE)
                 x = _norm_and_style(x, scale, shift)
                 continue
-            if op == "winograd_up":
+            if op == "gemm":
+                x = _gemm_conv3x3(x, kernel)
+            elif op == "gemm_up":
+                x = _gemm_upsample_conv3x3(x, kernel)
+            elif op == "winograd_up":
                 x = winograd_upsample_conv3x3(x, kernel, self.transforms)
             elif op == "transposed":
                 x = F.conv_transpose2d(x, kernel, stride=2, padding=1)
@@ -391,6 +402,43 @@ class _FoldedSynthesis(nn.Module):
             y = torch.addmm(self.rgb_bias, x.permute(0, 2, 3, 1).reshape(-1, ch), self.rgb_matrix)
             return y.view(batch, height, width, 3).permute(0, 3, 1, 2)
         return F.conv2d(x, self.rgb_weight, self.rgb_bias).float()
+
+
+def gemm_weights(kernel: torch.Tensor, upsample: bool) -> torch.Tensor:
+    """A 3×3 correlation kernel (K, C, 3, 3) → the right operand of `_gemm_conv3x3`: (9·C, K), rows
+    ordered (tap row, tap column, channel); or with `upsample` ("nearest ×2, then the kernel") of
+    `_gemm_upsample_conv3x3`: (4, 4·C, K), one 2×2 kernel on the small map per output parity (the
+    non-zero taps of `upsample_phase_kernel`)."""
+    k_out, c_in = kernel.shape[:2]
+    if not upsample:
+        return kernel.detach().permute(2, 3, 1, 0).reshape(9 * c_in, k_out).contiguous()
+    phases = upsample_phase_kernel(kernel).to(kernel.dtype).view(2, 2, k_out, c_in, 3, 3)
+    return torch.stack([phases[r, c, :, :, r:r + 2, c:c + 2].permute(2, 3, 1, 0).reshape(4 * c_in, k_out)
+                        for r in range(2) for c in range(2)]).contiguous()
+
+
+def _gemm_conv3x3(x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """3×3 correlation (padding 1) of a small channels-last map as one (pixels × 9C) @ (9C × K) product.
+    On 4×4 maps this is 3× faster than oneDNN's convolution at batch 1 (benchmarks/face_render.py)."""
+    batch, ch, height, width = x.shape
+    padded = F.pad(x.permute(0, 2, 3, 1), (0, 0, 1, 1, 1, 1))
+    columns = torch.cat([padded[:, i:i + height, j:j + width] for i in range(3) for j in range(3)], dim=3)
+    y = torch.mm(columns.view(-1, 9 * ch), weights)
+    return y.view(batch, height, width, -1).permute(0, 3, 1, 2)
+
+
+def _gemm_upsample_conv3x3(x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """Nearest ×2 upsampling then 3×3 correlation (padding 1) of a small channels-last map: four
+    (pixels × 4C) @ (4C × K) products, one per output parity, written interleaved (channels-last)."""
+    batch, ch, height, width = x.shape
+    padded = F.pad(x.permute(0, 2, 3, 1), (0, 0, 1, 1, 1, 1))
+    out = x.new_empty(batch, height, 2, width, 2, weights.shape[2])
+    for r in range(2):
+        for c in range(2):
+            columns = torch.cat([padded[:, r + i:r + i + height, c + j:c + j + width]
+                                 for i in range(2) for j in range(2)], dim=3)
+            out[:, :, r, :, c] = torch.mm(columns.view(-1, 4 * ch), weights[2 * r + c]).view(batch, height, width, -1)
+    return out.view(batch, 2 * height, 2 * width, -1).permute(0, 3, 1, 2)
 
 
 def _norm_and_style(x: torch.Tensor, scale: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
@@ -455,6 +503,11 @@ CPU_WINOGRAD_LAYERS = frozenset({5, 7, 8, 9, 10, 11})
 # batch 8 / batch 1: torch Winograd set above 115 / 123; these layers 88 / 102; from layer 7 only
 # 90 / 104; from 9 only 105 / 119; adding layer 6 86 / 106; adding layers 1–4 88 / 107.
 JIT_WINOGRAD_LAYERS = frozenset({5, 7, 8, 9, 10, 11, 12, 13})
+# The first layers (4×4 and 8×8 inputs) run as plain matrix products on a CPU in float32 channels-last
+# with conv="auto": oneDNN is slow on such small maps (alone: layer 1 2.4 → 0.8 ms, layer 2 2.1 → 0.9,
+# layer 4 3.2 → 2.8 at batch 1). In a whole synthesis that is 111 → 109 ms at batch 1 and no change at
+# batch 8. Layers 3 (8²) and 6 (16² → 32²) are faster in oneDNN.
+CPU_GEMM_LAYERS = frozenset({1, 2, 4})
 
 
 def winograd_layers(conv: str, device: torch.device, dtype: torch.dtype,
@@ -502,6 +555,8 @@ class StyleGANGenerator:
             if conv == "jit":
                 raise ValueError("conv='jit' cannot be combined with compile=True")
             self.winograd_layers, self.jit = CPU_WINOGRAD_LAYERS, False
+        self.gemm_layers = (CPU_GEMM_LAYERS if conv == "auto" and self.device.type == "cpu" and channels_last
+                            and self.dtype == torch.float32 else frozenset())
         if self.device.type == "cpu":
             retain_freed_memory()
         self.label_dims = module.label_dims
@@ -522,7 +577,7 @@ class StyleGANGenerator:
             self.dense.append(((dense.weight.detach() * scale).to(self.device, torch.float32),
                                (dense.bias.detach() * MAPPING_LR_MUL).to(self.device, torch.float32)))
         self.synth = _FoldedSynthesis(module, self.device, self.dtype, up=up, channels_last=channels_last,
-                                      winograd=self.winograd_layers, jit=self.jit)
+                                      winograd=self.winograd_layers, jit=self.jit, gemm=self.gemm_layers)
         self.compiled = compile
         self._run = torch.compile(self.synth, dynamic=False) if compile else self.synth
 
