@@ -110,3 +110,19 @@ def test_sizes_must_be_multiples_of_four():
     with pytest.raises(ValueError, match="multiples of 4"):
         winograd_jit.fused_layer(winograd_jit.Pending.identity(x), winograd_weights(torch.zeros(4, 4, 3, 3)),
                                  torch.zeros(1, 4, 6, 8), SLOPE, False, torch.ones(1, 4), torch.zeros(1, 4), EPS)
+
+
+def test_available_needs_a_parallel_threading_layer(monkeypatch):
+    """Without OpenMP or TBB (no system libgomp), numba's workqueue layer is slower than torch: not used."""
+    import importlib
+
+    real = importlib.import_module
+
+    def without(name, *args):
+        if name.startswith("numba.np.ufunc.") and name.endswith("pool"):
+            raise ImportError(f"{name}: libgomp.so.1.0.0: cannot open shared object file")
+        return real(name, *args)
+
+    assert winograd_jit.available()
+    monkeypatch.setattr(importlib, "import_module", without)
+    assert not winograd_jit.available()
