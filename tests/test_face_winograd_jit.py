@@ -126,3 +126,22 @@ def test_available_needs_a_parallel_threading_layer(monkeypatch):
     assert winograd_jit.available()
     monkeypatch.setattr(importlib, "import_module", without)
     assert not winograd_jit.available()
+
+
+def test_kernels_compile_without_a_writable_cache(monkeypatch):
+    """numba refuses cache=True where it finds no writable cache folder: compile without the cache."""
+    calls = []
+
+    def fake_njit(cache, **options):
+        calls.append(cache)
+        if cache:
+            raise RuntimeError("cannot cache function 'f': no locator available for file '/ro/f.py'")
+        return lambda function: function
+
+    monkeypatch.setattr(winograd_jit, "njit", fake_njit)
+
+    def square(x):
+        return x * x
+
+    assert winograd_jit._kernel(square)(3) == 9
+    assert calls == [True, False]

@@ -21,7 +21,7 @@ direct convolutions); the statistics are summed in float32 per tile row (≤ 204
 float64 across rows.
 
 numba is part of the `full` extra. Without it (`available()` is False) the generator keeps the torch
-Winograd path. The kernels compile on first use (about 10 s on a 2-core CPU) and are cached on disk
+Winograd path. The kernels compile on first use (about 20 s on a 2-core CPU) and are cached on disk
 by numba.
 """
 
@@ -57,9 +57,20 @@ def available() -> bool:
     return False
 
 
+def _kernel(function):  # noqa: ANN001, ANN202 - a numba decorator
+    """numba-compile a kernel (parallel, no bounds checks, GIL released), cached on disk where numba
+    finds a writable place (next to this file, else the user's cache folder); where it finds none
+    (a read-only install and home), compiled afresh in each process instead of failing."""
+    options = dict(parallel=True, boundscheck=False, nogil=True)
+    try:
+        return njit(cache=True, **options)(function)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return njit(cache=False, **options)(function)
+
+
 if njit is not None:
 
-    @njit(parallel=True, cache=True, boundscheck=False, nogil=True)
+    @_kernel
     def _input_tiles(x, alpha, beta, v):  # pragma: no cover - compiled
         """x (B, H, W, C) raw map, alpha/beta (B, C) pending affine → v (36, B·H/4·W/4, C)."""
         batch, height, width, ch = x.shape
@@ -134,7 +145,7 @@ if njit is not None:
                     for c in range(ch):
                         o[c] = 4 * u1[c] - 5 * u3[c] + u5[c]
 
-    @njit(parallel=True, cache=True, boundscheck=False, nogil=True)
+    @_kernel
     def _output_tiles(m, add, slope, out, sums, finish):  # pragma: no cover - compiled
         """m (36, T, P·K) products (P = 1, or 4 upsampling phases ordered row parity, column parity)
         → out (B, HO, WO, K) = LeakyReLU(tiles + add), add (HO, WO, K); sums (B·TH, 2, K) float64:
@@ -222,7 +233,7 @@ if njit is not None:
                 sums[r, 0, k] = s1[k]
                 sums[r, 1, k] = s2[k]
 
-    @njit(parallel=True, cache=True, boundscheck=False, nogil=True)
+    @_kernel
     def _blur_finish(y, blur, add, slope, out, sums):  # pragma: no cover - compiled
         """out = LeakyReLU(blur ⋆ y + add): y and out (B, H, W, K), a 3×3 per-channel correlation with
         zero padding, blur (9, K) (taps row by row), add (H, W, K); sums (B·H, 2, K) float64: per row,
@@ -262,7 +273,7 @@ if njit is not None:
                 sums[r, 0, k] = s1[k]
                 sums[r, 1, k] = s2[k]
 
-    @njit(parallel=True, cache=True, boundscheck=False, nogil=True)
+    @_kernel
     def _affine(x, alpha, beta, out):  # pragma: no cover - compiled
         """out = x·α + β per (sample, channel); x and out (B, H, W, C), α/β (B, C)."""
         batch, height, width, ch = x.shape
