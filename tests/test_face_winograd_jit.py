@@ -75,6 +75,23 @@ def test_fused_layer_matches_direct_float64(batch, c_in, c_out, size, upsample, 
                                 + pending.beta.double()[:, :, None, None] - ref).abs().max().item() < 1e-4
 
 
+@pytest.mark.parametrize("upsample", [False, True])
+def test_bands_split_anywhere(monkeypatch, upsample):
+    """Bands of one tile row (inside a sample and across samples) give the same layer as one band."""
+    x, alpha, beta, kernel, add, scale, shift = _case(5, 3, 8, 8, 12, upsample)
+    weights = winograd_weights(upsample_phase_kernel(kernel) if upsample else kernel)
+    with torch.inference_mode():
+        whole = winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), weights, add, SLOPE, upsample,
+                                         scale, shift, EPS).applied()
+        for band_bytes in (1, 36 * 3 * 32 * 4 * 2):  # one tile row per band; two rows (bands straddle samples)
+            monkeypatch.setattr(winograd_jit, "BAND_BYTES", band_bytes)
+            banded = winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), weights, add, SLOPE, upsample,
+                                              scale, shift, EPS).applied()
+            assert torch.allclose(banded, whole, atol=1e-5), band_bytes
+    ref = _reference(x, alpha, beta, kernel, add, scale, shift, upsample)
+    assert (whole.double() - ref).abs().max().item() < 1e-4
+
+
 def test_identity_pending_and_affine():
     x = torch.randn(2, 8, 4, 4).contiguous(memory_format=torch.channels_last)
     assert torch.equal(winograd_jit.Pending.identity(x).applied(), x)
