@@ -75,20 +75,26 @@ def test_fused_layer_matches_direct_float64(batch, c_in, c_out, size, upsample, 
                                 + pending.beta.double()[:, :, None, None] - ref).abs().max().item() < 1e-4
 
 
-@pytest.mark.parametrize("upsample", [False, True])
-def test_bands_split_anywhere(monkeypatch, upsample):
-    """Bands of one tile row (inside a sample and across samples) give the same layer as one band."""
+@pytest.mark.parametrize(("upsample", "blur"), [(False, False), (True, False), (True, True)])
+def test_bands_split_anywhere(monkeypatch, upsample, blur):
+    """Bands of one tile row (inside a sample and across samples) give the same layer as one band; with
+    a blur, each band's rows are blurred as soon as their neighbours exist."""
     x, alpha, beta, kernel, add, scale, shift = _case(5, 3, 8, 8, 12, upsample)
     weights = winograd_weights(upsample_phase_kernel(kernel) if upsample else kernel)
+    base = torch.outer(torch.tensor([1.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 1.0])) / 16
+    blur_kernel = base.expand(8, 1, 3, 3).clone() if blur else None
+    taps = None if blur_kernel is None else winograd_jit.blur_taps(blur_kernel)
+
+    def layer():
+        return winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), weights, add, SLOPE, upsample,
+                                        scale, shift, EPS, taps).applied()
+
     with torch.inference_mode():
-        whole = winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), weights, add, SLOPE, upsample,
-                                         scale, shift, EPS).applied()
+        whole = layer()
         for band_bytes in (1, 36 * 3 * 32 * 4 * 2):  # one tile row per band; two rows (bands straddle samples)
             monkeypatch.setattr(winograd_jit, "BAND_BYTES", band_bytes)
-            banded = winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), weights, add, SLOPE, upsample,
-                                              scale, shift, EPS).applied()
-            assert torch.allclose(banded, whole, atol=1e-5), band_bytes
-    ref = _reference(x, alpha, beta, kernel, add, scale, shift, upsample)
+            assert torch.allclose(layer(), whole, atol=1e-5), band_bytes
+    ref = _reference(x, alpha, beta, kernel, add, scale, shift, upsample, blur_kernel)
     assert (whole.double() - ref).abs().max().item() < 1e-4
 
 
