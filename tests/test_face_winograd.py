@@ -111,7 +111,7 @@ def test_synthesis_modes_agree_and_choose_layers(monkeypatch):
     for conv in ("direct", "auto", "winograd", "jit"):
         gen = StyleGANGenerator(module, "cpu", "float32", conv=conv)
         layers[conv] = gen.winograd_layers, gen.jit
-        assert gen.gemm_layers == (CPU_GEMM_LAYERS if conv == "auto" else frozenset())
+        assert gen.gemm_layers == (CPU_GEMM_LAYERS - gen.winograd_layers if conv == "auto" else frozenset())
         assert not gen.gemm_layers & gen.winograd_layers
         image = gen.synthesis(w)
         assert (image.double() - ref).abs().max().item() < 2e-4, conv
@@ -129,7 +129,7 @@ def test_synthesis_modes_agree_and_choose_layers(monkeypatch):
     # without numba, auto falls back to the torch Winograd layers and jit is refused
     monkeypatch.setattr(winograd_jit, "available", lambda: False)
     gen = StyleGANGenerator(module, "cpu", "float32")
-    assert (gen.winograd_layers, gen.jit) == (CPU_WINOGRAD_LAYERS, False)
+    assert (gen.winograd_layers, gen.jit, gen.gemm_layers) == (CPU_WINOGRAD_LAYERS, False, CPU_GEMM_LAYERS)
     with pytest.raises(ValueError, match="numba"):
         StyleGANGenerator(module, "cpu", "float32", conv="jit")
     monkeypatch.undo()

@@ -46,16 +46,23 @@ def _reference(x, alpha, beta, kernel, add, scale, shift, upsample, blur=None):
     return y * scale.double()[:, :, None, None] + shift.double()[:, :, None, None]
 
 
+def _weights(kernel, upsample):
+    return winograd_weights(upsample_phase_kernel(kernel) if upsample == "phases" else kernel)
+
+
 @pytest.mark.parametrize(("batch", "c_in", "c_out", "size", "upsample", "blur"), [
-    (1, 8, 16, 4, False, False),  # one tile: every tap of it touches the zero border
-    (2, 16, 8, 12, False, False),
-    (3, 8, 8, 8, True, False),
-    (2, 32, 16, 16, True, True),  # StyleGAN's upsampling layers: conv, then the blur
-    (1, 8, 8, 4, False, True),
+    (1, 8, 16, 4, "none", False),  # one tile: every tap of it touches the zero border
+    (2, 16, 8, 12, "none", False),
+    (3, 8, 8, 8, "phases", False),
+    (2, 32, 16, 16, "phases", True),  # StyleGAN's upsampling layers: conv, then the blur
+    (1, 8, 8, 4, "none", True),
+    (3, 8, 8, 8, "input", False),
+    (2, 16, 8, 6, "input", True),  # upsampled in the input transform: the small map need not tile
 ])
 def test_fused_layer_matches_direct_float64(batch, c_in, c_out, size, upsample, blur):
-    x, alpha, beta, kernel, add, scale, shift = _case(batch + size, batch, c_in, c_out, size, upsample)
-    weights = winograd_weights(upsample_phase_kernel(kernel) if upsample else kernel)
+    up = upsample != "none"
+    x, alpha, beta, kernel, add, scale, shift = _case(batch + size, batch, c_in, c_out, size, up)
+    weights = _weights(kernel, upsample)
     # a per-channel blur: the [1, 2, 1]² / 16 filter of the checkpoints, scaled differently per channel
     base = torch.outer(torch.tensor([1.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 1.0])) / 16
     blur_kernel = (base * torch.linspace(0.5, 1.5, c_out).view(-1, 1, 1)).unsqueeze(1) if blur else None
@@ -64,8 +71,8 @@ def test_fused_layer_matches_direct_float64(batch, c_in, c_out, size, upsample, 
         pending = winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), weights, add, SLOPE,
                                            upsample, scale, shift, EPS, taps)
         got = pending.applied()
-    ref = _reference(x, alpha, beta, kernel, add, scale, shift, upsample, blur_kernel)
-    out = 2 * size if upsample else size
+    ref = _reference(x, alpha, beta, kernel, add, scale, shift, up, blur_kernel)
+    out = 2 * size if up else size
     assert got.shape == (batch, c_out, out, out)
     assert got.is_contiguous(memory_format=torch.channels_last)
     assert (got.double() - ref).abs().max().item() < 1e-4
@@ -75,12 +82,12 @@ def test_fused_layer_matches_direct_float64(batch, c_in, c_out, size, upsample, 
                                 + pending.beta.double()[:, :, None, None] - ref).abs().max().item() < 1e-4
 
 
-@pytest.mark.parametrize(("upsample", "blur"), [(False, False), (True, False), (True, True)])
+@pytest.mark.parametrize(("upsample", "blur"), [("none", False), ("phases", False), ("phases", True),
+                                               ("input", True)])
 def test_bands_split_anywhere(monkeypatch, upsample, blur):
-    """Bands of one tile row (inside a sample and across samples) give the same layer as one band; with
-    a blur, each band's rows are blurred as soon as their neighbours exist."""
-    x, alpha, beta, kernel, add, scale, shift = _case(5, 3, 8, 8, 12, upsample)
-    weights = winograd_weights(upsample_phase_kernel(kernel) if upsample else kernel)
+    """Bands of one tile row (inside a sample and across samples) give the same layer as one band."""
+    x, alpha, beta, kernel, add, scale, shift = _case(5, 3, 8, 8, 12, upsample != "none")
+    weights = _weights(kernel, upsample)
     base = torch.outer(torch.tensor([1.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 1.0])) / 16
     blur_kernel = base.expand(8, 1, 3, 3).clone() if blur else None
     taps = None if blur_kernel is None else winograd_jit.blur_taps(blur_kernel)
@@ -94,7 +101,7 @@ def test_bands_split_anywhere(monkeypatch, upsample, blur):
         for band_bytes in (1, 36 * 3 * 32 * 4 * 2):  # one tile row per band; two rows (bands straddle samples)
             monkeypatch.setattr(winograd_jit, "BAND_BYTES", band_bytes)
             assert torch.allclose(layer(), whole, atol=1e-5), band_bytes
-    ref = _reference(x, alpha, beta, kernel, add, scale, shift, upsample, blur_kernel)
+    ref = _reference(x, alpha, beta, kernel, add, scale, shift, upsample != "none", blur_kernel)
     assert (whole.double() - ref).abs().max().item() < 1e-4
 
 
@@ -118,13 +125,13 @@ def test_numba_threads_follow_torch_and_are_restored():
         torch.set_num_threads(1)
         with torch.inference_mode():
             one = winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), winograd_weights(kernel),
-                                           add, SLOPE, False, scale, shift, EPS).applied()
+                                           add, SLOPE, "none", scale, shift, EPS).applied()
         assert get_num_threads() == before_numba
     finally:
         torch.set_num_threads(before_torch)
     with torch.inference_mode():
         many = winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), winograd_weights(kernel),
-                                        add, SLOPE, False, scale, shift, EPS).applied()
+                                        add, SLOPE, "none", scale, shift, EPS).applied()
     assert np.allclose(one.numpy(), many.numpy(), atol=1e-5)
 
 
@@ -132,7 +139,10 @@ def test_sizes_must_be_multiples_of_four():
     x = torch.zeros(1, 4, 6, 8).contiguous(memory_format=torch.channels_last)
     with pytest.raises(ValueError, match="multiples of 4"):
         winograd_jit.fused_layer(winograd_jit.Pending.identity(x), winograd_weights(torch.zeros(4, 4, 3, 3)),
-                                 torch.zeros(1, 4, 6, 8), SLOPE, False, torch.ones(1, 4), torch.zeros(1, 4), EPS)
+                                 torch.zeros(1, 4, 6, 8), SLOPE, "none", torch.ones(1, 4), torch.zeros(1, 4), EPS)
+    with pytest.raises(ValueError, match="upsample must be one of"):
+        winograd_jit.fused_layer(winograd_jit.Pending.identity(x), winograd_weights(torch.zeros(4, 4, 3, 3)),
+                                 torch.zeros(1, 4, 12, 16), SLOPE, "bilinear", torch.ones(1, 4), torch.zeros(1, 4), EPS)
 
 
 def test_available_needs_a_parallel_threading_layer(monkeypatch):

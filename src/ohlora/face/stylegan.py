@@ -259,13 +259,17 @@ class _FoldedSynthesis(nn.Module):
     or fused alike) as four phase convolutions of the small map. Same result up to float rounding.
     With `jit` (CPU, numba installed) those layers run through `ohlora.face.winograd_jit` instead:
     compiled transforms that also apply the LeakyReLU and gather the instance-norm statistics, the
-    norm + style being applied by whatever reads the layer next (the next Winograd layer or ToRGB).
+    norm + style being applied by whatever reads the layer next (the next Winograd layer or ToRGB);
+    the upsampling layers in `jit_upsample_input` then run on the 2× grid (the input transform reads
+    the small map upsampled) instead of as phases. `gemm` names the (small-map) layers that run as
+    plain matrix products.
     """
 
     def __init__(self, module: StyleGANModule, device: torch.device, dtype: torch.dtype,
                  up: str = "transposed", channels_last: bool = False,
                  winograd: frozenset[int] = frozenset(), jit: bool = False,
-                 gemm: frozenset[int] = frozenset()) -> None:
+                 gemm: frozenset[int] = frozenset(),
+                 jit_upsample_input: frozenset[int] = frozenset()) -> None:
         super().__init__()
         if up not in ("nearest", "transposed"):
             raise ValueError(f"up must be 'nearest' or 'transposed', not {up!r}")
@@ -313,7 +317,10 @@ class _FoldedSynthesis(nn.Module):
             elif spec.index in winograd:
                 # the correlation kernel on the upsampled map: the fused layers' transposed conv is
                 # "upsample + conv" with the flipped kernel (see fused_kernel)
-                if spec.upsamples:
+                if spec.upsamples and jit and spec.index in jit_upsample_input:
+                    self.ops.append("jit_upx")  # the input transform reads the map upsampled
+                    kernel = scaled.flip(2, 3) if spec.op == "fused" else scaled
+                elif spec.upsamples:
                     self.ops.append("jit_up" if jit else "winograd_up")
                     kernel = upsample_phase_kernel(scaled.flip(2, 3) if spec.op == "fused" else scaled)
                 else:
@@ -364,9 +371,9 @@ class _FoldedSynthesis(nn.Module):
                 x = torch.addcmul(shift.reshape(batch, ch, 1, 1).to(self.dtype), x,
                                   scale.reshape(batch, ch, 1, 1).to(self.dtype))
                 continue
-            if op in ("jit", "jit_up"):
+            if op in JIT_UPSAMPLING:
                 pending = winograd_jit.fused_layer(pending or winograd_jit.Pending.identity(x), kernel, nb,
-                                                   LRELU_SLOPE, op == "jit_up", scale, shift, EPS, blur)
+                                                   LRELU_SLOPE, JIT_UPSAMPLING[op], scale, shift, EPS, blur)
                 continue
             if pending is not None:
                 x, pending = pending.applied(), None
@@ -441,6 +448,9 @@ def _gemm_upsample_conv3x3(x: torch.Tensor, weights: torch.Tensor) -> torch.Tens
     return out.view(batch, 2 * height, 2 * width, -1).permute(0, 3, 1, 2)
 
 
+JIT_UPSAMPLING = MappingProxyType({"jit": "none", "jit_up": "phases", "jit_upx": "input"})
+
+
 def _norm_and_style(x: torch.Tensor, scale: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
     """Instance norm (biased variance, eps 1e-8) followed by `x·scale + shift` per (sample, channel).
 
@@ -499,14 +509,22 @@ CONV_MODES = ("auto", "direct", "winograd", "jit")
 # than the products save). Together: 150 → 123 ms per synthesis. Used where numba is missing.
 CPU_WINOGRAD_LAYERS = frozenset({5, 7, 8, 9, 10, 11})
 # With numba (`ohlora.face.winograd_jit`: one-pass transforms, LeakyReLU and norm statistics fused,
-# norm + style applied by the next reader) the 256² layers pay too. Whole synthesis, ms/frame at
-# batch 8 / batch 1: torch Winograd set above 115 / 123; these layers 88 / 102; from layer 7 only
-# 90 / 104; from 9 only 105 / 119; adding layer 6 86 / 106; adding layers 1–4 88 / 107.
-JIT_WINOGRAD_LAYERS = frozenset({5, 7, 8, 9, 10, 11, 12, 13})
+# norm + style applied by the next reader) nearly every layer pays. Whole synthesis, ms/frame at
+# batch 1 / batch 8 (medians of interleaved runs): torch Winograd set above 123 / 115; compiled
+# {5, 7…13} 104 / 90; adding 6, with 6 and 8 on the 2× grid (JIT_UPSAMPLE_INPUT_LAYERS) 100 / 87;
+# adding 3 and 4 (4 on the 2× grid) 98 / 85. Layers 10 or 12 on the 2× grid: +2…+5; layers 1–2
+# compiled too: no better than their matrix products (CPU_GEMM_LAYERS).
+JIT_WINOGRAD_LAYERS = frozenset(range(3, NUM_LAYERS))
+# Upsampling layers whose compiled Winograd convolution runs on the 2× grid, the input transform
+# reading the small map upsampled, instead of as four phase convolutions of the small map: the same
+# products, but the phases read 4× the transformed weights (151 MB for layer 6, 75 MB for layer 8),
+# while on the 2× grid the 128- and 64-channel layers write 4× the transformed inputs.
+JIT_UPSAMPLE_INPUT_LAYERS = frozenset({4, 6, 8})
 # The first layers (4×4 and 8×8 inputs) run as plain matrix products on a CPU in float32 channels-last
-# with conv="auto": oneDNN is slow on such small maps (alone: layer 1 2.4 → 0.8 ms, layer 2 2.1 → 0.9,
-# layer 4 3.2 → 2.8 at batch 1). In a whole synthesis that is 111 → 109 ms at batch 1 and no change at
-# batch 8. Layers 3 (8²) and 6 (16² → 32²) are faster in oneDNN.
+# with conv="auto" (those not compiled): oneDNN is slow on such small maps (alone: layer 1 2.4 → 0.8 ms,
+# layer 2 2.1 → 0.9, layer 4 3.2 → 2.8 at batch 1). With the torch Winograd layers, in a whole synthesis
+# that is 111 → 109 ms at batch 1 and no change at batch 8. Layers 3 (8²) and 6 (16² → 32²) are faster
+# in oneDNN.
 CPU_GEMM_LAYERS = frozenset({1, 2, 4})
 
 
@@ -555,8 +573,8 @@ class StyleGANGenerator:
             if conv == "jit":
                 raise ValueError("conv='jit' cannot be combined with compile=True")
             self.winograd_layers, self.jit = CPU_WINOGRAD_LAYERS, False
-        self.gemm_layers = (CPU_GEMM_LAYERS if conv == "auto" and self.device.type == "cpu" and channels_last
-                            and self.dtype == torch.float32 else frozenset())
+        self.gemm_layers = (CPU_GEMM_LAYERS - self.winograd_layers if conv == "auto" and self.device.type == "cpu"
+                            and channels_last and self.dtype == torch.float32 else frozenset())
         if self.device.type == "cpu":
             retain_freed_memory()
         self.label_dims = module.label_dims
@@ -577,7 +595,8 @@ class StyleGANGenerator:
             self.dense.append(((dense.weight.detach() * scale).to(self.device, torch.float32),
                                (dense.bias.detach() * MAPPING_LR_MUL).to(self.device, torch.float32)))
         self.synth = _FoldedSynthesis(module, self.device, self.dtype, up=up, channels_last=channels_last,
-                                      winograd=self.winograd_layers, jit=self.jit, gemm=self.gemm_layers)
+                                      winograd=self.winograd_layers, jit=self.jit, gemm=self.gemm_layers,
+                                      jit_upsample_input=JIT_UPSAMPLE_INPUT_LAYERS if self.jit else frozenset())
         self.compiled = compile
         self._run = torch.compile(self.synth, dynamic=False) if compile else self.synth
 

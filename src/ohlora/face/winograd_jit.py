@@ -81,9 +81,12 @@ def _kernel(function):  # noqa: ANN001, ANN202 - a numba decorator
 if njit is not None:
 
     @_kernel
-    def _input_tiles(x, alpha, beta, v, first):  # pragma: no cover - compiled
-        """x (B, H, W, C) raw map, alpha/beta (B, C) pending affine → v (36, B·H/4·W/4, C)."""
-        batch, height, width, ch = x.shape
+    def _input_tiles(x, alpha, beta, v, first, shift):  # pragma: no cover - compiled
+        """x (B, h, w, C) raw map, read ×2**shift nearest-upsampled (H = h·2**shift, W likewise),
+        alpha/beta (B, C) pending affine → v (36, tiles of the bands from tile row `first`, C)."""
+        height = x.shape[1] << shift
+        width = x.shape[2] << shift
+        ch = x.shape[3]
         th = height // 4
         tw = width // 4
         for band_row in prange(v.shape[1] // tw):
@@ -97,11 +100,11 @@ if njit is not None:
             for tj in range(tw):
                 for i in range(6):
                     y = 4 * ti - 1 + i
-                    row = x[b, min(max(y, 0), height - 1)]
+                    row = x[b, min(max(y, 0), height - 1) >> shift]
                     for j in range(6):
                         xx = 4 * tj - 1 + j
                         mask = np.float32(1.0 if (0 <= y < height and 0 <= xx < width) else 0.0)
-                        src = row[min(max(xx, 0), width - 1)]
+                        src = row[min(max(xx, 0), width - 1) >> shift]
                         dj = d[j]
                         for c in range(ch):
                             dj[c] = (src[c] * al[c] + be[c]) * mask
@@ -347,22 +350,33 @@ def blur_taps(kernel: torch.Tensor) -> torch.Tensor:
     return kernel.detach().reshape(kernel.shape[0], 9).t().to(torch.float32).contiguous()
 
 
+UPSAMPLING = ("none", "phases", "input")
+
+
 def fused_layer(pending: Pending, weights: torch.Tensor, add: torch.Tensor, slope: float,
-                upsample: bool, scale: torch.Tensor, shift: torch.Tensor, eps: float,
+                upsample: str, scale: torch.Tensor, shift: torch.Tensor, eps: float,
                 blur: torch.Tensor | None = None) -> Pending:
-    """One synthesis layer: the pending affine of the input, a 3×3 convolution (after nearest ×2
-    upsampling when `upsample`; `weights` from `winograd_weights`, of the phase kernel then), the
-    optional depthwise `blur` (`blur_taps` layout, zero padding), `+ add` (noise·weight + bias,
-    (1, K, HO, WO)), LeakyReLU(slope); returned pending with the instance norm (biased variance, eps)
-    and the style `·scale + shift` ((B, K) each) as its affine."""
+    """One synthesis layer: the pending affine of the input, a 3×3 convolution, the optional depthwise
+    `blur` (`blur_taps` layout, zero padding), `+ add` (noise·weight + bias, (1, K, HO, WO)),
+    LeakyReLU(slope); returned pending with the instance norm (biased variance, eps) and the style
+    `·scale + shift` ((B, K) each) as its affine.
+
+    `upsample`: "none"; "phases", nearest ×2 upsampling as four phase convolutions of the small map
+    (`weights` from `winograd_weights(upsample_phase_kernel(k))`: the products read 4× the weights
+    over ¼ of the tiles); "input", the input transform reads the map nearest-upsampled and the
+    convolution runs on the 2× grid (`weights` from `winograd_weights(k)`). Same result."""
+    if upsample not in UPSAMPLING:
+        raise ValueError(f"upsample must be one of {', '.join(UPSAMPLING)}; got {upsample!r}")
     x = pending.x
     batch, ch, height, width = x.shape
-    if height % TILE or width % TILE:
-        raise ValueError(f"Winograd F(4, 3) needs sizes that are multiples of 4; got {height}×{width}")
-    k_out = weights.shape[2] // (4 if upsample else 1)
-    out_h, out_w = (2 * height, 2 * width) if upsample else (height, width)
-    th, tw = height // TILE, width // TILE
+    scale_in = 2 if upsample == "input" else 1
+    grid_h, grid_w = height * scale_in, width * scale_in  # the map the tiles cover
+    if grid_h % TILE or grid_w % TILE:
+        raise ValueError(f"Winograd F(4, 3) needs sizes that are multiples of 4; got {grid_h}×{grid_w}")
     n = weights.shape[2]
+    k_out = n // (4 if upsample == "phases" else 1)
+    out_h, out_w = (2 * height, 2 * width) if upsample != "none" else (height, width)
+    th, tw = grid_h // TILE, grid_w // TILE
     rows = batch * th  # tile rows, all samples
     band = max(1, min(rows, BAND_BYTES // (36 * tw * max(ch, n) * 4)))  # tile rows per band
     v_buffer = torch.empty(36 * band * tw * ch)
@@ -378,7 +392,7 @@ def fused_layer(pending: Pending, weights: torch.Tensor, add: torch.Tensor, slop
             count = min(band, rows - first) * tw
             v = v_buffer[:36 * count * ch].view(36, count, ch)
             m = m_buffer[:36 * count * n].view(36, count, n)
-            _input_tiles(x_nhwc, alpha, beta, v.numpy(), first)
+            _input_tiles(x_nhwc, alpha, beta, v.numpy(), first, scale_in - 1)
             torch.bmm(v, weights, out=m)
             _output_tiles(m.numpy(), add_nhwc, np.float32(slope), tiles.numpy(), sums, blur is None, first)
         del v_buffer, m_buffer
