@@ -127,7 +127,7 @@ def test_synthesis_modes_agree_and_choose_layers(monkeypatch):
     with pytest.raises(ValueError, match="compile"):
         StyleGANGenerator(module, "cpu", "float32", conv="jit", compile=True)
     # without numba, auto falls back to the torch Winograd layers and jit is refused
-    monkeypatch.setattr(winograd_jit, "available", lambda: False)
+    monkeypatch.setattr(winograd_jit, "available", lambda: False)  # the name stylegan consults
     gen = StyleGANGenerator(module, "cpu", "float32")
     assert (gen.winograd_layers, gen.jit, gen.gemm_layers) == (CPU_WINOGRAD_LAYERS, False, CPU_GEMM_LAYERS)
     with pytest.raises(ValueError, match="numba"):

@@ -32,15 +32,12 @@ by numba.
 
 from __future__ import annotations
 
-import importlib
-
 import numpy as np
 import torch
 
-try:  # optional: the `full` extra installs it
-    from numba import get_num_threads, njit, prange, set_num_threads
-except ImportError:  # pragma: no cover - exercised where numba is absent
-    njit = None
+from ohlora.face.compiled import available, kernel, njit, prange, threads
+
+__all__ = ["BAND_BYTES", "Pending", "available", "blur_taps", "fused_layer"]
 
 TILE = 4
 # A layer runs in bands of tile rows (all three steps per band) whose transformed inputs or products
@@ -50,37 +47,9 @@ TILE = 4
 BAND_BYTES = 12 << 20
 
 
-def available() -> bool:
-    """Whether numba is installed with a parallel threading layer (OpenMP or TBB).
-
-    Without either, numba falls back to its "workqueue" layer, with which the whole synthesis was
-    ~20% slower at batch 1 than with OpenMP (129 vs 106 ms), no better than the torch path; numba's
-    OpenMP layer needs the system's libgomp (`libgomp1` on Debian/Ubuntu)."""
-    if njit is None:
-        return False
-    for layer in ("omppool", "tbbpool"):
-        try:
-            importlib.import_module(f"numba.np.ufunc.{layer}")
-        except (ImportError, OSError):
-            continue
-        return True
-    return False
-
-
-def _kernel(function):  # noqa: ANN001, ANN202 - a numba decorator
-    """numba-compile a kernel (parallel, no bounds checks, GIL released), cached on disk where numba
-    finds a writable place (next to this file, else the user's cache folder); where it finds none
-    (a read-only install and home), compiled afresh in each process instead of failing."""
-    options = dict(parallel=True, boundscheck=False, nogil=True)
-    try:
-        return njit(cache=True, **options)(function)
-    except RuntimeError:  # "cannot cache function ...: no locator available"
-        return njit(cache=False, **options)(function)
-
-
 if njit is not None:
 
-    @_kernel
+    @kernel
     def _input_tiles(x, alpha, beta, v, first, shift):  # pragma: no cover - compiled
         """x (B, h, w, C) raw map, read ×2**shift nearest-upsampled (H = h·2**shift, W likewise),
         alpha/beta (B, C) pending affine → v (36, tiles of the bands from tile row `first`, C)."""
@@ -159,7 +128,7 @@ if njit is not None:
                     for c in range(ch):
                         o[c] = 4 * u1[c] - 5 * u3[c] + u5[c]
 
-    @_kernel
+    @kernel
     def _output_tiles(m, add, slope, out, sums, finish, first):  # pragma: no cover - compiled
         """m (36, T, P·K) products (P = 1, or 4 upsampling phases ordered row parity, column parity)
         → out (B, HO, WO, K) = LeakyReLU(tiles + add), add (HO, WO, K); sums (B·TH, 2, K) float64:
@@ -248,7 +217,7 @@ if njit is not None:
                 sums[r, 0, k] = s1[k]
                 sums[r, 1, k] = s2[k]
 
-    @_kernel
+    @kernel
     def _blur_finish(y, blur, add, slope, out, sums):  # pragma: no cover - compiled
         """out = LeakyReLU(blur ⋆ y + add): y and out (B, H, W, K), a 3×3 per-channel correlation with
         zero padding, blur (9, K) (taps row by row), add (H, W, K); sums (B·H, 2, K) float64: per row,
@@ -288,7 +257,7 @@ if njit is not None:
                 sums[r, 0, k] = s1[k]
                 sums[r, 1, k] = s2[k]
 
-    @_kernel
+    @kernel
     def _affine(x, alpha, beta, out):  # pragma: no cover - compiled
         """out = x·α + β per (sample, channel); x and out (B, H, W, C), α/β (B, C)."""
         batch, height, width, ch = x.shape
@@ -329,20 +298,9 @@ class Pending:
     def applied(self) -> torch.Tensor:
         """The finished activations (B, C, H, W), channels-last."""
         out = torch.empty_like(self.x, memory_format=torch.channels_last)
-        with _threads():
+        with threads():
             _affine(_nhwc(self.x), self.alpha.numpy(), self.beta.numpy(), _nhwc(out))
         return out
-
-
-class _threads:
-    """numba's thread count follows torch's (set_num_threads) for the duration of a call."""
-
-    def __enter__(self) -> None:
-        self.before = get_num_threads()
-        set_num_threads(max(1, min(torch.get_num_threads(), self.before)))
-
-    def __exit__(self, *exc: object) -> None:
-        set_num_threads(self.before)
 
 
 def blur_taps(kernel: torch.Tensor) -> torch.Tensor:
@@ -387,7 +345,7 @@ def fused_layer(pending: Pending, weights: torch.Tensor, add: torch.Tensor, slop
     add_nhwc = _nhwc(add)[0]
     x_nhwc = _nhwc(x)
     alpha, beta = pending.alpha.contiguous().numpy(), pending.beta.contiguous().numpy()
-    with _threads():
+    with threads():
         for first in range(0, rows, band):  # the tile transforms of a band stay in the cache
             count = min(band, rows - first) * tw
             v = v_buffer[:36 * count * ch].view(36, count, ch)
