@@ -1,4 +1,4 @@
-"""numba, when installed, for the compiled CPU kernels of the face (`winograd_jit`, `hair_jit`).
+"""numba, when installed, for the compiled CPU kernels of the face (`winograd_jit`).
 
 numba is part of the `full` extra. Everything here degrades to "not available" without it, and the
 callers keep their torch paths.
