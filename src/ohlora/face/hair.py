@@ -29,7 +29,6 @@ from ohlora.face.weights import read_state_dict, shape_problems
 MASK_SIZE = 224  # get_efficientnet_image_size("efficientnet-b0")
 WIDTH = 64
 ENCODER_CHANNELS = (16, 24, 40, 112, 320)
-STATE_DICT_KEYS = 418
 FILE_NAME = "segmentation_model_ohlora_v4.pth"
 ARTIFACT = "hair-segmentation"
 INPUT_SIZES = ("compat", "matched")

@@ -58,7 +58,6 @@ LRELU_SLOPE = 0.2
 EPS = 1e-8
 LABEL_DIMS = MappingProxyType({"v7": 3, "v8": 7})
 VERSION_BY_LABEL_DIMS = MappingProxyType({v: k for k, v in LABEL_DIMS.items()})
-STATE_DICT_KEYS = 123
 FILE_NAMES = MappingProxyType({
     "v7": "stylegan_gen_vector_find_v7.pth",
     "v8": "stylegan_gen_vector_find_v8.pth",
@@ -260,16 +259,15 @@ class _FoldedSynthesis(nn.Module):
     With `jit` (CPU, numba installed) those layers run through `ohlora.face.winograd_jit` instead:
     compiled transforms that also apply the LeakyReLU and gather the instance-norm statistics, the
     norm + style being applied by whatever reads the layer next (the next Winograd layer or ToRGB);
-    the upsampling layers in `jit_upsample_input` then run on the 2× grid (the input transform reads
-    the small map upsampled) instead of as phases. `gemm` names the (small-map) layers that run as
-    plain matrix products.
+    the upsampling layers in `JIT_UPSAMPLE_INPUT_LAYERS` then run on the 2× grid (the input transform
+    reads the small map upsampled) instead of as phases. `gemm` names the (small-map) layers that run
+    as plain matrix products.
     """
 
     def __init__(self, module: StyleGANModule, device: torch.device, dtype: torch.dtype,
                  up: str = "transposed", channels_last: bool = False,
                  winograd: frozenset[int] = frozenset(), jit: bool = False,
-                 gemm: frozenset[int] = frozenset(),
-                 jit_upsample_input: frozenset[int] = frozenset()) -> None:
+                 gemm: frozenset[int] = frozenset()) -> None:
         super().__init__()
         if up not in ("nearest", "transposed"):
             raise ValueError(f"up must be 'nearest' or 'transposed', not {up!r}")
@@ -279,9 +277,8 @@ class _FoldedSynthesis(nn.Module):
             raise ValueError("compiled Winograd layers need a CPU and numba (the 'full' extra)")
         if gemm & winograd or (gemm and not channels_last):
             raise ValueError("GEMM layers need channels_last and cannot also be Winograd layers")
-        self.transforms = WinogradTransforms(device) if winograd else None
+        self.transforms = WinogradTransforms(device) if winograd and not jit else None
         self.dtype = dtype
-        self.channels_last = channels_last
         syn = module.synthesis
         fmt = torch.channels_last if channels_last else torch.contiguous_format
 
@@ -310,39 +307,34 @@ class _FoldedSynthesis(nn.Module):
                 self.blurs.append(None)
                 continue
             scaled = layer.weight.detach() * (math.sqrt(2.0) / math.sqrt(spec.in_ch * 9))
+            # the correlation kernel on the (upsampled) map: the fused layers' transposed conv is
+            # "upsample + conv" with the flipped kernel (see fused_kernel)
+            correlation = scaled.flip(2, 3) if spec.op == "fused" else scaled
             if spec.index in gemm:
                 self.ops.append("gemm_up" if spec.upsamples else "gemm")
-                self.kernels.append(put(gemm_weights(scaled.flip(2, 3) if spec.op == "fused" else scaled,
-                                                    spec.upsamples)))
+                self.kernels.append(put(gemm_weights(correlation, spec.upsamples)))
             elif spec.index in winograd:
-                # the correlation kernel on the upsampled map: the fused layers' transposed conv is
-                # "upsample + conv" with the flipped kernel (see fused_kernel)
-                if spec.upsamples and jit and spec.index in jit_upsample_input:
+                if spec.upsamples and jit and spec.index in JIT_UPSAMPLE_INPUT_LAYERS:
                     self.ops.append("jit_upx")  # the input transform reads the map upsampled
-                    kernel = scaled.flip(2, 3) if spec.op == "fused" else scaled
+                    kernel = correlation
                 elif spec.upsamples:
                     self.ops.append("jit_up" if jit else "winograd_up")
-                    kernel = upsample_phase_kernel(scaled.flip(2, 3) if spec.op == "fused" else scaled)
+                    kernel = upsample_phase_kernel(correlation)
                 else:
                     self.ops.append("jit" if jit else "winograd")
-                    kernel = scaled
+                    kernel = correlation
                 self.kernels.append(put(winograd_weights(kernel)))
+            elif spec.op == "fused" or (spec.op == "up" and up == "transposed"):
+                # nearest ×2 + 3×3 conv equals the transposed conv of the *flipped* kernel
+                self.ops.append("transposed")
+                self.kernels.append(put(fused_kernel(correlation.flip(2, 3))).contiguous(memory_format=fmt))
             else:
-                if spec.op == "fused":
-                    self.ops.append("transposed")
-                    kernel = fused_kernel(scaled)
-                elif spec.op == "up" and up == "transposed":
-                    # nearest ×2 + 3×3 conv equals the transposed conv of the *flipped* kernel
-                    self.ops.append("transposed")
-                    kernel = fused_kernel(scaled.flip(2, 3))
-                else:
-                    self.ops.append("nearest" if spec.op == "up" else "conv")
-                    kernel = scaled
-                self.kernels.append(put(kernel).contiguous(memory_format=fmt))
+                self.ops.append("nearest" if spec.op == "up" else "conv")
+                self.kernels.append(put(correlation).contiguous(memory_format=fmt))
             self.noise_bias.append(put(nb).contiguous(memory_format=fmt))
             if not spec.upsamples:
                 self.blurs.append(None)
-            elif jit and spec.index in winograd:  # the compiled layers take the taps as (9, C)
+            elif self.ops[-1] in JIT_UPSAMPLING:  # the compiled layers take the taps as (9, C)
                 self.blurs.append(put(winograd_jit.blur_taps(layer.blur.kernel)))
             else:
                 self.blurs.append(put(layer.blur.kernel).contiguous(memory_format=fmt))
@@ -528,13 +520,17 @@ JIT_UPSAMPLE_INPUT_LAYERS = frozenset({4, 6, 8})
 CPU_GEMM_LAYERS = frozenset({1, 2, 4})
 
 
-def winograd_layers(conv: str, device: torch.device, dtype: torch.dtype,
-                    channels_last: bool) -> tuple[frozenset[int], bool]:
-    """Which synthesis layers run as Winograd products, and whether through the compiled transforms
-    of `ohlora.face.winograd_jit`: "direct" none; "winograd" all, torch transforms; "jit" all,
-    compiled (needs numba and a CPU); "auto" on a CPU in float32 channels-last `JIT_WINOGRAD_LAYERS`
-    compiled when numba is installed, else `CPU_WINOGRAD_LAYERS` with torch transforms, and none
-    elsewhere (cuDNN and MPS choose their own algorithms). Winograd needs float32 and channels-last."""
+def layer_plan(conv: str, device: torch.device, dtype: torch.dtype, channels_last: bool,
+               compile: bool = False) -> tuple[frozenset[int], bool, frozenset[int]]:
+    """How the synthesis layers run: (the Winograd layers, whether through the compiled transforms of
+    `ohlora.face.winograd_jit`, the layers run as plain matrix products).
+
+    "direct": no Winograd; "winograd": all layers, torch transforms; "jit": all layers, compiled
+    (needs numba and a CPU; not with `compile`). "auto" on a CPU in float32 channels-last:
+    `JIT_WINOGRAD_LAYERS` compiled when numba is installed and `compile` is off (numba calls would
+    break the compiled graph at every layer), else `CPU_WINOGRAD_LAYERS` with torch transforms, and
+    `CPU_GEMM_LAYERS` as matrix products where not Winograd; elsewhere nothing (cuDNN and MPS choose
+    their own algorithms). Winograd needs float32 and channels-last."""
     if conv not in CONV_MODES:
         raise ValueError(f"conv must be one of {', '.join(CONV_MODES)}; got {conv!r}")
     usable = dtype == torch.float32 and channels_last
@@ -543,12 +539,14 @@ def winograd_layers(conv: str, device: torch.device, dtype: torch.dtype,
             raise ValueError(f"conv={conv!r} needs float32 and channels_last")
         if conv == "jit" and (device.type != "cpu" or not winograd_jit.available()):
             raise ValueError("conv='jit' needs a CPU and numba (pip install -c constraints.txt -e '.[full]')")
-        return frozenset(range(1, NUM_LAYERS)), conv == "jit"
+        if conv == "jit" and compile:
+            raise ValueError("conv='jit' cannot be combined with compile=True")
+        return frozenset(range(1, NUM_LAYERS)), conv == "jit", frozenset()
     if conv == "auto" and usable and device.type == "cpu":
-        if winograd_jit.available():
-            return JIT_WINOGRAD_LAYERS, True
-        return CPU_WINOGRAD_LAYERS, False
-    return frozenset(), False
+        jit = winograd_jit.available() and not compile
+        layers = JIT_WINOGRAD_LAYERS if jit else CPU_WINOGRAD_LAYERS
+        return layers, jit, CPU_GEMM_LAYERS - layers
+    return frozenset(), False, frozenset()
 
 
 class StyleGANGenerator:
@@ -558,7 +556,7 @@ class StyleGANGenerator:
     only worth it on CPUs with AVX512-BF16/AMX). `up`: see `_FoldedSynthesis`. `channels_last`
     defaults to True except on MPS. `compile` wraps the synthesis in `torch.compile` (opt-in: the
     first call of each batch size compiles, tens of seconds on a CPU; inductor caches on disk).
-    `conv`: see `winograd_layers`.
+    `conv`: see `layer_plan`.
     """
 
     def __init__(self, module: StyleGANModule, device: str | torch.device = "auto", dtype: str | torch.dtype = "auto",
@@ -568,13 +566,8 @@ class StyleGANGenerator:
         self.dtype = resolve_dtype(dtype, self.device)
         if channels_last is None:  # faster with oneDNN (CPU) and cuDNN; MPS prefers NCHW
             channels_last = self.device.type != "mps"
-        self.winograd_layers, self.jit = winograd_layers(conv, self.device, self.dtype, channels_last)
-        if compile and self.jit:  # numba calls would break the compiled graph at every layer
-            if conv == "jit":
-                raise ValueError("conv='jit' cannot be combined with compile=True")
-            self.winograd_layers, self.jit = CPU_WINOGRAD_LAYERS, False
-        self.gemm_layers = (CPU_GEMM_LAYERS - self.winograd_layers if conv == "auto" and self.device.type == "cpu"
-                            and channels_last and self.dtype == torch.float32 else frozenset())
+        self.winograd_layers, self.jit, self.gemm_layers = layer_plan(conv, self.device, self.dtype, channels_last,
+                                                                      compile)
         if self.device.type == "cpu":
             retain_freed_memory()
         self.label_dims = module.label_dims
@@ -595,9 +588,7 @@ class StyleGANGenerator:
             self.dense.append(((dense.weight.detach() * scale).to(self.device, torch.float32),
                                (dense.bias.detach() * MAPPING_LR_MUL).to(self.device, torch.float32)))
         self.synth = _FoldedSynthesis(module, self.device, self.dtype, up=up, channels_last=channels_last,
-                                      winograd=self.winograd_layers, jit=self.jit, gemm=self.gemm_layers,
-                                      jit_upsample_input=JIT_UPSAMPLE_INPUT_LAYERS if self.jit else frozenset())
-        self.compiled = compile
+                                      winograd=self.winograd_layers, jit=self.jit, gemm=self.gemm_layers)
         self._run = torch.compile(self.synth, dynamic=False) if compile else self.synth
 
     @torch.inference_mode()

@@ -68,10 +68,6 @@ class StyleGANFace:
         """(B, 512) float32 w' for these expressions (clamped)."""
         return compose_w(self.w, self.directions, clamp_weights(expressions))
 
-    def render(self, expressions: Sequence[Expression]) -> np.ndarray:
-        """uint8 RGB (B, 256, 256, 3), no hair mask."""
-        return np.concatenate([self.generator.render(w) for w in self._chunks(expressions)], axis=0)
-
     def draw(self, expressions: Sequence[Expression]) -> list[Drawn]:
         drawn: list[Drawn] = []
         for w in self._chunks(expressions):
