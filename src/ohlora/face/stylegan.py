@@ -38,6 +38,7 @@ from ohlora import messages
 from ohlora.errors import CorruptData
 from ohlora.face import winograd_jit
 from ohlora.face.devices import exact_float32, resolve_device, resolve_dtype, retain_freed_memory
+from ohlora.face.vectors import LABEL_DIMS, W_DIM, Z_DIM
 from ohlora.face.weights import read_state_dict, shape_problems
 from ohlora.face.winograd import (
     WinogradTransforms,
@@ -48,15 +49,12 @@ from ohlora.face.winograd import (
 )
 
 RESOLUTION = 256
-Z_DIM = 512
-W_DIM = 512
 LABEL_EMBED_DIM = 16
 NUM_LAYERS = 14
 MAPPING_LAYERS = 8
 MAPPING_LR_MUL = 0.01
 LRELU_SLOPE = 0.2
 EPS = 1e-8
-LABEL_DIMS = MappingProxyType({"v7": 3, "v8": 7})
 VERSION_BY_LABEL_DIMS = MappingProxyType({v: k for k, v in LABEL_DIMS.items()})
 FILE_NAMES = MappingProxyType({
     "v7": "stylegan_gen_vector_find_v7.pth",

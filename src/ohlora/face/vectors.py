@@ -1,8 +1,8 @@
 """VectorFind v7/v8: the face catalogue, the latent and direction CSVs, and the w edit (spec face §2).
 
-numpy + csv only (no torch, no pandas). The catalogue lives here and nowhere else: case No. → CSV
-row → group name. It is read from `ohlora_w_group_names.csv` and checked against the built-in list
-below and against the row count of `ohlora_z_vectors.csv` (spec §8.9).
+numpy + csv only (no torch, no pandas). The catalogue maps case No. → CSV row → group name. It is
+read from `ohlora_w_group_names.csv` and checked against the built-in list (the one `ohlora models
+verify` uses, `ohlora.models.check`) and against the row count of `ohlora_z_vectors.csv` (spec §8.9).
 
 Sign convention (spec §2.3, MUST): the directions point towards *smaller* property scores, so
 `w' = w + eyes·E + mouth·M + pose·P` with positive eyes = eyes more closed, positive mouth = mouth
@@ -22,35 +22,21 @@ import numpy as np
 
 from ohlora import messages
 from ohlora.errors import ConfigError, CorruptData, MissingModel
-from ohlora.models.registry import V7_GROUPS, V8_GROUPS, artifact
+from ohlora.models.check import LABEL_DIMS, VECTORFIND_CASES, VECTORFIND_FACE_GROUPS, VECTORFIND_GROUPS, W_DIM
+from ohlora.models.registry import artifact
 
 VERSIONS = ("v7", "v8")
 PROPERTIES = ("eyes", "mouth", "pose")
-W_DIM = 512
-Z_DIM = 512
-LABEL_DIMS = MappingProxyType({"v7": 3, "v8": 7})
-GROUPS = MappingProxyType({"v7": V7_GROUPS, "v8": V8_GROUPS})
+Z_DIM = W_DIM
+GROUPS = VECTORFIND_GROUPS
 ARTIFACTS = MappingProxyType({"v7": "vectorfind-v7", "v8": "vectorfind-v8"})
 Z_FILE = "ohlora_z_vectors.csv"
 GROUP_FILE = "ohlora_w_group_names.csv"
 NORM_TOLERANCE = 1e-4
 
-# (case No., group name) in CSV row order (spec §2.5)
-BUILTIN_FACES = MappingProxyType({
-    "v7": (
-        (127, "hhh"), (672, "lhh"), (709, "lhh"), (931, "hhl"), (1017, "lhh"), (1073, "hlh"),
-        (1162, "lhh"), (1211, "lhh"), (1277, "lll"), (1351, "hhl"), (1359, "lll"), (1409, "lhh"),
-        (1591, "lhl"), (1646, "hll"), (1782, "lhl"), (1788, "llh"), (1819, "hlh"), (1836, "lhh"),
-        (1905, "hhl"), (1918, "hhh"), (2054, "lhh"), (2089, "lll"), (2100, "hhl"), (2111, "lhh"),
-        (2137, "hll"), (2185, "hhl"), (2240, "lhh"),
-    ),
-    "v8": (
-        (83, "lhlh"), (143, "lhhh"), (194, "lllh"), (214, "llhl"), (285, "hlll"), (483, "hhll"),
-        (536, "llhl"), (679, "lhll"), (853, "hhll"), (895, "hllh"), (986, "hhll"), (991, "lllh"),
-        (1064, "lhll"), (1180, "hhll"), (1313, "hllh"), (1535, "hllh"), (1750, "hllh"), (1792, "lhhh"),
-        (1996, "hhlh"),
-    ),
-})
+# (case No., group name) in CSV row order (spec §2.5), from the catalogue `ohlora models verify` checks
+BUILTIN_FACES = MappingProxyType({v: tuple(zip(VECTORFIND_CASES[v], VECTORFIND_FACE_GROUPS[v], strict=True))
+                                  for v in VECTORFIND_CASES})
 
 
 @dataclass(frozen=True)
