@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import html
 import json
-import logging
 import random
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -37,7 +36,6 @@ from ohlora.web.sessions import SessionRegistry, SessionsFull
 from ohlora.web.state import WebState
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-log = logging.getLogger("ohlora.web")
 
 
 def render_page(template: str) -> bytes:

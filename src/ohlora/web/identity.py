@@ -46,6 +46,10 @@ def load_secret(home: Path) -> str:
     return secret
 
 
+_USER_SALT = "ohlora-user"
+_ACCESS_SALT = "ohlora-access"
+
+
 @dataclass(frozen=True)
 class Identities:
     """Signs and verifies the identity and access cookies with the home's secret."""
@@ -59,26 +63,25 @@ class Identities:
     def new_user() -> str:
         return USER_PREFIX + secrets.token_hex(8)
 
-    def sign_user(self, user: str) -> str:
-        return self._serializer("ohlora-user").dumps(user)
-
-    def read_user(self, cookie: str | None) -> str | None:
+    def _read(self, salt: str, cookie: str | None) -> str | None:
+        """The signed string in a cookie, or None (absent, forged or not a string)."""
         if not cookie:
             return None
         try:
-            user = self._serializer("ohlora-user").loads(cookie)
-        except BadSignature:
-            return None
-        return user if isinstance(user, str) and _USER_RE.match(user) else None
-
-    def sign_access(self, digest: str) -> str:
-        return self._serializer("ohlora-access").dumps(digest)
-
-    def read_access(self, cookie: str | None) -> str | None:
-        if not cookie:
-            return None
-        try:
-            value = self._serializer("ohlora-access").loads(cookie)
+            value = self._serializer(salt).loads(cookie)
         except BadSignature:
             return None
         return value if isinstance(value, str) else None
+
+    def sign_user(self, user: str) -> str:
+        return self._serializer(_USER_SALT).dumps(user)
+
+    def read_user(self, cookie: str | None) -> str | None:
+        user = self._read(_USER_SALT, cookie)
+        return user if user is not None and _USER_RE.match(user) else None
+
+    def sign_access(self, digest: str) -> str:
+        return self._serializer(_ACCESS_SALT).dumps(digest)
+
+    def read_access(self, cookie: str | None) -> str | None:
+        return self._read(_ACCESS_SALT, cookie)

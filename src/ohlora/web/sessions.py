@@ -85,7 +85,6 @@ class WebSession:
         self.turn_lock = asyncio.Lock()  # one turn at a time for this user
         self.face_lock = asyncio.Lock()  # pipeline creation / face switch / frame encoding
         self.closed = False
-        self.viewers = 0
         self.turns = 0
         self.last_used = time.monotonic()  # any request (for choosing whom to evict)
         self._jpeg: bytes | None = None
@@ -187,8 +186,6 @@ class SessionRegistry:
         self.rng = rng
         self.sessions: dict[str, WebSession] = {}
         self.ended: OrderedDict[str, EndNote] = OrderedDict()
-        self.opened = 0
-        self.closed_count = 0
         self.tasks: set[asyncio.Task] = set()  # running turns (they finish even if the browser left)
 
     def track(self, task: asyncio.Task) -> None:
@@ -219,7 +216,6 @@ class SessionRegistry:
             session = WebSession(user, self.engine, self.faces.default_id(), rng)
             self.sessions[user] = session
             self.ended.pop(user, None)
-            self.opened += 1
         return session
 
     async def ensure_face(self, session: WebSession) -> FramePipeline:
@@ -250,7 +246,6 @@ class SessionRegistry:
         self.ended.move_to_end(user)
         while len(self.ended) > ENDED_KEPT:
             self.ended.popitem(last=False)
-        self.closed_count += 1
         session.closed = True  # viewers stop asking for frames
         async with session.face_lock:
             await anyio.to_thread.run_sync(session.close)

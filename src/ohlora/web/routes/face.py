@@ -56,25 +56,21 @@ async def stream(state: State, user: CurrentUser, frames: int | None = Query(Non
 
     async def parts() -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
-        session.viewers += 1
         sent = 0
         next_at = loop.time()
-        try:
-            while not session.closed and (frames is None or sent < frames):
-                try:
-                    jpeg = await registry.frame(session)
-                except SessionClosed:  # the session closed while this frame was asked for
-                    return
-                yield mjpeg_part(jpeg)
-                sent += 1
-                next_at += period
-                delay = next_at - loop.time()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                else:
-                    next_at = loop.time()  # late: skip the missed ticks
-        finally:
-            session.viewers -= 1
+        while not session.closed and (frames is None or sent < frames):
+            try:
+                jpeg = await registry.frame(session)
+            except SessionClosed:  # the session closed while this frame was asked for
+                return
+            yield mjpeg_part(jpeg)
+            sent += 1
+            next_at += period
+            delay = next_at - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                next_at = loop.time()  # late: skip the missed ticks
 
     return StreamingResponse(parts(), media_type=MJPEG_MEDIA_TYPE, headers=NO_STORE)
 
