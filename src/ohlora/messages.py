@@ -593,12 +593,24 @@ def state_dict_problems(missing: Sequence[str], unexpected: Sequence[str], wrong
     return problems
 
 
+def _weights_missing(what: str, path: object, fix: str) -> str:
+    return f"{what} weights not found: {path}. Download them with: {fix}"
+
+
+def _weights_unreadable(what: str, path: object, exc: BaseException, fix: str) -> str:
+    return f"cannot read {what} weights {path} ({type(exc).__name__}: {exc}). Fetch them again: {fix}"
+
+
+def _file_missing(what: str, path: object, name: str) -> str:
+    return f"{what} not found: {path}. Download it with: {pull_command(name)}"
+
+
 def hair_missing(path: object, fix: str) -> str:
-    return f"hair segmentation weights not found: {path}. Download them with: {fix}"
+    return _weights_missing("hair segmentation", path, fix)
 
 
 def hair_unreadable(path: object, exc: BaseException, fix: str) -> str:
-    return f"cannot read hair segmentation weights {path} ({type(exc).__name__}: {exc}). Fetch them again: {fix}"
+    return _weights_unreadable("hair segmentation", path, exc, fix)
 
 
 def hair_not_state_dict(path: object, fix: str) -> str:
@@ -614,11 +626,11 @@ def hair_bad_input_size(sizes: Iterable[str], value: object) -> str:
 
 
 def stylegan_missing(path: object, name: str) -> str:
-    return f"StyleGAN weights not found: {path}. Download them with: {pull_command(name)}"
+    return _weights_missing("StyleGAN", path, pull_command(name))
 
 
 def stylegan_unreadable(path: object, exc: BaseException, name: str) -> str:
-    return f"cannot read StyleGAN weights {path} ({type(exc).__name__}: {exc}). Fetch them again: {pull_command(name)}"
+    return _weights_unreadable("StyleGAN", path, exc, pull_command(name))
 
 
 def stylegan_not_state_dict(source: str, fix: str) -> str:
@@ -647,7 +659,7 @@ def stylegan_version_mismatch(weights: str, vectors: str) -> str:
 
 
 def face_file_missing(path: object, name: str) -> str:
-    return f"face model file not found: {path}. Download it with: {pull_command(name)}"
+    return _file_missing("face model file", path, name)
 
 
 # VectorFind (the faces' latents, edit directions and catalogue).
@@ -664,7 +676,7 @@ def face_case_not_int(case: object, valid: str) -> str:
 
 
 def vectorfind_missing(path: object, name: str) -> str:
-    return f"VectorFind file not found: {path}. Download it with: {pull_command(name)}"
+    return _file_missing("VectorFind file", path, name)
 
 
 def vectorfind_unreadable(path: object, exc: object, name: str) -> str:
