@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from ohlora.ethics.embedded import DEFAULT_MODEL_PATH, EmbeddedEthicsJudge
+from ohlora.mind.embedded.corpus import load_corpus
 from ohlora.train.ethics import (
     DEFAULT_CSV,
     corpus_eval_set,
@@ -55,9 +56,12 @@ def main() -> None:
     test = [e for e in read_dataset(args.csv) if e.split == "test"]
     texts = [e.text for e in test]
     score_ms = [_median_ms(lambda t=t: judge.scores(t), 5) for t in texts]
-    data = training_set(args.csv)
-    insults = corpus_insults_at_her("corpus-eval")
-    insult_fires = Counter(c.value for t in insults for c in judge.fires(t))
+    corpus = load_corpus()  # read once, shared by the four corpus views below
+    data = training_set(args.csv, corpus)
+    eval_set = corpus_eval_set(args.csv, corpus)
+    insults = corpus_insults_at_her("corpus-eval", corpus)
+    fired = [judge.fires(t) for t in insults]
+    insult_fires = Counter(c.value for f in fired for c in f)
     t = judge.thresholds
     report = {
         "model": str(args.model),
@@ -67,12 +71,11 @@ def main() -> None:
         "thresholds": {f: getattr(t, f) for f in ("love", "politics", "paedrip", "hate", "normal_veto")},
         "clean": evaluate(judge, test),
         "obfuscated": evaluate(judge, obfuscated_copy(test)),
-        "corpus_eval": evaluate(judge, corpus_eval_set(args.csv)),
-        "corpus_eval_left_out_as_in_csv_train": len(corpus_examples("corpus-eval"))
-        - len(corpus_eval_set(args.csv)),
+        "corpus_eval": evaluate(judge, eval_set),
+        "corpus_eval_left_out_as_in_csv_train": len(corpus_examples("corpus-eval", corpus)) - len(eval_set),
         "corpus_eval_insults_at_her": {
             "prompts": len(insults),
-            "fired_any": sum(bool(judge.fires(t)) for t in insults),
+            "fired_any": sum(bool(f) for f in fired),
             "fired": dict(insult_fires),
         },
         "load_ms_median": load_ms,
