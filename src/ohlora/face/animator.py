@@ -121,13 +121,15 @@ def ombre_at(seconds: float, timing: Timing) -> OmbreParams:
 
     In the original, frame n (n = 1 for the first frame) has p = n/360; here n is continuous time.
     """
-    frames = seconds / timing.ombre_period_s * OMBRE_PERIOD_FRAMES + 1.0
-    p = (frames % OMBRE_PERIOD_FRAMES) / OMBRE_PERIOD_FRAMES
-    return OmbreParams(
-        color=p,
-        height=0.6 + 0.2 * math.cos(6.0 * math.pi * p),
-        grad_height=0.5 + 0.2 * math.cos(8.0 * math.pi * p),
-    )
+    return OmbreParams(*ombre_cycle(seconds / timing.ombre_period_s * OMBRE_PERIOD_FRAMES + 1.0))
+
+
+def ombre_cycle(t_frames: float) -> tuple[float, float, float]:
+    """(color, height, grad_height) at frame `t_frames` of the original's loop (period 360 frames;
+    fractional frames allowed for a time-based animator): p = n/360, color = p,
+    height = 0.6 + 0.2·cos(6πp), grad_height = 0.5 + 0.2·cos(8πp)."""
+    p = (float(t_frames) % OMBRE_PERIOD_FRAMES) / OMBRE_PERIOD_FRAMES
+    return p, 0.6 + 0.2 * math.cos(6 * math.pi * p), 0.5 + 0.2 * math.cos(8 * math.pi * p)
 
 
 def expression_from_scores(scores: Mapping[str, float]) -> Expression:

@@ -11,13 +11,13 @@ indexed entry 360 and crashed).
 
 from __future__ import annotations
 
-import math
 from functools import cache
 
 import cv2
 import numpy as np
 
-OMBRE_PERIOD = 360  # frames per hue cycle in the original's render loop
+from ohlora.face.animator import ombre_cycle  # noqa: F401 - re-exported: the cycle lives with the animator
+
 THRESHOLD = 0.75 * 255  # 191.25: sharpening offset and hair-row level
 SHARPEN_GAIN = 4.0
 TINT_GAIN = 0.35
@@ -126,11 +126,3 @@ def apply_ombre(rgb: np.ndarray, mask: np.ndarray, color: float = DEFAULT_COLOR,
         mk = (m[ys, xs] / 255)[:, None].astype(np.float64)
         out[ys, xs] = ((1 - mk) * pixels + mk * tinted).astype(np.uint8)
     return out
-
-
-def ombre_cycle(t_frames: float) -> tuple[float, float, float]:
-    """(color, height, grad_height) at frame `t_frames` of the original's loop (period 360 frames;
-    fractional frames allowed for a time-based animator): p = n/360, color = p,
-    height = 0.6 + 0.2·cos(6πp), grad_height = 0.5 + 0.2·cos(8πp)."""
-    p = (float(t_frames) % OMBRE_PERIOD) / OMBRE_PERIOD
-    return p, 0.6 + 0.2 * math.cos(6 * math.pi * p), 0.5 + 0.2 * math.cos(8 * math.pi * p)
