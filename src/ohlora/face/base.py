@@ -17,6 +17,10 @@ import numpy as np
 BASE_EYES = 0.2
 BASE_MOUTH = 1.0
 BASE_POSE = 0.0
+# tolerances around the tested weight ranges (spec face §8.12): every face clamps to these
+EYES_RANGE = (-1.5, 1.5)
+MOUTH_RANGE = (-2.0, 2.0)
+POSE_RANGE = (-2.0, 1.0)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ohlora.face.base import Drawn, Expression
+from ohlora.face.base import EYES_RANGE, MOUTH_RANGE, POSE_RANGE, Drawn, Expression
 
 SIZE = 256
 CX = 128.0  # the face's vertical axis (pose 0)
@@ -32,11 +32,6 @@ CX = 128.0  # the face's vertical axis (pose 0)
 # layer channels: premultiplied R, G, B, alpha, hair coverage
 _A = 3
 _H = 4
-
-# tolerances around the tested weight ranges (spec face §8.12)
-EYES_RANGE = (-1.5, 1.5)
-MOUTH_RANGE = (-2.0, 2.0)
-POSE_RANGE = (-2.0, 1.0)
 
 # head turn: yaw (radians) per unit of −pose, and the radius of the projection cylinder (px)
 _YAW_PER_POSE = 0.13

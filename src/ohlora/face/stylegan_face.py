@@ -18,15 +18,14 @@ import torch
 
 from ohlora import messages
 from ohlora.errors import CorruptData, MissingModel
-from ohlora.face.base import Drawn, Expression
+from ohlora.face.base import EYES_RANGE, MOUTH_RANGE, POSE_RANGE, Drawn, Expression
 from ohlora.face.hair import FILE_NAME as HAIR_FILE
 from ohlora.face.hair import HairSegmenter, load_hair_segmenter
 from ohlora.face.stylegan import FILE_NAMES, RESOLUTION, StyleGANGenerator, load_generator
 from ohlora.face.vectors import FaceEntry, VectorFind, check_version, compose_w, load_vectorfind
 from ohlora.models.registry import artifact
 
-# tolerances around the tested weight ranges (spec §8.12)
-WEIGHT_LIMITS = MappingProxyType({"eyes": (-1.5, 1.5), "mouth": (-2.0, 2.0), "pose": (-2.0, 1.0)})
+WEIGHT_LIMITS = MappingProxyType({"eyes": EYES_RANGE, "mouth": MOUTH_RANGE, "pose": POSE_RANGE})
 MAX_BATCH = 8
 
 
