@@ -16,6 +16,7 @@ import os
 import random
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from _common import emit, machine, percentiles, src_on_path
@@ -143,6 +144,23 @@ def hair_band_mask() -> np.ndarray:
     return ((r > 70) & (r < 105) & (y > 10)).astype(np.float32)
 
 
+def frame_loops(face: StyleGANFace) -> tuple[Callable[[], None], Callable[[], None]]:
+    """Two timed workloads on a face: one fresh frame (a slightly different expression each call) and
+    eight fresh frames in one batch, each with its hair mask and ombre."""
+    counter = iter(range(10**9))
+
+    def one() -> None:
+        n = next(counter)
+        d = face.draw([Expression(eyes=0.2 + 0.01 * (n % 7))])[0]
+        apply_ombre(d.rgb, d.hair, *ombre_cycle(n))
+
+    def eight() -> None:
+        for i, d in enumerate(face.draw([Expression(eyes=0.1 * i) for i in range(8)])):
+            apply_ombre(d.rgb, d.hair, *ombre_cycle(i))
+
+    return one, eight
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=9)
@@ -230,14 +248,7 @@ def main() -> None:
     segmenter = HairSegmenter(student, "cpu")  # defaults: channels_last + folded encoder and head
     face = StyleGANFace(default, vectors, vectors.face(None, random.Random(0)), segmenter)
 
-    def one_frame(counter=iter(range(10**9))) -> None:
-        n = next(counter)
-        d = face.draw([Expression(eyes=0.2 + 0.01 * (n % 7))])[0]
-        apply_ombre(d.rgb, d.hair, *ombre_cycle(n))
-
-    def eight_frames() -> None:
-        for i, d in enumerate(face.draw([Expression(eyes=0.1 * i) for i in range(8)])):
-            apply_ombre(d.rgb, d.hair, *ombre_cycle(i))
+    one_frame, eight_frames = frame_loops(face)
 
     fresh = {}
     for threads in sorted({1, os.cpu_count() or 1}, reverse=True):
@@ -263,12 +274,7 @@ def main() -> None:
             t = time.perf_counter()
             seg = HairSegmenter(student, "cpu", compile=True)
             seg.predict(frame)
-            compiled_face = StyleGANFace(gen, vectors, face.entry, seg)
-
-            def compiled_frame(counter=iter(range(10**9))) -> None:
-                n = next(counter)
-                d = compiled_face.draw([Expression(eyes=0.2 + 0.01 * (n % 7))])[0]
-                apply_ombre(d.rgb, d.hair, *ombre_cycle(n))
+            compiled_frame, _ = frame_loops(StyleGANFace(gen, vectors, face.entry, seg))
 
             out["compiled_segmentation"] = {
                 "first_call_s": round(time.perf_counter() - t, 1),

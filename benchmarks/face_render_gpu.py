@@ -24,12 +24,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from face_embedded import live  # noqa: E402
-from face_render import random_module, random_vectors  # noqa: E402
+from face_render import frame_loops, random_module, random_vectors  # noqa: E402
 from ohlora.face import stylegan  # noqa: E402
-from ohlora.face.base import Expression  # noqa: E402
 from ohlora.face.devices import resolve_device  # noqa: E402
 from ohlora.face.hair import HairSegmenter, HairStudent  # noqa: E402
-from ohlora.face.ombre import apply_ombre, ombre_cycle  # noqa: E402
+from ohlora.face.ombre import apply_ombre  # noqa: E402
 from ohlora.face.stylegan import StyleGANGenerator  # noqa: E402
 from ohlora.face.stylegan_face import StyleGANFace  # noqa: E402
 
@@ -115,17 +114,7 @@ def main() -> None:
     for name in ("float32", "float16"):
         seg = HairSegmenter(student, device, name)
         face = StyleGANFace(gens[name], vectors, vectors.face(None, random.Random(0)), seg, max_batch=8)
-        counter = iter(range(10**9))
-
-        def one(face=face, counter=counter) -> None:
-            n = next(counter)
-            d = face.draw([Expression(eyes=0.2 + 0.01 * (n % 7))])[0]
-            apply_ombre(d.rgb, d.hair, *ombre_cycle(n))
-
-        def eight(face=face) -> None:
-            for i, d in enumerate(face.draw([Expression(eyes=0.1 * i) for i in range(8)])):
-                apply_ombre(d.rgb, d.hair, *ombre_cycle(i))
-
+        one, eight = frame_loops(face)
         fresh[name] = {"single_ms": cuda_timed(one, args.repeat),
                        "batch8_ms_per_frame": cuda_timed(eight, max(5, args.repeat // 3), per=8)}
     out["fresh_frame"] = fresh
