@@ -110,13 +110,13 @@ def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.
         device = settings.device if "=" not in settings.device else "auto"
         embedder = SBertEmbedder(BY_NAME["sbert-memory"].path(settings.models_root), device)
         judge: EthicsJudge = SBertEthicsJudge(BY_NAME["sbert-ethics"].path(settings.models_root), device)
+        embedded_judge, ngram = None, None
     else:
         from ohlora.embedding.factory import make_embedder
 
         embedder = make_embedder(settings.embedder)
-        judge = _embedded_judge()
-    embedded_judge = judge if not embedding.full else None
-    ngram = embedder if embedder.name == "ngram-v1" else None
+        judge = embedded_judge = _embedded_judge()
+        ngram = embedder if embedder.name == "ngram-v1" else None
 
     # the four text roles
     counter: TokenCounter
