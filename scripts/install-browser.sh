@@ -24,6 +24,7 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
 fi
 export DEBIAN_FRONTEND=noninteractive
+echo "ohlora setup: installing Debian's chromium, fonts-nanum and an emoji font for the browser tests (about 30 s)" >&2
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq chromium fonts-nanum fonts-noto-color-emoji >/dev/null
 echo "install-browser.sh: $(/usr/bin/chromium --version 2>/dev/null || echo chromium installed)"

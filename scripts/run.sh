@@ -3,13 +3,16 @@
 #   bash scripts/run.sh            -> the web page (http://127.0.0.1:8000, opened in your browser)
 #   bash scripts/run.sh chat       -> the terminal chat instead
 #   bash scripts/run.sh ask 안녕   -> any other ohlora command
+# Python 3.10–3.13; PYTHON=/path/to/python picks the interpreter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/ohlora ] || [ pyproject.toml -nt .venv/.installed ]; then
-  "$PY" -m venv .venv
-  .venv/bin/pip install -q -c constraints.txt -e .
+. scripts/venv.sh
+make_venv
+if [ ! -x .venv/bin/ohlora ] || needs_install .installed; then
+  say "installing ohlora and its embedded default (about 30 s the first time)"
+  pip_install -e .
   touch .venv/.installed
+  say "ready"
 fi
 if [ "$#" -eq 0 ]; then
   exec .venv/bin/ohlora serve --open
