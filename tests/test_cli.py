@@ -196,9 +196,11 @@ def test_interactive_chat_shows_a_live_face_in_a_file(terminal_chat, home):
     first = path.read_bytes()
     os.write(fd, "로라야 안녕\n".encode())
     assert messages.REPLY_LABEL.strip() in _read_until(fd, messages.REPLY_LABEL.strip())
-    time.sleep(1.0)  # the face keeps moving (answer transition, jitter, ombre cycle)
-    second = path.read_bytes()
-    assert second != first
+    # the face keeps moving (answer transition, jitter, ombre cycle): the file changes soon, however slow
+    deadline = time.monotonic() + 30
+    while path.read_bytes() == first and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert path.read_bytes() != first
     with pil.open(path) as image:
         assert image.size == (256, 256)
     os.write(fd, b"\x03")
