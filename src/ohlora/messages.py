@@ -820,6 +820,9 @@ WEB_UI = MappingProxyType({
     "idle_note": "말을 걸면 다시 대화를 시작해요.",
     "network_error": "서버에 연결할 수 없어요. 잠시 뒤에 다시 시도해 주세요.",
     "backend": "구성",
+    "backend_toggle": "구성 정보 보기",
+    "rate_limited": WEB_RATE_LIMITED,  # the page fills {seconds} from the server's Retry-After
+    "message_kept": "보내지 못한 메시지는 입력창에 그대로 남겨 두었어요.",
     "welcome": CHAT_WELCOME,
     "days": "일",
     "hours": "시간",
