@@ -103,7 +103,9 @@ def client_address(request: Request) -> str:
 
 def _retry_error(code: str, template: str, wait: float) -> HTTPException:
     seconds = max(1, math.ceil(wait))
-    return api_error(429, code, template.format(seconds=seconds), {"Retry-After": str(seconds)})
+    error = api_error(429, code, template.format(seconds=seconds), {"Retry-After": str(seconds)})
+    error.detail["retry_after_s"] = seconds
+    return error
 
 
 def current_user(request: Request, state: State) -> str:

@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import anyio
@@ -47,14 +47,19 @@ class SessionClosed(RuntimeError):
 
 
 def describe_sanction(sanction: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A stored or fresh sanction with the texts the page shows: the reasons and the expiry."""
+    """A stored or fresh sanction with the texts the page shows: the reasons and the expiry.
+
+    `until` stays the TurnResult's (the server's local time, no offset); `until_utc` is the same
+    instant with its offset, which the page shows in the browser's own time zone.
+    """
     if not sanction:
         return sanction
     codes = sanction.get("categories") or [sanction.get("category")]
     out = dict(sanction)
     out["reason_text"] = ", ".join(messages.CATEGORY_NAMES.get(c, str(c)) for c in codes)
-    until = sanction.get("until")
-    out["until_text"] = datetime.fromisoformat(until).strftime("%Y.%m.%d %H:%M:%S") if until else None
+    until = datetime.fromisoformat(sanction["until"]) if sanction.get("until") else None
+    out["until_text"] = until.strftime("%Y.%m.%d %H:%M:%S") if until else None
+    out["until_utc"] = until.astimezone(timezone.utc).isoformat(timespec="seconds") if until else None
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import anyio
@@ -20,9 +20,10 @@ async def block_info(state: WebState, user: str) -> dict[str, Any] | None:
         return None
     rows = await anyio.to_thread.run_sync(state.engine.sanctions.history, user)
     period = max((r.period_s for r in rows if r.period_s > 0 and r.until == block.until), default=0)
-    until = datetime.fromtimestamp(block.until)
+    until = datetime.fromtimestamp(block.until)  # the server's local time, for `until_text` and `message`
     return {
-        "until": until.isoformat(timespec="seconds"),
+        # an instant with its offset: the page shows it in the browser's own time zone
+        "until": datetime.fromtimestamp(block.until, timezone.utc).isoformat(timespec="seconds"),
         "until_text": until.strftime("%Y.%m.%d %H:%M:%S"),
         "seconds_left": max(0, int(block.until - now.timestamp())),
         "reasons": list(block.reasons),
