@@ -9,7 +9,8 @@
     face: $("face"), frame: document.querySelector(".face-frame"), overlay: $("face-overlay"),
     overlayText: $("face-overlay-text"), status: $("status"), statusText: $("status-text"),
     picker: $("face-picker"), log: $("log"), composer: $("composer"), input: $("input"), send: $("send"),
-    backend: $("backend"), memoryToggle: $("memory-toggle"), memoryPanel: $("memory-panel"),
+    backend: $("backend"), backendToggle: $("backend-toggle"),
+    memoryToggle: $("memory-toggle"), memoryPanel: $("memory-panel"),
     memoryClose: $("memory-close"), memoryList: $("memory-list"), memoryEmpty: $("memory-empty"),
     memoryForm: $("memory-form"), memoryInput: $("memory-input"), memoryNote: $("memory-note"),
     memoryCount: $("memory-count"), scrim: $("scrim"), blocked: $("blocked"),
@@ -20,12 +21,15 @@
 
   // --- small helpers ----------------------------------------------------------------------------------
   class ApiError extends Error {
-    constructor(status, body) {
+    constructor(status, body, retryAfterHeader) {
       const error = (body && body.error) || {};
       super(error.message || UI.network_error);
       this.status = status;
       this.code = error.code;
       this.block = error.block;
+      // seconds until a refused request may be sent again (the body, else the Retry-After header)
+      const retry = Number(error.retry_after_s || retryAfterHeader);
+      this.retryAfter = Number.isFinite(retry) && retry > 0 ? Math.ceil(retry) : null;
     }
   }
 
@@ -40,7 +44,7 @@
     if (!response.ok) {
       let body = null;
       try { body = await response.json(); } catch (_) { /* not JSON */ }
-      throw new ApiError(response.status, body);
+      throw new ApiError(response.status, body, response.headers.get("Retry-After"));
     }
     return response;
   }
@@ -50,6 +54,24 @@
     if (className) node.className = className;
     if (text !== undefined && text !== null) node.textContent = text;
     return node;
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (all, key) => (key in values ? String(values[key]) : all));
+  }
+
+  // An ISO instant that carries its offset, as a date and time in the browser's own time zone.
+  function localTime(iso) {
+    if (!iso || !/(Z|[+-]\d\d:?\d\d)$/.test(iso)) return null;
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return null;
+    const pad = (n) => String(n).padStart(2, "0");
+    return date.getFullYear() + "." + pad(date.getMonth() + 1) + "." + pad(date.getDate()) + " " +
+      pad(date.getHours()) + ":" + pad(date.getMinutes()) + ":" + pad(date.getSeconds());
+  }
+
+  function timeZoneName() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (_) { return ""; }
   }
 
   function scrollDown() { view.log.scrollTop = view.log.scrollHeight; }
@@ -106,8 +128,15 @@
     if (!sanction) return null;
     const parts = [];
     if (sanction.reason_text) parts.push(UI.reason + ": " + sanction.reason_text);
-    if (sanction.until_text) parts.push(UI.expires + ": " + sanction.until_text);
+    const until = localTime(sanction.until_utc) || sanction.until_text;
+    if (until) parts.push(UI.expires + ": " + until);
     return parts.length ? parts.join(" · ") : null;
+  }
+
+  function addMemoryAdded(item, result) {
+    const added = result.memory_added || [];
+    if (added.length) addNote(item, UI.memory_added_note + ": " + added.join(", "));
+    return added.length > 0;
   }
 
   function showResult(result, shown) {
@@ -128,12 +157,16 @@
     state.busy = true;
     view.send.disabled = true;
     view.send.textContent = UI.sending;
-    addUser(text);
     setStatus("generating");
-    const typing = addLora("•••", "typing");
+    let typing = null;
     const shown = { reply: null, system: null, draft: null };
     try {
+      // The message is drawn (and leaves the input box) only once the server has taken it:
+      // a refused one (rate limit, too long, busy, offline) stays in the box to be sent again.
       const response = await api("/api/chat", { json: { text } });
+      if (view.input.value.trim() === text) view.input.value = "";
+      addUser(text);
+      typing = addLora("•••", "typing");
       if (state.paused) resumeFace();
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
@@ -150,15 +183,17 @@
         }
       }
     } catch (error) {
-      typing.remove();
       if (shown.draft) shown.draft.remove();
+      const kept = typing ? null : UI.message_kept;
       if (error instanceof ApiError && error.code === "blocked" && error.block) {
         showBlocked(error.block);
+      } else if (error instanceof ApiError && error.status === 429 && error.retryAfter) {
+        addSystem(fill(UI.rate_limited, { seconds: error.retryAfter }), "notice", kept);
       } else {
-        addSystem(error.message || UI.network_error, "notice");
+        addSystem(error.message || UI.network_error, "notice", kept);
       }
     } finally {
-      typing.remove();
+      if (typing) typing.remove();
       state.busy = false;
       view.send.disabled = false;
       view.send.textContent = UI.send;
@@ -179,10 +214,7 @@
       const result = event.result;
       showResult(result, shown);
       if (event.type === "done") {
-        if (result.memory_added && result.memory_added.length) {
-          addNote(shown.reply, UI.memory_added_note + ": " + result.memory_added.join(", "));
-          loadMemory();
-        }
+        if (addMemoryAdded(shown.reply, result)) loadMemory();
         if (result.blocked) showBlocked(event.block);
       }
     } else if (event.type === "error") {
@@ -305,6 +337,13 @@
     }
   });
 
+  // --- the developer line (which back-end serves each role), behind the ⓘ button ---------------------------
+  view.backendToggle.addEventListener("click", () => {
+    const open = view.backend.hidden;
+    view.backend.hidden = !open;
+    view.backendToggle.setAttribute("aria-expanded", String(open));
+  });
+
   // --- block page ---------------------------------------------------------------------------------------------
   function showBlocked(block) {
     state.blocked = true;
@@ -317,7 +356,8 @@
     view.blockedMessage.textContent = block.detail || "";
     view.blockedMessage.hidden = !block.detail;
     view.blockedReason.textContent = block.reason_text;
-    view.blockedUntil.textContent = block.until_text;
+    view.blockedUntil.textContent = localTime(block.until) || block.until_text;
+    view.blockedUntil.title = timeZoneName();
     const end = Date.now() + block.seconds_left * 1000;
     clearInterval(state.blockTimer);
     const tick = () => {
@@ -369,7 +409,9 @@
       const data = await (await api("/api/history?limit=20")).json();
       for (const turn of data.turns) {
         addUser(turn.text);
-        showResult(turn, { reply: null, system: null });
+        const shown = { reply: null, system: null };
+        showResult(turn, shown);
+        addMemoryAdded(shown.reply, turn);
       }
     } catch (_) { /* a fresh page is fine */ }
   }
@@ -378,7 +420,6 @@
     e.preventDefault();
     const text = view.input.value.trim();
     if (!text || state.busy) return;
-    view.input.value = "";
     send(text);
   });
 
