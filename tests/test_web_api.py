@@ -227,6 +227,54 @@ def test_warning_then_block_that_survives_reload_and_new_tabs(scripted_app, home
         assert done_result(chat_events(tab, "다시 왔어"))["reply"]
 
 
+def test_block_expiry_is_an_instant_with_its_offset(scripted_app, clock):
+    """The page shows expiry times in the browser's zone: the API gives them as UTC instants."""
+    from datetime import datetime, timezone
+
+    with TestClient(scripted_app()) as client:
+        client.get("/")
+        warned = done_result(chat_events(client, "로라야 사랑해"))
+        assert warned["sanction"]["until_utc"] is None
+        blocked = done_result(chat_events(client, "로라야 사랑해"))
+        expected = datetime.fromtimestamp(int(clock.now().timestamp()) + 3600, timezone.utc)
+        sanction = blocked["sanction"]
+        assert datetime.fromisoformat(sanction["until_utc"]) == expected
+        assert sanction["until_utc"].endswith("+00:00")
+        assert sanction["until"] == datetime.fromtimestamp(expected.timestamp()).isoformat(timespec="seconds")
+        block = client.get("/api/state").json()["blocked"]
+        assert block["until"] == expected.isoformat(timespec="seconds")
+        assert block["until_text"] == datetime.fromtimestamp(expected.timestamp()).strftime("%Y.%m.%d %H:%M:%S")
+        history = client.get("/api/history").json()["turns"]
+        assert history[-1]["sanction"]["until_utc"] == sanction["until_utc"]
+
+
+def test_history_brings_back_the_memory_notes_of_each_turn(scripted_app):
+    app = scripted_app()
+    with TestClient(app) as client:
+        client.get("/")
+        chat_events(client, "내 생일은 3월 7일이야")
+        chat_events(client, "생일 3월 7일 기억해?")
+        cookie = client.cookies[USER_COOKIE]
+    with TestClient(scripted_app()) as again:  # a reload, even after a server restart
+        again.cookies.set(USER_COOKIE, cookie)
+        turns = again.get("/api/history").json()["turns"]
+    assert [(t["memory_added"], t["memory_used"]) for t in turns] == [
+        (["[생일: 3월 7일]"], None),
+        ([], "[생일: 3월 7일]"),
+    ]
+
+
+def test_page_hides_the_setup_line_behind_an_info_button(scripted_app):
+    with TestClient(scripted_app()) as client:
+        page = client.get("/").text
+        button = re.search(r'<button id="backend-toggle"[^>]*>', page).group(0)
+        assert 'aria-expanded="false"' in button and 'aria-controls="backend"' in button
+        assert f'aria-label="{messages.WEB_UI["backend_toggle"]}"' in button
+        assert re.search(r'<p id="backend"[^>]*\bhidden\b', page)
+        css = client.get("/static/style.css").text
+        assert "word-break: keep-all" in css and "overflow-wrap: anywhere" in css
+
+
 # --- limits -----------------------------------------------------------------------------------------------------
 def test_request_size_limits(scripted_app):
     with TestClient(scripted_app(max_body_bytes=2048, max_text_chars=100)) as client:
@@ -253,6 +301,9 @@ def test_rate_limit_per_user(scripted_app):
         third = client.post("/api/chat?stream=false", json={"text": "셋"})
         assert third.status_code == 429 and int(third.headers["retry-after"]) >= 1
         assert "천천히" in third.json()["error"]["message"]
+        # the seconds to wait, also in the body (the page says when the kept message can be sent)
+        assert third.json()["error"]["retry_after_s"] == int(third.headers["retry-after"])
+        assert f"{third.json()['error']['retry_after_s']}초" in third.json()["error"]["message"]
         # another user is not slowed down by the first one
         assert other.post("/api/chat?stream=false", json={"text": "안녕"}).status_code == 200
 

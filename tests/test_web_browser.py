@@ -191,3 +191,221 @@ def test_idle_session_ends_and_talking_again_brings_her_back(chromium, tmp_path,
             assert not errors, errors
         finally:
             context.close()
+
+
+# --- nothing the user typed is lost; times in the browser's zone; Korean wraps between words -------------------
+@pytest.fixture
+def scripted_server(home, clock):
+    """`start(**options) -> (url, app)`: the app on scripted roles, a keyword judge and a manual clock.
+
+    The clock never moves by itself: rate-limit buckets do not refill and sessions never go idle.
+    """
+    from contextlib import ExitStack
+
+    from conftest import Scripted, make_engine
+    from ohlora.web.app import create_app
+    from ohlora.web.options import RateRule, WebOptions
+    from ohlora.web.server import ServerThread
+
+    def memory_for(request) -> str:
+        match = re.search(r"생일은 (\d+월 \d+일)", request.prompt)
+        return f" [생일: {match.group(1)}] (요약 종료)" if match else " (요약 종료)"
+
+    engine = make_engine(home, clock, memory=Scripted(memory_for))
+    stack = ExitStack()
+
+    def start(**options):
+        options.setdefault("api_rate", RateRule(burst=10_000, per_second=100))
+        app = create_app(engine.settings, engine=engine, options=WebOptions(**options))
+        return stack.enter_context(ServerThread(app)), app
+
+    yield start
+    stack.close()
+    engine.close()
+
+
+def open_zoned_page(chromium, url: str, viewport: dict, timezone_id: str, cookies=()):
+    context = chromium.new_context(viewport=viewport, locale="ko-KR", timezone_id=timezone_id)
+    if cookies:
+        context.add_cookies(list(cookies))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url, wait_until="domcontentloaded")
+    return context, page, errors
+
+
+def welcome_shown(page) -> None:
+    """The page's start-up finished (state read, history drawn, welcome shown)."""
+    page.locator(".sys.notice").first.wait_for(timeout=20_000)
+
+
+def breaks_inside_words(locator) -> list[str]:
+    """Where the rendered text wraps to a new line without a space or newline before it (should be none)."""
+    return locator.evaluate(
+        """(root) => {
+            const bad = [];
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const text = node.textContent;
+                let lastTop = null;
+                for (let i = 0; i < text.length; i++) {
+                    if (/\\s/.test(text[i])) continue;
+                    const range = document.createRange();
+                    range.setStart(node, i);
+                    range.setEnd(node, i + 1);
+                    const rect = range.getBoundingClientRect();
+                    if (lastTop !== null && rect.top > lastTop + 2 && !/\\s/.test(text[i - 1])) {
+                        bad.push(text.slice(Math.max(0, i - 4), i) + "|" + text.slice(i, i + 4));
+                    }
+                    lastTop = rect.top;
+                }
+            }
+            return bad;
+        }"""
+    )
+
+
+def line_count(locator) -> int:
+    """How many lines the element's text takes on screen."""
+    return locator.evaluate(
+        """(root) => {
+            const range = document.createRange();
+            range.selectNodeContents(root);
+            return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        }"""
+    )
+
+
+def assert_keep_all(page, selector: str) -> None:
+    style = page.locator(selector).first.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.wordBreak, s.overflowWrap]; }"
+    )
+    assert style == ["keep-all", "anywhere"], (selector, style)
+
+
+def test_a_rate_limited_message_stays_in_the_input_box_and_is_not_drawn(chromium, scripted_server):
+    from ohlora import messages
+    from ohlora.web.options import RateRule
+
+    url, _app = scripted_server(turn_rate=RateRule(burst=1, per_second=1 / 600))
+    context, page, errors = open_page(chromium, url, DESKTOP)
+    try:
+        welcome_shown(page)
+        say(page, "로라야 안녕")
+        assert page.locator(".msg.user .bubble").all_inner_texts() == ["로라야 안녕"]
+        assert page.input_value("#input") == ""  # a message the server took leaves the box
+
+        second = "오늘 저녁에 뭐 먹을지 같이 골라 줘"
+        with page.expect_response(lambda r: r.url.endswith("/api/chat") and r.request.method == "POST") as refused:
+            page.fill("#input", second)
+            page.press("#input", "Enter")
+        response = refused.value
+        assert response.status == 429
+        seconds = int(response.headers["retry-after"])
+        assert seconds >= 600 and response.json()["error"]["retry_after_s"] == seconds
+        notice = page.locator(".sys.notice", has_text=f"{seconds}초")
+        notice.wait_for()
+        page.wait_for_function("() => !document.getElementById('send').disabled")
+
+        assert page.input_value("#input") == second
+        assert page.locator(".msg.user .bubble").all_inner_texts() == ["로라야 안녕"]
+        assert second not in page.locator("#log").inner_text()
+        assert page.locator(".msg.lora.typing").count() == 0
+        text = notice.inner_text()
+        assert messages.WEB_UI["rate_limited"].format(seconds=seconds) in text
+        assert messages.WEB_UI["message_kept"] in text
+        assert_keep_all(page, ".sys.notice .sys-text")
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_block_expiry_is_shown_in_the_browsers_time_zone(chromium, scripted_server, home, clock):
+    from datetime import datetime, timedelta, timezone
+
+    from ohlora.store import SanctionRow
+    from ohlora.web.deps import USER_COOKIE
+    from ohlora.web.identity import Identities, load_secret
+
+    url, app = scripted_server()
+    seoul_ctx, seoul, seoul_errors = open_zoned_page(chromium, url, DESKTOP, "Asia/Seoul")
+    utc_ctx = None
+    try:
+        welcome_shown(seoul)
+        cookies = seoul_ctx.cookies()
+        user = Identities(load_secret(home)).read_user(next(c["value"] for c in cookies if c["name"] == USER_COOKIE))
+        assert user is not None
+        blocked_at = int(clock.now().timestamp())
+        app.state.web.engine.store.add_sanction_rows(user, [SanctionRow(blocked_at, 3600, "love", 2)])
+        until_ts = blocked_at + 3600
+
+        seoul.reload(wait_until="domcontentloaded")
+        seoul.locator("#blocked").wait_for(state="visible", timeout=20_000)
+        until = seoul.request.get(url + "/api/state").json()["blocked"]["until"]
+        assert datetime.fromisoformat(until) == datetime.fromtimestamp(until_ts, timezone.utc)
+        assert datetime.fromisoformat(until).utcoffset() == timedelta(0)
+        in_seoul = datetime.fromisoformat(until).astimezone(timezone(timedelta(hours=9)))
+        seoul.wait_for_function("() => document.getElementById('blocked-until').textContent.length > 0")
+        assert seoul.locator("#blocked-until").inner_text() == in_seoul.strftime("%Y.%m.%d %H:%M:%S")
+        for selector in ("#blocked-message", "#blocked-until", "#blocked-reason"):
+            assert_keep_all(seoul, selector)
+
+        # the same block in a browser set to UTC shows the same instant on its own clock (a phone, too)
+        utc_ctx, utc, utc_errors = open_zoned_page(chromium, url, PHONE, "UTC", cookies)
+        utc.locator("#blocked").wait_for(state="visible", timeout=20_000)
+        utc.wait_for_function("() => document.getElementById('blocked-until').textContent.length > 0")
+        in_utc = datetime.fromtimestamp(until_ts, timezone.utc).strftime("%Y.%m.%d %H:%M:%S")
+        assert utc.locator("#blocked-until").inner_text() == in_utc
+        message = utc.locator("#blocked-message")
+        assert "사랑 고백" in message.inner_text()
+        assert breaks_inside_words(message) == []
+        assert not seoul_errors and not utc_errors, seoul_errors + utc_errors
+    finally:
+        seoul_ctx.close()
+        if utc_ctx is not None:
+            utc_ctx.close()
+
+
+def test_memory_notes_come_back_after_a_reload_and_the_setup_line_waits_behind_a_toggle(chromium, scripted_server):
+    from ohlora import messages
+
+    ui = messages.WEB_UI
+    url, _app = scripted_server()
+    context, page, errors = open_page(chromium, url, PHONE)
+    try:
+        welcome_shown(page)
+        # the developer line: filled in, hidden, shown and hidden again by the ⓘ button
+        toggle = page.locator("#backend-toggle")
+        page.wait_for_function("() => document.getElementById('backend').textContent.length > 0")
+        assert page.locator("#backend").is_hidden() and toggle.get_attribute("aria-expanded") == "false"
+        assert toggle.get_attribute("aria-label") == ui["backend_toggle"]
+        toggle.click()
+        assert page.locator("#backend").is_visible() and toggle.get_attribute("aria-expanded") == "true"
+        assert page.locator("#backend").inner_text().startswith(ui["backend"] + ":")
+        toggle.click()
+        assert page.locator("#backend").is_hidden() and toggle.get_attribute("aria-expanded") == "false"
+
+        say(page, "내 생일은 3월 7일이야")
+        say(page, "생일 3월 7일 기억해?")
+        expected = [f"{ui['memory_added_note']}: [생일: 3월 7일]", f"{ui['memory_used_note']}: [생일: 3월 7일]"]
+        assert page.locator(".msg.lora .note").all_inner_texts() == expected
+        for selector in (".msg.user .bubble", ".msg.lora .bubble", ".msg.lora .note", ".sys .sys-text"):
+            assert_keep_all(page, selector)
+
+        page.reload(wait_until="domcontentloaded")
+        welcome_shown(page)
+        page.wait_for_function("() => document.querySelectorAll('.msg.lora .note').length >= 2")
+        assert page.locator(".msg.user .bubble").all_inner_texts() == ["내 생일은 3월 7일이야", "생일 3월 7일 기억해?"]
+        assert page.locator(".msg.lora .note").all_inner_texts() == expected
+        assert page.locator("#backend").is_hidden()  # hidden again after the reload
+
+        # a long Korean line in a bubble wraps between words only
+        long_text = "오늘은 정말 오랜만에 학교 앞 작은 카페에서 친구들이랑 밤늦게까지 과제를 하면서 이야기를 많이 나눴어"
+        say(page, long_text)
+        bubble = page.locator(".msg.user .bubble", has_text="오랜만에").last
+        assert line_count(bubble) >= 2  # it did wrap
+        assert breaks_inside_words(bubble) == []
+        assert not errors, errors
+    finally:
+        context.close()
