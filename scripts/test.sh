@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up (once) and run the whole test suite: lint, then pytest (in a random order; the seed is printed
-# and `-p randomly -p "randomly_seed=N"` repeats it, `-p no:randomly` turns it off). Arguments go to pytest.
+# and `--randomly-seed=N` repeats it, `-p no:randomly` turns it off). Arguments go to pytest.
 #
 # Installs the project with its test extras into .venv. Where torch 2.13.0 installs as a CPU build
 # (constraints.txt), that is everything (`.[test]`: the full path on tiny models too); elsewhere, e.g. on

@@ -128,3 +128,11 @@ def engine_factory(home, clock):
     yield factory
     for engine in engines:
         engine.close()
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """The random order's seed, also under -q (pytest-randomly prints it only in the header)."""
+    if config.pluginmanager.hasplugin("randomly") and not config.pluginmanager.is_blocked("randomly"):
+        seed = config.getoption("randomly_seed", None)
+        if isinstance(seed, int):
+            terminalreporter.write_line(f"tests ran in a random order: repeat it with --randomly-seed={seed}")

@@ -549,6 +549,7 @@ def test_device_and_dtype_names():
 
 
 # --- through the command line, as users run it ----------------------------------------------------------------
+@needs_torch
 @pytest.mark.parametrize("version,case", [("v8", 83), ("v7", 1277)])
 def test_ohlora_face_render_with_the_released_layout(models_root, tmp_path, version, case):
     """`ohlora face render` on state dicts with the released keys/shapes, the exact CSV layouts and the
