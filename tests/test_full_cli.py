@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +26,9 @@ def tiny_root(tmp_path_factory) -> Path:
     return root
 
 
-def ohlora(home: Path, *args: str, input: str | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
-    env = dict(os.environ, OHLORA_HOME=str(home), PYTHONWARNINGS="ignore", OMP_NUM_THREADS="1")
+def ohlora(home: Path, *args: str, input: str | None = None, timeout: float = 240,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, OHLORA_HOME=str(home), PYTHONWARNINGS="ignore", OMP_NUM_THREADS="1", **(env or {}))
     return subprocess.run([sys.executable, "-m", "ohlora.cli", *args], input=input, capture_output=True,
                           text=True, env=env, timeout=timeout)
 
@@ -87,4 +89,35 @@ def test_models_status_and_verify_on_the_tiny_models(tiny_root, tmp_path):
     assert status.returncode == 0
     verify = ohlora(tmp_path, "--models-dir", str(tiny_root), "models", "verify",
                     "--only", "llm-reply", "--only", "llm-memory", "--only", "sbert-memory")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_full_backend_with_the_bases_given_only_through_base_models(tiny_root, tmp_path):
+    """Adapters and S-BERTs in the models folder, the three bases in folders of their own elsewhere."""
+    from ohlora.models.registry import ARTIFACTS
+
+    models = tmp_path / "models"
+    shutil.copytree(tiny_root / "llm" / "models", models / "llm" / "models")
+    bases = {}
+    for base in (a for a in ARTIFACTS if a.kind == "base"):
+        bases[base.name] = shutil.copytree(base.path(tiny_root), tmp_path / "elsewhere" / base.name)
+    assert not (models / "llm" / "base").exists()
+    env = {"OHLORA_BASE_MODELS": ",".join(f"{name}={folder}" for name, folder in bases.items())}
+
+    proc = ohlora(tmp_path / "home", "--models-dir", str(models), "--backend", "full", "--seed", "1",
+                  "ask", "--json", "로라야 안녕", env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    backend = json.loads(proc.stdout)["backend"]
+    assert backend["reply"] == "hf:reply:kananai_output_message_fine_tuned"
+    assert backend["memory"] == "hf:memory:polyglot_memory_fine_tuned"
+    assert backend["summary"] == "hf:summary:kanana_summary_fine_tuned"
+    assert backend["expression"] == "hf:expression:polyglot_eyes_mouth_pose_fine_tuned"
+
+    status = ohlora(tmp_path / "home", "--models-dir", str(models), "models", "status", "--json", env=env)
+    by_name = {a["name"]: a for a in json.loads(status.stdout)["artifacts"]}
+    for name, folder in bases.items():
+        found = by_name[name]
+        assert (found["state"], found["origin"], found["location"]) == ("present", "folder", str(folder))
+    verify = ohlora(tmp_path / "home", "--models-dir", str(models), "models", "verify",
+                    *(x for name in bases for x in ("--only", name)), env=env)
     assert verify.returncode == 0, verify.stdout + verify.stderr

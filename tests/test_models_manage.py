@@ -18,8 +18,11 @@ import pytest
 from typer.testing import CliRunner
 
 from ohlora.config import Settings
+from ohlora.errors import ConfigError
+from ohlora.models.bases import FOLDER, HUB, MODELS_DIR, base_source, parse_base_models
 from ohlora.models.check import (
     CORRUPT,
+    HUB_ID,
     MISSING,
     PARTIAL,
     PRESENT,
@@ -31,8 +34,9 @@ from ohlora.models.check import (
     expected_generator_shapes,
     expected_segmentation_shapes,
 )
-from ohlora.models.commands import full_path_ready, models_app
+from ohlora.models.commands import models_app
 from ohlora.models.pull import STAGING, PullError, http_probe, probe_all, pull
+from ohlora.models.readiness import full_path_ready
 from ohlora.models.registry import ARTIFACTS, BY_NAME, GITHUB_COMMIT, GITHUB_REPO, V7_GROUPS, V8_GROUPS
 
 R = 4  # LoRA rank of the fixture adapters
@@ -164,13 +168,29 @@ def art_path(root: Path, name: str) -> Path:
     return BY_NAME[name].path(root)
 
 
-def settings_for(root: Path) -> Settings:
-    return Settings(home=root.parent, models_dir=root)
+def settings_for(root: Path, base_models: str = "") -> Settings:
+    return Settings(home=root.parent, models_dir=root, base_models=base_models)
 
 
-def invoke(root: Path, *args: str):
-    obj = SimpleNamespace(settings=settings_for(root))
+def invoke(root: Path, *args: str, base_models: str = ""):
+    obj = SimpleNamespace(settings=settings_for(root, base_models))
     return CliRunner().invoke(models_app, list(args), obj=obj, env={"COLUMNS": "250"})
+
+
+def status_lines(output: str) -> dict[str, list[str]]:
+    """`models status` output: artifact name -> its line and the indented lines under it."""
+    found: dict[str, list[str]] = {}
+    current = None
+    for line in output.splitlines():
+        parts = line.split()
+        if len(parts) > 1 and parts[1] in BY_NAME and not line.startswith(" "):
+            current = parts[1]
+            found[current] = [line]
+        elif current and line.startswith("    "):
+            found[current].append(line)
+        else:
+            current = None
+    return found
 
 
 # --- status: present / missing / partial --------------------------------------------------------------
@@ -204,11 +224,14 @@ def test_status_command_lists_every_artifact_with_its_state(root: Path) -> None:
     (art_path(root, "sbert-ethics") / "vocab.txt").unlink()
     result = invoke(root, "status")
     assert result.exit_code == 0, result.output
-    lines = {line.split()[1]: line for line in result.output.splitlines() if line.startswith("│")}
-    assert set(lines) == {a.name for a in ARTIFACTS}
-    assert " present " in lines["llm-memory"] and "polyglot_memory_fine_tuned" in lines["llm-memory"]
-    assert " partial " in lines["sbert-ethics"]
-    assert " missing " in lines["stylegan-v7"]
+    lines = status_lines(result.output)
+    assert list(lines) == [a.name for a in ARTIFACTS]
+    [memory] = lines["llm-memory"]  # present in its usual place: no path line
+    assert memory.startswith("✓ llm-memory ") and " present " in memory and memory.rstrip().endswith("memory")
+    ethics = lines["sbert-ethics"]
+    assert ethics[0].startswith("✗ sbert-ethics ") and " partial " in ethics[0] and " of ~445 MB " in ethics[0]
+    assert ethics[1] == "    llm/models/ethics_sbert/trained_sbert_model"
+    assert " missing " in lines["stylegan-v7"][0] and "~105 MB" in lines["stylegan-v7"][0]
 
 
 def test_base_model_needs_a_safetensors_file_and_every_indexed_shard(root: Path) -> None:
@@ -469,6 +492,124 @@ def test_full_path_ready_by_group(root: Path) -> None:
     assert not full_path_ready(settings, "face-v8")[0]
     with pytest.raises(ValueError, match="unknown artifact group"):
         full_path_ready(settings, "face-v9")
+
+
+# --- base_models: bases from a local folder or a hub id ----------------------------------------------------
+HUB_KANANA = "kakaocorp/kanana-1.5-2.1b-base"
+
+
+def test_base_source_rule(root: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "bases" / "kanana"
+    elsewhere.mkdir(parents=True)
+    assert base_source("base-kanana", root, {}) == base_source("base-kanana", root, {"base-polyglot": "a/b"})
+    assert base_source("base-kanana", root, {}).origin == MODELS_DIR
+    assert base_source("base-kanana", root, {}).folder == art_path(root, "base-kanana")
+    assert base_source("base-kanana", root, {"base-kanana": str(elsewhere)}).folder == elsewhere
+    assert base_source("base-kanana", root, {"base-kanana": HUB_KANANA}).origin == HUB
+    assert base_source("base-kanana", root, {"base-kanana": HUB_KANANA}).folder is None
+    for path_like in (str(tmp_path / "nowhere"), "./kanana", "~/kanana", "models/llm/kanana", "C:\\models\\kanana"):
+        assert base_source("base-kanana", root, {"base-kanana": path_like}).origin == FOLDER, path_like
+    assert parse_base_models(f" base-kanana = {HUB_KANANA} , base-polyglot=/x ,") == {
+        "base-kanana": HUB_KANANA, "base-polyglot": "/x"}
+    for bad in ("llm-reply=/x", "base-kanana", "base-kanana=", "kanana=a/b"):
+        with pytest.raises(ConfigError, match="base_models"):
+            parse_base_models(bad)
+
+
+def test_readiness_status_and_verify_follow_a_local_folder_override(root: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "my bases" / "kanana-instruct"
+    make_adapter(art_path(root, "llm-reply"))
+    setting = f"base-kanana-instruct={folder}"
+    settings = settings_for(root, setting)
+    ready, reasons = full_path_ready(settings, "llm:reply")
+    assert not ready and str(folder) in reasons[0] and "base_models" in reasons[0]
+    assert "ohlora models pull --only base-kanana-instruct" in reasons[0]  # the other way out
+
+    make_base(folder, "llama")  # nothing under <models>/llm/base
+    assert full_path_ready(settings, "llm:reply") == (True, ())
+    assert not full_path_ready(settings_for(root), "llm:reply")[0]  # without the override: missing
+    status = check_artifact(BY_NAME["base-kanana-instruct"], root, overrides=parse_base_models(setting))
+    assert status.state == PRESENT and status.path == folder and status.bytes_on_disk > 0
+
+    lines = status_lines(invoke(root, "status", base_models=setting).output)["base-kanana-instruct"]
+    assert " present " in lines[0] and lines[1] == f"    {folder} (base_models)"
+    result = invoke(root, "verify", "--only", "base-kanana-instruct", "--only", "llm-reply", base_models=setting)
+    assert result.exit_code == 0, result.output
+    assert f"{folder} (base_models)" in result.output
+
+    make_base(folder, "gpt_neox")  # a Polyglot where a Kanana belongs: verify reads the override folder
+    result = invoke(root, "verify", "--only", "base-kanana-instruct", base_models=setting)
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "model_type" in x)
+    assert str(folder / "config.json") in line and "base_models" in line
+
+
+def test_readiness_status_and_verify_accept_a_hub_id_as_resolved_at_load_time(root: Path) -> None:
+    setting = f"base-kanana={HUB_KANANA}"
+    make_adapter(art_path(root, "llm-summary"))
+    assert full_path_ready(settings_for(root, setting), "llm:summary") == (True, ())
+    status = check_artifact(BY_NAME["base-kanana"], root, deep=True, overrides=parse_base_models(setting))
+    assert status.state == HUB_ID and status.ok and status.location == HUB_KANANA and not status.lines()
+
+    result = invoke(root, "status", base_models=setting)
+    lines = status_lines(result.output)["base-kanana"]
+    assert lines[0].startswith("~ base-kanana ") and " hub " in lines[0] and "resolved at load time" in lines[0]
+    assert lines[1] == f"    {HUB_KANANA} (base_models)"
+
+    result = invoke(root, "verify", "--only", "base-kanana", "--only", "llm-summary", base_models=setting)
+    assert result.exit_code == 0, result.output  # cannot be verified offline, and that is not a failure
+    assert "not verifiable offline" in result.output and HUB_KANANA in result.output
+
+    data = json.loads(invoke(root, "status", "--json", base_models=setting).output)
+    by_name = {a["name"]: a for a in data["artifacts"]}
+    assert data["root"] == str(root) and list(by_name) == [a.name for a in ARTIFACTS]
+    assert by_name["base-kanana"] | {"notes": []} == {
+        "name": "base-kanana", "kind": "base", "roles": ["summary"], "state": "hub", "ok": True, "origin": "hub",
+        "location": HUB_KANANA, "bytes_on_disk": 0, "bytes_expected": 4_650_000_000, "problems": [], "notes": []}
+    assert by_name["llm-summary"]["state"] == "present" and by_name["llm-summary"]["origin"] == MODELS_DIR
+    assert by_name["base-polyglot"]["problems"] == [
+        f"base-polyglot: missing: nothing at {art_path(root, 'base-polyglot')} → ohlora models pull --only base-polyglot"]
+
+
+def test_bad_base_models_setting_is_a_clear_error(root: Path) -> None:
+    for command in (["status"], ["verify"], ["pull"]):
+        result = invoke(root, *command, base_models="base-kanan=/x")
+        assert result.exit_code == 2 and "base_models" in result.output and "Traceback" not in result.output
+
+
+def test_pull_leaves_out_bases_that_base_models_takes_from_elsewhere(root: Path, monkeypatch) -> None:
+    pulled: list[list[str]] = []
+    monkeypatch.setattr("ohlora.models.pull.pull", lambda artifacts, *a, **k: pulled.append([x.name for x in artifacts]) or [])
+    result = invoke(root, "pull", base_models=f"base-kanana={HUB_KANANA}")
+    assert result.exit_code == 0, result.output
+    assert "base-kanana" not in pulled[0] and "base-polyglot" in pulled[0] and len(pulled[0]) == len(ARTIFACTS) - 1
+    assert f"base-kanana: not pulled, base_models takes it from {HUB_KANANA}" in result.output
+    invoke(root, "pull", "--only", "base-kanana", base_models=f"base-kanana={HUB_KANANA}")
+    assert pulled[1] == ["base-kanana"]  # named: pulled into the models folder as asked
+
+
+def test_status_fits_80_columns_through_the_cli(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    from ohlora.cli import app
+
+    root = tmp_path / ("a-long-folder-name-" * 4) / "models"  # the title and the override path must fold
+    make_adapter(art_path(root, "llm-reply"))
+    make_sbert(art_path(root, "sbert-memory"))
+    (art_path(root, "sbert-memory") / "vocab.txt").unlink()
+    folder = tmp_path / ("another-long-folder-" * 4) / "polyglot"
+    make_base(folder, "gpt_neox")
+    env = {"COLUMNS": "80", "OHLORA_BASE_MODELS": f"base-polyglot={folder},base-kanana={HUB_KANANA}"}
+    result = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "--models-dir", str(root), "models", "status"],
+                                env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines), [line for line in lines if cell_len(line) > 80]
+    found = status_lines(result.output)
+    assert list(found) == [a.name for a in ARTIFACTS]
+    assert [len(found[name]) for name in ("llm-reply", "sbert-memory", "base-kanana")] == [1, 2, 2]
+    assert " present " in found["base-polyglot"][0] and " hub " in found["base-kanana"][0]
+    assert "".join(x.strip() for x in found["base-polyglot"][1:]) == f"{folder}(base_models)".replace(" ", "")
 
 
 # --- pull ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from ohlora.errors import ConfigError, MissingModel
 from ohlora.ethics.base import EthicsJudge
 from ohlora.ethics.sanctions import Sanctions
 from ohlora.memory import MemoryBook
+from ohlora.models.bases import base_overrides
 from ohlora.models.registry import BY_NAME
 from ohlora.store import Store
 
@@ -44,7 +45,7 @@ def _missing_modules(group: str) -> list[str]:
 
 
 def choose(settings: Settings, group: str) -> Choice:
-    from ohlora.models.commands import full_path_ready
+    from ohlora.models.readiness import full_path_ready
 
     setting = settings.llm_backend if group == "llm" else settings.embedding_backend
     if setting == "embedded":
@@ -77,18 +78,6 @@ def device_map(settings: Settings) -> str | dict[str, str]:
                                                                allowed=messages.DEVICE_MAP_ALLOWED))
         mapping[role.strip()] = device.strip()
     return mapping
-
-
-def base_overrides(settings: Settings) -> dict[str, str]:
-    """`base-kanana=/models/kanana-base,base-polyglot=EleutherAI/polyglot-ko-1.3b` → a mapping."""
-    out: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in settings.base_models.split(","))):
-        name, sep, source = part.partition("=")
-        if not sep or name.strip() not in BY_NAME:
-            raise ConfigError(messages.CONFIG_BAD_VALUE.format(key="base_models", value=part,
-                                                               allowed=messages.BASE_MODELS_ALLOWED))
-        out[name.strip()] = source.strip()
-    return out
 
 
 def _embedded_judge() -> EthicsJudge:

@@ -177,13 +177,36 @@ def models_bad_revision(known: Iterable[str], item: str) -> str:
     return f"--revision는 NAME=REV 형식이어야 해요 (NAME: {', '.join(known)}); got {item!r}"
 
 
-MODELS_TABLE_TITLE = "models: {root}"
-MODELS_TABLE_COLUMNS = ("name", "kind", "used by", "state", "on disk / expected", "path")
+MODELS_STATUS_TITLE = "models: {root}"
+# The size part of a `models status` line, by state ({on_disk}, {expected}: sizes such as "55.0 MB").
+MODELS_SIZE_PRESENT = "{on_disk}"
+MODELS_SIZE_MISSING = "~{expected}"
+MODELS_SIZE_PARTIAL = "{on_disk} of ~{expected}"
+MODELS_SIZE_HUB = "resolved at load time"
 MODELS_STATUS_HINT = "내려받기: ohlora models pull [--only NAME] · 자세히 검사: ohlora models verify"
 MODELS_NOTE_LABEL = "note:"
 MODELS_VERIFY_BAD = "{count}개 모델에 문제가 있어요."
 MODELS_VERIFY_BAD_HINT = "Each line above ends with the command that fixes it."
 MODELS_VERIFY_OK = "모든 모델 파일이 정상이에요."
+
+
+def models_from_override(location: object) -> str:
+    """Under a base LLM's status line: the folder or hub id that base_models names."""
+    return f"{location} (base_models)"
+
+
+def base_override_fix(name: str) -> str:
+    """What fixes a base LLM whose base_models folder is missing or broken."""
+    return (f"point base_models {name}=... at a folder with config.json and *.safetensors, "
+            f"or remove the entry and run {pull_command(name)}")
+
+
+def check_hub_note(hub_id: str) -> str:
+    return f"{hub_id} is a Hugging Face id (base_models): resolved at load time, not verifiable offline"
+
+
+def pull_skipped_override(name: str, source: str) -> str:
+    return f"{name}: not pulled, base_models takes it from {source} (name it with --only to pull anyway)"
 
 
 def models_pulled(installed: int, kept: int) -> str:
@@ -192,7 +215,7 @@ def models_pulled(installed: int, kept: int) -> str:
 
 # Values `--device` and `base_models` accept (shown by CONFIG_BAD_VALUE).
 DEVICE_MAP_ALLOWED = "DEVICE or role=DEVICE,..."
-BASE_MODELS_ALLOWED = "base-kanana-instruct|base-kanana|base-polyglot=PATH"
+BASE_MODELS_ALLOWED = "base-kanana-instruct|base-kanana|base-polyglot=FOLDER_OR_HUB_ID,..."
 
 # Downloads (`ohlora models pull`).
 PULL_NO_NETWORK = (
@@ -888,7 +911,11 @@ HELP_SANCTIONS_EXPORT = "ohlora_block_log.csv 형식으로 내보내기."
 HELP_BLOCK_LOG_FILE = "ohlora_block_log.csv"
 
 HELP_MODELS_APP = "모델 파일 관리: 상태 보기, 내려받기, 검사 (status / pull / verify of the released artifacts)."
-HELP_MODELS_STATUS = "모든 모델 파일의 상태 (present / missing / partial / corrupt) 표로 보기."
+HELP_MODELS_STATUS = (
+    "모든 모델 파일의 상태 보기: 한 줄에 하나 (present / missing / partial / corrupt; "
+    "hub = base_models의 Hugging Face id, 불러올 때 받음)."
+)
+HELP_MODELS_STATUS_JSON = "사람 대신 프로그램이 읽을 JSON으로 출력 (machine-readable status)."
 HELP_MODELS_PULL = "Hugging Face와 원본 GitHub에서 모델 파일 내려받기 (already good files are kept)."
 HELP_MODELS_VERIFY = "모델 파일을 자세히 검사 (headers, shapes, CSV layouts); exit 1 if anything is missing or corrupt."
 HELP_MODELS_ONLY = "이 이름의 모델만 (repeatable; see `ohlora models status`)."

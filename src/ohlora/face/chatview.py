@@ -49,7 +49,7 @@ def pick_version(settings: Settings, version: str) -> str:
     """`auto`: v8 when its StyleGAN files verify, else the embedded face."""
     if version != "auto":
         return version
-    from ohlora.models.commands import full_path_ready
+    from ohlora.models.readiness import full_path_ready
 
     ready, _ = full_path_ready(settings, "face-v8")
     return "v8" if ready else "embedded"

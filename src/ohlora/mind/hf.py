@@ -7,10 +7,12 @@ share a base can be called from several threads.
 
 Fixes and choices against the original (spec §12):
 
-- The base model is loaded from our registry folder (`<models>/llm/base/<name>`) or an override
-  (a local folder or a Hugging Face id) and the adapter is attached explicitly. The adapter's
-  `adapter_config.json` keeps the author's Windows `base_model_name_or_path`; it is read, never
-  rewritten (a name that does not look like the expected base is logged as a warning).
+- The base model is loaded from where `models.bases.base_source` says (our registry folder
+  `<models>/llm/base/<name>`, or the `base_models` override: a local folder or a Hugging Face id;
+  readiness and `ohlora models status` follow the same rule) and the adapter is attached
+  explicitly. The adapter's `adapter_config.json` keeps the author's Windows
+  `base_model_name_or_path`; it is read, never rewritten (a name that does not look like the
+  expected base is logged as a warning).
 - `max_new_tokens` instead of `max_length` (bug 6); the output is sliced by token ids, never by
   characters (bug 5).
 - Stop rules: the spec's token-id lists (§6.3) when the tokenizer is the released one (detected
@@ -61,6 +63,7 @@ from ohlora.conversation.length import TokenizerCounter
 from ohlora.conversation.markers import EXPRESSION_END, REPLY_END, SUMMARY_END
 from ohlora.errors import ConfigError, MissingModel
 from ohlora.mind.base import Generation, GenerationRequest
+from ohlora.models.bases import base_source
 from ohlora.models.registry import LLM_ROLE_ARTIFACTS, artifact
 
 log = logging.getLogger(__name__)
@@ -324,18 +327,12 @@ def _check_adapter(role: str, name: str, folder: Path) -> None:
 
 
 def _base_source(base: str, roles: tuple[str, ...], root: Path, overrides: Mapping[str, str]) -> str:
-    item = artifact(base)
-    if base in overrides:
-        value = str(overrides[base])
-        if Path(value).expanduser().is_dir():
-            return str(Path(value).expanduser())
-        if Path(value).is_absolute() or value.startswith((".", "~")) or value.count("/") != 1:
-            raise MissingModel(messages.LLM_MISSING_BASE.format(roles=", ".join(roles), path=value, name=base))
-        return value  # a Hugging Face id such as "EleutherAI/polyglot-ko-1.3b"
-    folder = item.path(root)
-    if not (folder / "config.json").is_file():
+    """The folder or hub id to load `base` from (the rule is `models.bases.base_source`)."""
+    source = base_source(base, root, overrides)
+    folder = source.folder
+    if folder is not None and not (folder / "config.json").is_file():
         raise MissingModel(messages.LLM_MISSING_BASE.format(roles=", ".join(roles), path=folder, name=base))
-    return str(folder)
+    return source.location
 
 
 class HFBackend:

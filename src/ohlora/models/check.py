@@ -7,6 +7,10 @@ models: safetensors dtypes/shapes/offsets, adapter and S-BERT configs, base-mode
 key sets and shapes of the StyleGAN and segmentation state dicts (face spec §1.9, §3.2; needs
 torch, else noted as not checked) and the VectorFind CSV layouts (face spec §2.5, §2.6).
 
+A base LLM is checked where `base_models` puts it (`models/bases.py`): a local folder like the
+default location; a hub id is state `hub`, which counts as ready (it is resolved when the model
+loads) but cannot be checked offline.
+
 Every problem names its path; `ArtifactStatus.lines()` adds the command that fixes it.
 """
 
@@ -23,13 +27,16 @@ from types import MappingProxyType
 from typing import Any
 
 from ohlora import messages
+from ohlora.models.bases import FOLDER, HUB, BaseSource, base_source
 from ohlora.models.registry import V7_GROUPS, V8_GROUPS, Artifact
 
 PRESENT = "present"
 MISSING = "missing"
 PARTIAL = "partial"
 CORRUPT = "corrupt"
-STATES = (PRESENT, MISSING, PARTIAL, CORRUPT)
+HUB_ID = "hub"  # a base named by a Hugging Face id in base_models: resolved at load time
+STATES = (PRESENT, MISSING, PARTIAL, CORRUPT, HUB_ID)
+READY_STATES = (PRESENT, HUB_ID)
 
 SHALLOW_JSON_LIMIT = 4_000_000  # larger JSON files (tokenizer.json) get a cheap brace check when shallow
 MAX_SAFETENSORS_HEADER = 100_000_000
@@ -174,14 +181,21 @@ class ArtifactStatus:
     files_found: int
     files_expected: int
     deep: bool
+    source: BaseSource | None = None  # base LLMs: where `base_models` puts them
 
     @property
     def ok(self) -> bool:
-        return self.state == PRESENT
+        return self.state in READY_STATES
 
     @property
     def path(self) -> Path:
-        return self.artifact.path(self.root)
+        folder = self.source.folder if self.source is not None else None
+        return folder if folder is not None else self.artifact.path(self.root)
+
+    @property
+    def location(self) -> str:
+        """The folder checked, or the hub id."""
+        return self.source.location if self.source is not None else str(self.path)
 
     @property
     def bytes_expected(self) -> int:
@@ -189,6 +203,8 @@ class ArtifactStatus:
 
     @property
     def fix_command(self) -> str:
+        if self.source is not None and self.source.origin == FOLDER:
+            return messages.base_override_fix(self.artifact.name)
         return messages.pull_command(self.artifact.name)
 
     def lines(self) -> list[str]:
@@ -494,9 +510,8 @@ def _check_csv(artifact: Artifact, rel: str, path: Path, f: _Findings) -> None:
 
 
 # --- whole artifacts -------------------------------------------------------------------------------
-def _expand(artifact: Artifact, root: Path) -> list[tuple[str, list[str]]]:
-    """Each required entry with the relative paths that satisfy it (patterns may match several)."""
-    folder = artifact.path(root)
+def _expand(artifact: Artifact, folder: Path) -> list[tuple[str, list[str]]]:
+    """Each required entry with the relative paths in `folder` that satisfy it (patterns may match several)."""
     entries = []
     for entry in artifact.files:
         if GLOB_CHARS & set(entry):
@@ -507,12 +522,18 @@ def _expand(artifact: Artifact, root: Path) -> list[tuple[str, list[str]]]:
     return entries
 
 
-def check_artifact(artifact: Artifact, root: Path, deep: bool = False) -> ArtifactStatus:
-    folder = artifact.path(root)
+def check_artifact(artifact: Artifact, root: Path, deep: bool = False, *,
+                   overrides: Mapping[str, str] | None = None) -> ArtifactStatus:
+    """State of `artifact` under `root`; a base LLM where `overrides` (`base_models`) puts it."""
+    source = base_source(artifact.name, root, overrides or {}) if artifact.kind == "base" else None
+    if source is not None and source.origin == HUB:
+        return ArtifactStatus(artifact, root, HUB_ID, (), (messages.check_hub_note(source.location),), 0, 0,
+                              len(artifact.files), deep, source)
+    folder = source.folder if source is not None and source.folder is not None else artifact.path(root)
     f = _Findings()
     found = 0
     size = 0
-    for entry, rels in _expand(artifact, root):
+    for entry, rels in _expand(artifact, folder):
         if not rels:
             f.bad(folder / entry, messages.CHECK_NO_MATCH, MISSING)
             continue
@@ -537,7 +558,7 @@ def check_artifact(artifact: Artifact, root: Path, deep: bool = False) -> Artifa
     else:
         state = PRESENT
     return ArtifactStatus(artifact, root, state, tuple(f.problems), tuple(f.notes), size, found,
-                          len(artifact.files), deep)
+                          len(artifact.files), deep, source)
 
 
 def _check_shards(folder: Path, f: _Findings) -> int:

@@ -44,7 +44,7 @@ def _default_loader(version: str, case: int | None, models_root: Path, rng: rand
 
 
 def _default_probe(settings: Settings, version: str) -> bool:
-    from ohlora.models.commands import full_path_ready
+    from ohlora.models.readiness import full_path_ready
 
     ready, _ = full_path_ready(settings, f"face-{version}")
     return ready
