@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import stat
 import struct
 import sys
 import threading
@@ -87,6 +89,33 @@ def test_render_writes_the_embedded_face_as_png(app, tmp_path, embedded):
     assert invoke(app, "render", "--no-ombre", "-o", str(base)).exit_code == 0
     assert not np.array_equal(read_png(base), pixels)
     assert not list(out.parent.glob(".*.tmp"))  # written atomically, nothing left over
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_pictures_get_the_permissions_a_plain_open_gives(app, tmp_path, umask_022):
+    png = tmp_path / "face.png"
+    assert invoke(app, "render", "--no-ombre", "-o", str(png)).exit_code == 0
+    assert stat.S_IMODE(png.stat().st_mode) == 0o644
+    sink = FileSink(tmp_path / "home" / "face" / "latest.png")  # the terminal chat's live face
+    sink.show(frame(10))
+    sink.close()
+    assert stat.S_IMODE(sink.path.stat().st_mode) == 0o644
+    gif = tmp_path / "demo.gif"
+    assert invoke(app, "gif", "--frames", "2", "-o", str(gif)).exit_code == 0
+    assert stat.S_IMODE(gif.stat().st_mode) == 0o644
+    os.umask(0o077)
+    private = tmp_path / "private.png"
+    assert invoke(app, "render", "--no-ombre", "-o", str(private)).exit_code == 0
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600  # the umask is respected, not overridden
 
 
 def test_render_with_ombre_dyes_the_hair_only(app, tmp_path, embedded):

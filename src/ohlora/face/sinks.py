@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import queue
 import re
+import secrets
 import struct
 import sys
-import tempfile
 import threading
 import time
 import zlib
@@ -57,16 +57,28 @@ def encode_png(rgb: np.ndarray, level: int = 1) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + chunk(b"IEND", b"")
 
 
+def _create_temporary(path: Path) -> tuple[int, Path]:
+    """A new file next to `path`, created as `open(path, "wb")` creates a file: mode 0o666 less the
+    umask (0644 usually). mkstemp's 0600 would make every picture private to its writer."""
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        return fd, tmp
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so that readers see either the old or the new content, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
