@@ -76,3 +76,39 @@ def test_memory_dedupe_ignores_whitespace(tmp_path):
     assert first == ["[내일 일정: 면접]"] and again == []
     assert store.add_memories("v", [("[내일일정: 면접]", normalise_key("[내일일정: 면접]"), None)], None, 0)
     store.close()
+
+
+def test_user_rows_sum_up_every_user_in_one_query(tmp_path):
+    from sqlalchemy import event
+
+    from ohlora.store import SanctionRow
+
+    store = Store(f"sqlite:///{tmp_path / 'a.db'}")
+    store.finish_turn("web-00000000000000aa", 1000.0, {"text": "안녕"}, "인사함")
+    store.add_memories("web-00000000000000aa", [("[이름: 민아]", "[이름:민아]", None), ("[취미: 등산]", "[취미:등산]", None)],
+                       None, 1500.0)
+    store.finish_turn("web-00000000000000aa", 2000.0, {"text": "또 왔어"}, None)
+    store.add_sanction_rows("warned", [SanctionRow(3000, 0, "love", 1)])
+    store.add_sanction_rows("blocked", [SanctionRow(500, 0, "hate", 1), SanctionRow(4000, 86400, "hate", 2),
+                                        SanctionRow(4000, 3600, "love", 1)])
+    store.add_memories("quiet", [("[내일 일정: 면접]", "[내일일정:면접]", None)], None, 100.0)
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    rows = store.user_rows()
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+    by_user = {row.user: row for row in rows}
+    assert [row.user for row in rows] == ["blocked", "warned", "web-00000000000000aa", "quiet"]  # latest first
+    web = by_user["web-00000000000000aa"]
+    assert (web.first_seen, web.last_seen, web.memories, web.sanctions, web.blocked_until) == (1000.0, 2000.0, 2, 0, None)
+    assert (by_user["warned"].sanctions, by_user["warned"].blocked_until) == (1, None)
+    blocked = by_user["blocked"]
+    assert (blocked.first_seen, blocked.last_seen, blocked.sanctions, blocked.blocked_until) == (500.0, 4000.0, 3, 4000 + 86400)
+    assert blocked.blocked(4000 + 86399) and not blocked.blocked(4000 + 86400)
+    assert (by_user["quiet"].memories, by_user["quiet"].first_seen) == (1, 100.0)
+    store.close()
+
+
+def test_user_rows_of_an_empty_database(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'a.db'}")
+    assert store.user_rows() == []
+    store.close()

@@ -98,6 +98,21 @@ class SanctionRow:
         return self.blocked_at + self.period_s
 
 
+@dataclass(frozen=True)
+class UserRow:
+    """One user as `ohlora users list` shows them (times in Unix seconds)."""
+
+    user: str
+    first_seen: float  # the earliest turn, memory, sanction or summary
+    last_seen: float  # the latest of those
+    memories: int
+    sanctions: int  # rows logged: warnings and blocks
+    blocked_until: int | None  # the latest end of any block ever logged, None without blocks
+
+    def blocked(self, now: float) -> bool:
+        return self.blocked_until is not None and now < self.blocked_until
+
+
 def _sqlite_path(url: sa.URL) -> Path | None:
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         return Path(url.database)
@@ -269,6 +284,51 @@ class Store:
                 sa.select(turns.c.result).where(turns.c.user == user).order_by(turns.c.id.desc()).limit(limit)
             )
             return [json.loads(r.result) for r in rows][::-1]
+
+    def user_rows(self) -> list[UserRow]:
+        """Every user with anything stored, the most recently seen first: one query for all of them."""
+        seen = sa.union_all(
+            sa.select(turns.c.user.label("user"), turns.c.at.label("at")),
+            sa.select(memories.c.user, memories.c.created_at),
+            sa.select(sanctions.c.user, sa.cast(sanctions.c.blocked_at, sa.Float)),
+            sa.select(summaries.c.user, summaries.c.updated_at),
+        ).subquery("seen")
+        spans = (
+            sa.select(seen.c.user, sa.func.min(seen.c.at).label("first_seen"), sa.func.max(seen.c.at).label("last_seen"))
+            .group_by(seen.c.user)
+            .subquery("spans")
+        )
+        kept = (
+            sa.select(memories.c.user, sa.func.count(memories.c.id).label("count"))
+            .group_by(memories.c.user)
+            .subquery("kept")
+        )
+        block_end = sa.case((sanctions.c.period_s > 0, sanctions.c.blocked_at + sanctions.c.period_s))
+        logged = (
+            sa.select(sanctions.c.user, sa.func.count(sanctions.c.id).label("count"), sa.func.max(block_end).label("until"))
+            .group_by(sanctions.c.user)
+            .subquery("logged")
+        )
+        query = (
+            sa.select(
+                spans.c.user,
+                spans.c.first_seen,
+                spans.c.last_seen,
+                sa.func.coalesce(kept.c.count, 0).label("memories"),
+                sa.func.coalesce(logged.c.count, 0).label("sanctions"),
+                logged.c.until,
+            )
+            .select_from(
+                spans.outerjoin(kept, kept.c.user == spans.c.user).outerjoin(logged, logged.c.user == spans.c.user)
+            )
+            .order_by(spans.c.last_seen.desc(), spans.c.user)
+        )
+        with self.engine.connect() as conn:
+            return [
+                UserRow(r.user, float(r.first_seen), float(r.last_seen), int(r.memories), int(r.sanctions),
+                        None if r.until is None else int(r.until))
+                for r in conn.execute(query)
+            ]
 
     def users(self) -> list[str]:
         with self.engine.connect() as conn:
