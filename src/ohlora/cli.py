@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ohlora import messages
+from ohlora.clihelp import OhloraTyper
 from ohlora.config import Settings, load_settings
 from ohlora.conversation.result import TurnResult
 from ohlora.errors import BadInput, OhloraError
@@ -24,16 +25,18 @@ from ohlora.mind.streaming import StreamingReply, draft_text, safe_to_stream
 from ohlora.models.commands import models_app
 from ohlora.web.commands import serve
 
-app = typer.Typer(
+app = OhloraTyper(
     help=messages.HELP_APP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-memory_app = typer.Typer(help=messages.HELP_MEMORY_APP, no_args_is_help=True)
-sanctions_app = typer.Typer(help=messages.HELP_SANCTIONS_APP, no_args_is_help=True)
+memory_app = OhloraTyper(help=messages.HELP_MEMORY_APP, no_args_is_help=True)
+sanctions_app = OhloraTyper(help=messages.HELP_SANCTIONS_APP, no_args_is_help=True)
+users_app = OhloraTyper(help=messages.HELP_USERS_APP, no_args_is_help=True)
 app.add_typer(memory_app, name="memory")
 app.add_typer(sanctions_app, name="sanctions")
+app.add_typer(users_app, name="users")
 app.add_typer(models_app, name="models")
 app.add_typer(face_app, name="face")
 app.command(help=messages.HELP_SERVE)(serve)
@@ -483,6 +486,62 @@ def sanctions_export(
     rows = c.store().sanctions(user)
     write_block_log(path, rows)
     c.out.print(messages.SANCTIONS_EXPORTED.format(count=len(rows), path=path))
+
+
+# --- users --------------------------------------------------------------------------------------------------------
+def _local_time(t: float, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    from datetime import datetime
+
+    return datetime.fromtimestamp(t).strftime(fmt)
+
+
+def _iso(t: float | None) -> str | None:
+    from datetime import datetime
+
+    return None if t is None else datetime.fromtimestamp(t).astimezone().isoformat(timespec="seconds")
+
+
+@users_app.command("list", help=messages.HELP_USERS_LIST)
+def users_list(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=messages.HELP_USERS_JSON)
+) -> None:
+    from rich.table import Table
+
+    c: Context = ctx.obj
+    rows = c.store().user_rows()
+    now = time.time()
+    if as_json:
+        print(json.dumps([
+            {
+                "user": row.user,
+                "first_seen": _iso(row.first_seen),
+                "last_seen": _iso(row.last_seen),
+                "memories": row.memories,
+                "sanctions": row.sanctions,
+                "state": "blocked" if row.blocked(now) else "warned" if row.sanctions else "none",
+                "blocked_until": _iso(row.blocked_until) if row.blocked(now) else None,
+            }
+            for row in rows
+        ], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        c.out.print(messages.USERS_NONE)
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    user_column, *columns = messages.USERS_COLUMNS
+    table.add_column(user_column, no_wrap=True)  # an id is copied whole into `--user ...`
+    for number, title in enumerate(columns):
+        table.add_column(title, overflow="fold", justify="right" if number == 2 else "left")
+    for row in rows:
+        if row.blocked(now):
+            assert row.blocked_until is not None
+            state = messages.USERS_STATE_BLOCKED.format(until=_local_time(row.blocked_until))
+        else:
+            state = messages.USERS_STATE_WARNED if row.sanctions else messages.USERS_STATE_NONE
+        table.add_row(row.user, _local_time(row.first_seen, "%Y-%m-%d"), _local_time(row.last_seen), str(row.memories),
+                      state, style="red" if row.blocked(now) else None)
+    c.out.print(table, soft_wrap=False)
+    c.out.print(f"[dim]{escape(messages.USERS_HINT)}[/]", soft_wrap=False)
 
 
 def main() -> None:

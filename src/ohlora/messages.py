@@ -874,7 +874,23 @@ def ethics_dataset_unreadable(path: object, exc: object) -> str:
     return f"ethics dataset {path} cannot be read: {exc}"
 
 
+# --- users (`ohlora users list`) ---------------------------------------------------------------------------------
+USERS_COLUMNS = ("user", "first seen", "last seen", "memories", "sanctions")
+USERS_NONE = "아직 오로라와 이야기한 사용자가 없어요."
+USERS_HINT = "기억 보기: ohlora memory list --user ID\n경고·차단 기록: ohlora sanctions status --user ID"
+USERS_STATE_NONE = "none"
+USERS_STATE_WARNED = "warned"
+USERS_STATE_BLOCKED = "blocked until {until}"
+
 # --- CLI help (`ohlora --help`, `ohlora COMMAND --help`) ------------------------------------------------------
+HELP_USAGE = "Usage: {usage}"
+HELP_PANEL_ARGUMENTS = "Arguments"
+HELP_PANEL_OPTIONS = "Options"
+HELP_PANEL_COMMANDS = "Commands"
+HELP_HELP = "이 도움말 보기 (show this help and exit)."
+HELP_USERS_APP = "오로라와 이야기한 사용자 (web-… 포함) 찾기."
+HELP_USERS_LIST = "사용자 목록: 처음·마지막 방문, 기억 수, 경고·차단 상태 (최근 순)."
+HELP_USERS_JSON = "Print the list as JSON."
 HELP_APP = "오로라 (Oh-LoRA v4): 한국어로 대화하는 가상 인간. Chat with Oh-LoRA in Korean."
 HELP_HOME = "데이터 폴더 (else $OHLORA_HOME, else the platform data dir)."
 HELP_MODELS_DIR = "모델 폴더 (default <home>/models; may be a checkout of the original project folder)."

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ohlora import messages
+from ohlora.clihelp import OhloraTyper
 from ohlora.errors import ConfigError, OhloraError
 from ohlora.face.animator import OmbreFn, OmbreParams, default_ombre
 from ohlora.face.base import BASE_EYES, BASE_MOUTH, BASE_POSE, Expression, Face
@@ -22,7 +23,7 @@ from ohlora.face.base import BASE_EYES, BASE_MOUTH, BASE_POSE, Expression, Face
 VERSIONS = ("embedded", "v7", "v8")
 DEFAULT_OMBRE = OmbreParams(color=0.0, height=0.3, grad_height=0.4)  # generate_ombre_img defaults (spec §4)
 
-face_app = typer.Typer(help=messages.HELP_FACE_APP, no_args_is_help=True)
+face_app = OhloraTyper(help=messages.HELP_FACE_APP, no_args_is_help=True)
 
 VersionOption = typer.Option("embedded", "--version", help=messages.HELP_FACE_VERSION)
 FaceOption = typer.Option(None, "--face", help=messages.HELP_FACE_CASE)

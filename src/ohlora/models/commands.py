@@ -19,13 +19,14 @@ from rich.markup import escape
 from rich.text import Text
 
 from ohlora import messages
+from ohlora.clihelp import OhloraTyper
 from ohlora.config import Settings
 from ohlora.errors import BadInput, OhloraError
 from ohlora.models.bases import MODELS_DIR, base_overrides
 from ohlora.models.check import CORRUPT, HUB_ID, MISSING, PARTIAL, PRESENT, ArtifactStatus, check_artifact
 from ohlora.models.registry import ARTIFACTS, BY_NAME, Artifact
 
-models_app = typer.Typer(help=messages.HELP_MODELS_APP, no_args_is_help=True)
+models_app = OhloraTyper(help=messages.HELP_MODELS_APP, no_args_is_help=True)
 
 STATE_STYLES = MappingProxyType({PRESENT: "green", MISSING: "dim", PARTIAL: "yellow", CORRUPT: "red", HUB_ID: "cyan"})
 STATE_MARKS = MappingProxyType({PRESENT: "✓", MISSING: "✗", PARTIAL: "✗", CORRUPT: "✗", HUB_ID: "~"})
