@@ -207,3 +207,97 @@ def test_interactive_chat_shows_a_live_face_in_a_file(terminal_chat, home):
     _read_until(fd, messages.GOODBYE[:10])
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+# --- fresh-user stumbles: several words, exact --jsonl errors, a busy port, finding web users ----------------------
+def test_ask_takes_several_words_as_one_message(home):
+    words = json.loads(out(run(home, "ask", "--json", "--user", "w", "로라야", "안녕")))
+    quoted = json.loads(out(run(home, "ask", "--user", "q", "로라야 안녕", "--json")))
+    assert words["text"] == quoted["text"] == "로라야 안녕"
+    assert words["reply"] and quoted["reply"]
+
+
+def test_jsonl_says_exactly_what_is_wrong_with_a_line(home):
+    kinds = messages.JSON_KINDS
+    cases = [
+        (b'{"user":"x1"}', "bad_input", messages.JSONL_TEXT_MISSING),
+        (b'{"text": 3}', "bad_input", messages.JSONL_TEXT_NOT_STRING.format(kind=kinds["number"])),
+        (b'{"user":"x1","text":null}', "bad_input", messages.JSONL_TEXT_NOT_STRING.format(kind=kinds["null"])),
+        (b'{"user":7,"text":"hi"}', "bad_input", messages.JSONL_USER_NOT_STRING.format(kind=kinds["number"])),
+        (b'{"user":["a"],"text":"hi"}', "bad_input", messages.JSONL_USER_NOT_STRING.format(kind=kinds["array"])),
+        (b'["x1", "hi"]', "bad_input", messages.JSONL_NOT_OBJECT.format(kind=kinds["array"])),
+        (b'"hi"', "bad_input", messages.JSONL_NOT_OBJECT.format(kind=kinds["string"])),
+        (b"true", "bad_input", messages.JSONL_NOT_OBJECT.format(kind=kinds["boolean"])),
+        (b'{"user":"x1", "text":', "bad_json", messages.JSONL_NOT_JSON),
+        (b'{"user":"b c d!","text":"hi"}', "bad_input", messages.BAD_USER_ID),
+    ]
+    proc = run(home, "chat", "--jsonl", input=b"\n".join(line for line, _, _ in cases) + b'\n{"text":"hi"}\n')
+    assert proc.returncode == 0, proc.stderr.decode()
+    rows = [json.loads(x) for x in out(proc).splitlines()]
+    assert [(r["line"], r["error"]["code"], r["error"]["message"]) for r in rows[:-1]] == [
+        (number, code, message) for number, (_, code, message) in enumerate(cases, start=1)
+    ]
+    assert rows[-1]["user"] == "local" and rows[-1]["reply"]
+    assert "객체가 아니" not in messages.JSONL_TEXT_MISSING
+
+
+def test_serve_on_a_busy_port_says_so_before_anything_else(home):
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        proc = run(home, "serve", "--port", str(port), timeout=120)
+    text = out(proc) + proc.stderr.decode()
+    assert proc.returncode != 0
+    flat = " ".join(text.split())
+    assert " ".join(messages.SERVE_PORT_TAKEN.split("{suggestion}")[0].format(port=port).split()) in flat
+    assert "--port" in text
+    assert str(port) + "/" not in text  # she never announces that she waits on that port
+    assert "Errno" not in text and "ERROR" not in text and "Traceback" not in text
+
+
+def test_users_list_finds_web_users_at_80_columns_and_as_json(home):
+    from datetime import datetime
+
+    from rich.cells import cell_len
+
+    from ohlora.store import SanctionRow, Store
+
+    web = "web-3f9c0a1b2c3d4e5f"
+    assert messages.USERS_NONE in out(run(home, "users", "list", env={"COLUMNS": "80"}))
+    now = int(time.time())
+    store = Store(f"sqlite:///{home / 'ohlora.db'}")
+    store.finish_turn(web, now - 7200.0, {"text": "안녕"}, None)
+    store.add_memories(web, [("[이름: 민아]", "[이름:민아]", None)], None, now - 3600.0)
+    store.add_sanction_rows("rude", [SanctionRow(now - 60, 7 * 86400, "paedrip", 1)])
+    store.add_sanction_rows("shy", [SanctionRow(now - 30, 0, "love", 1)])
+    store.close()
+
+    proc = run(home, "users", "list", env={"COLUMNS": "80"})
+    assert proc.returncode == 0, proc.stderr.decode()
+    text = out(proc)
+    assert all(cell_len(line) <= 80 for line in text.splitlines())
+    lines = {line.split()[0]: line for line in text.splitlines() if line.strip()}
+    until = datetime.fromtimestamp(now - 60 + 7 * 86400).strftime("%Y-%m-%d %H:%M")
+    assert web in lines and messages.USERS_STATE_NONE in lines[web]
+    assert datetime.fromtimestamp(now - 3600).strftime("%Y-%m-%d %H:%M") in lines[web]  # last seen
+    assert messages.USERS_STATE_WARNED in lines["shy"]
+    flat = " ".join(text.split())
+    assert messages.USERS_STATE_BLOCKED.format(until=until) in flat
+    for column in messages.USERS_COLUMNS:
+        assert column in text
+
+    rows = json.loads(out(run(home, "users", "list", "--json")))
+    by_user = {row["user"]: row for row in rows}
+    assert [row["user"] for row in rows] == ["shy", "rude", web]
+    assert by_user[web] == {
+        "user": web, "first_seen": datetime.fromtimestamp(now - 7200).astimezone().isoformat(timespec="seconds"),
+        "last_seen": datetime.fromtimestamp(now - 3600).astimezone().isoformat(timespec="seconds"),
+        "memories": 1, "sanctions": 0, "state": "none", "blocked_until": None,
+    }
+    assert by_user["rude"]["state"] == "blocked"
+    assert datetime.fromisoformat(by_user["rude"]["blocked_until"]).timestamp() == now - 60 + 7 * 86400
+    assert by_user["shy"]["state"] == "warned" and by_user["shy"]["blocked_until"] is None
+    assert "[이름: 민아]" in out(run(home, "memory", "list", "--user", web))

@@ -95,4 +95,4 @@ def test_flags_have_no_value_placeholder_but_options_keep_theirs(tmp_path):
     output = show_help(("ask",), 80, tmp_path)
     assert re.search(r"--json\s+Print", output)
     assert "--user <str>" in output
-    assert "Usage: ohlora ask [OPTIONS] TEXT" in output
+    assert "Usage: ohlora ask [OPTIONS] TEXT..." in output

@@ -311,6 +311,38 @@ def _error_line(number: int, code: str, message: str) -> str:
     return json.dumps({"error": {"code": code, "message": message}, "line": number}, ensure_ascii=False)
 
 
+def _json_kind(value: object) -> str:
+    """How JSON calls the type of a parsed value, in the words of the error messages."""
+    if value is None:
+        kind = "null"
+    elif isinstance(value, bool):
+        kind = "boolean"
+    elif isinstance(value, (int, float)):
+        kind = "number"
+    elif isinstance(value, str):
+        kind = "string"
+    elif isinstance(value, list):
+        kind = "array"
+    else:
+        kind = "object"
+    return messages.JSON_KINDS[kind]
+
+
+def _jsonl_request(obj: object) -> tuple[str, str]:
+    """(user, text) of one parsed `--jsonl` line; BadInput says exactly what is wrong with it."""
+    if not isinstance(obj, dict):
+        raise BadInput(messages.JSONL_NOT_OBJECT.format(kind=_json_kind(obj)))
+    if "text" not in obj:
+        raise BadInput(messages.JSONL_TEXT_MISSING)
+    text = obj["text"]
+    if not isinstance(text, str):
+        raise BadInput(messages.JSONL_TEXT_NOT_STRING.format(kind=_json_kind(text)))
+    user = obj.get("user", "local")
+    if not isinstance(user, str):
+        raise BadInput(messages.JSONL_USER_NOT_STRING.format(kind=_json_kind(user)))
+    return user, text
+
+
 def _chat_jsonl(c: Context) -> None:
     from ohlora.conversation.session import Conversation
 
@@ -321,18 +353,13 @@ def _chat_jsonl(c: Context) -> None:
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(_decode(raw))
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                    raise BadInput(messages.BAD_JSON_LINE)
-                user = obj.get("user", "local")
-                if not isinstance(user, str):
-                    raise BadInput(messages.BAD_USER_ID)
+                user, text = _jsonl_request(json.loads(_decode(raw)))
                 conversation = conversations.get(user)
                 if conversation is None:
                     conversation = conversations[user] = Conversation(engine, user)
-                result = conversation.turn(obj["text"])
+                result = conversation.turn(text)
             except json.JSONDecodeError:
-                print(_error_line(number, "bad_json", messages.BAD_JSON_LINE), flush=True)
+                print(_error_line(number, "bad_json", messages.JSONL_NOT_JSON), flush=True)
                 continue
             except BadInput as exc:
                 print(_error_line(number, "bad_input", str(exc)), flush=True)
@@ -345,13 +372,14 @@ def _chat_jsonl(c: Context) -> None:
 @app.command(help=messages.HELP_ASK)
 def ask(
     ctx: typer.Context,
-    text: str = typer.Argument(..., help=messages.HELP_ASK_TEXT),
+    words: list[str] = typer.Argument(..., metavar="TEXT", help=messages.HELP_ASK_TEXT),
     user: str = UserOption,
     as_json: bool = typer.Option(False, "--json", help=messages.HELP_ASK_JSON),
 ) -> None:
     from ohlora.conversation.session import Conversation
 
     c: Context = ctx.obj
+    text = " ".join(words)  # `ohlora ask 로라야 안녕` and `ohlora ask "로라야 안녕"` say the same
     engine = c.engine()
     try:
         result = Conversation(engine, user).turn(text)

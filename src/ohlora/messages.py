@@ -49,7 +49,16 @@ TOO_LONG = (
     "질문이 너무 길어서 오로라가 조금 버거워해요 😥 "
     "이렇게 긴 이야기는 오로라의 단짝 친구 혜나(LLM Hyena)에게 물어봐 주세요!"
 )
-BAD_JSON_LINE = "이 줄은 JSON 객체가 아니에요. {\"user\": \"...\", \"text\": \"...\"} 형식으로 보내 주세요."
+# `ohlora chat --jsonl`: what is wrong with one input line (each line: {"user": "...", "text": "..."}).
+JSONL_NOT_JSON = '이 줄은 JSON으로 읽을 수 없어요. 한 줄에 {"user": "...", "text": "..."} 하나씩 보내 주세요.'
+JSONL_NOT_OBJECT = '이 줄은 JSON 객체가 아니에요 (받은 값: {kind}). {{"user": "...", "text": "..."}} 형식으로 보내 주세요.'
+JSONL_TEXT_MISSING = '"text" 항목이 없어요. 오로라에게 할 말을 {"user": "...", "text": "..."} 처럼 "text"에 담아 주세요.'
+JSONL_TEXT_NOT_STRING = '"text"는 문자열이어야 해요 (지금은 {kind}). 예: {{"text": "로라야 안녕"}}'
+JSONL_USER_NOT_STRING = '"user"는 문자열이어야 해요 (지금은 {kind}). 예: {{"user": "mina", "text": "로라야 안녕"}}'
+# The JSON kinds those sentences name.
+JSON_KINDS = MappingProxyType({
+    "object": "객체", "array": "배열", "string": "문자열", "number": "숫자", "boolean": "참/거짓", "null": "null",
+})
 BAD_USER_ID = "사용자 이름은 1~64자의 글자, 숫자, '-', '_', '.', '@'만 쓸 수 있어요."
 
 # --- ethics ---------------------------------------------------------------------------------------
@@ -783,6 +792,11 @@ SERVE_TOKEN_MISSING = (
 )
 SERVE_TOKEN_SHORT = "접근 토큰은 공백 없이 {minimum}자 이상이어야 해요. 더 길고 추측하기 어려운 토큰을 써 주세요."
 SERVE_BAD_PORT = "포트 번호는 1~65535 사이여야 해요: {port}"
+SERVE_PORT_TAKEN = (
+    "포트 {port}은(는) 이미 다른 프로그램이 쓰고 있어요. "
+    "다른 포트를 골라 주세요: ohlora serve --port {suggestion}"
+)
+SERVE_CANNOT_BIND = "{host}:{port} 에서 기다릴 수 없어요 ({detail}). --host 나 --port 를 바꿔 주세요."
 SERVE_NEEDS_WEB = (
     "웹 화면에 필요한 패키지({modules})가 없어요. `pip install fastapi uvicorn itsdangerous` 로 설치해 주세요."
 )
@@ -907,7 +921,7 @@ HELP_CHAT_FACE_VERSION = "embedded | v7 | v8 | auto (v8 if its files verify)."
 HELP_CHAT_FACE_CASE = "StyleGAN face case number (random if omitted)."
 HELP_CHAT_STREAM = "답변을 만들어지는 대로 보여 주기 (full LLM path)."
 HELP_ASK = "한 번만 말 걸기 (one turn)."
-HELP_ASK_TEXT = "오로라에게 할 말 (one message)."
+HELP_ASK_TEXT = "오로라에게 할 말 (one message; several words are joined with spaces, quotes optional)."
 HELP_ASK_JSON = "Print the whole TurnResult as JSON."
 
 HELP_MEMORY_APP = "오로라가 기억하는 내용 (memories) 보기·추가·삭제·가져오기·내보내기."

@@ -56,16 +56,21 @@ def serve(
 
     from ohlora.web.app import create_app
     from ohlora.web.options import WebOptions
-    from ohlora.web.server import uvicorn_config
+    from ohlora.web.server import bind_sockets, uvicorn_config
 
     settings = ctx.obj.settings
     out = getattr(ctx.obj, "out", None) or Console(highlight=False)
-    app = create_app(settings, options=WebOptions(token=checked_token, fps=fps))
-    server = uvicorn.Server(uvicorn_config(app, host, port))
-    url = _url(host, port)
-    out.print(escape(messages.SERVE_LISTENING.format(url=url)))
-    if checked_token is not None:
-        out.print(escape(messages.SERVE_TOKEN_HINT.format(url=url)))
-    if open_browser:  # with a token, the page trades it for a cookie and drops it from the address
-        _open_when_ready(server, url if checked_token is None else f"{url}?token={checked_token}")
-    server.run()
+    sockets = bind_sockets(host, port)  # a busy port is said now, before she "waits" anywhere
+    try:
+        app = create_app(settings, options=WebOptions(token=checked_token, fps=fps))
+        server = uvicorn.Server(uvicorn_config(app, host, port))
+        url = _url(host, port)
+        out.print(escape(messages.SERVE_LISTENING.format(url=url)))
+        if checked_token is not None:
+            out.print(escape(messages.SERVE_TOKEN_HINT.format(url=url)))
+        if open_browser:  # with a token, the page trades it for a cookie and drops it from the address
+            _open_when_ready(server, url if checked_token is None else f"{url}?token={checked_token}")
+        server.run(sockets=sockets)
+    finally:
+        for sock in sockets:
+            sock.close()

@@ -1,8 +1,11 @@
-"""Running the app with uvicorn: the settings `ohlora serve` uses, and a background-thread server
+"""Running the app with uvicorn: the settings `ohlora serve` uses, the listening sockets it binds
+itself (a busy port is an error message, not uvicorn's log line), and a background-thread server
 on a free loopback port for tests and benchmarks (`with ServerThread(app) as url: ...`)."""
 
 from __future__ import annotations
 
+import errno
+import os
 import socket
 import threading
 import time
@@ -10,7 +13,67 @@ from typing import Any
 
 import uvicorn
 
+from ohlora import messages
+from ohlora.errors import ConfigError
+
 STARTUP_TIMEOUT_S = 120.0
+PORT_SEARCH = 100  # how far above a busy port we look for a free one to suggest
+
+
+class PortTaken(ConfigError):
+    """Another program listens on the port `ohlora serve` was asked to use."""
+
+
+def _bind_all(host: str, port: int) -> list[socket.socket]:
+    """A bound socket for every address `host` resolves to, as uvicorn (asyncio) would bind them."""
+    infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    bound: list[socket.socket] = []
+    try:
+        for family, kind, proto, _name, address in dict.fromkeys(infos):
+            try:
+                sock = socket.socket(family, kind, proto)
+            except OSError:
+                continue  # an address family this machine does not support
+            bound.append(sock)
+            if os.name != "nt":  # lets a restarted server reuse a port in TIME_WAIT, never a listening one
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+    except BaseException:
+        for sock in bound:
+            sock.close()
+        raise
+    if not bound:
+        raise OSError(errno.EAFNOSUPPORT, os.strerror(errno.EAFNOSUPPORT))
+    return bound
+
+
+def _free_port_above(host: str, port: int) -> int | None:
+    for candidate in range(port + 1, min(port + PORT_SEARCH, 65535) + 1):
+        try:
+            sockets = _bind_all(host, candidate)
+        except OSError:
+            continue
+        for sock in sockets:
+            sock.close()
+        return candidate
+    return None
+
+
+def bind_sockets(host: str, port: int) -> list[socket.socket]:
+    """The sockets `ohlora serve` listens on, bound before anything is announced.
+
+    A busy port raises `PortTaken`, whose message suggests a free `--port`; any other address
+    problem (unknown host name, a port that needs privileges) raises `ConfigError`."""
+    try:
+        return _bind_all(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            suggestion = _free_port_above(host, port) or (port + 1 if port < 65535 else 8080)
+            raise PortTaken(messages.SERVE_PORT_TAKEN.format(port=port, suggestion=suggestion)) from None
+        detail = exc.strerror or str(exc)
+        raise ConfigError(messages.SERVE_CANNOT_BIND.format(host=host, port=port, detail=detail)) from None
 
 
 def uvicorn_config(app: Any, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
