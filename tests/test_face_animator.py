@@ -389,3 +389,57 @@ def test_display_loop_keeps_real_time_and_stops_when_the_session_ends():
         assert stats.frames == sink.count == 60 and stats.fps == pytest.approx(30.0, rel=0.02)
         stats = run_display(pipeline, [sink], fps=30, duration_s=100.0, now=clock.monotonic, sleep=sleep)
         assert pipeline.finished and stats.seconds < 1.1  # ended by the idle finish at 3 s
+
+
+# --- bounded memory -----------------------------------------------------------------------------------------
+def test_pipeline_keeps_at_most_cache_size_pictures():
+    animator, clock = make(STILL)
+    with FramePipeline(FakeFace(), animator, ombre=None, quantum=0.001, cache_size=4, lookahead_min_ms=1e9) as pipeline:
+        pipeline.answered(Expression(-1.0, -1.0, -1.0))
+        for _ in range(12):
+            clock.advance(0.1)  # a new expression along the transition every step
+            pipeline.latest_frame()
+            assert pipeline.wait_until_fresh(10)
+            assert pipeline.cached <= 4
+        assert pipeline.cached == 4 and pipeline.stats.rendered == 13
+
+
+def test_a_face_nobody_looks_at_draws_nothing_ahead():
+    animator, clock = make(STILL)
+    pipeline = FramePipeline(FakeFace(), animator, ombre=None, unwatched_s=2.0)
+    pipeline.start()
+    pipeline.stop()  # one picture and no worker: the decisions below are exact
+    pipeline.stats.render_s = 0.05 * pipeline.stats.rendered  # as slow as StyleGAN on a CPU: it draws ahead
+    pipeline.answered(Expression(-1.0, -1.0, -1.0))
+    assert pipeline._jobs() == []  # no frame shown yet
+    pipeline.latest_frame()
+    assert len(pipeline._jobs()) > 1  # somebody looks: the transition is drawn ahead
+    clock.advance(2.5)  # nothing shown for longer than unwatched_s, the transition still runs
+    assert pipeline._jobs() == []
+    pipeline.latest_frame()
+    assert len(pipeline._jobs()) > 1
+
+
+def test_park_drops_the_pictures_and_start_resumes_the_same_animation():
+    animator, clock = make(STILL)
+    face = FakeFace()
+    pipeline = FramePipeline(face, animator, ombre=None, quantum=0.001).start()
+    try:
+        pipeline.answered(Expression(-1.0, -1.0, -1.0))
+        for _ in range(3):
+            clock.advance(0.1)
+            pipeline.latest_frame()
+            assert pipeline.wait_until_fresh(10)
+        assert pipeline.cached == 4
+        thread = pipeline._thread
+        pipeline.park()
+        assert not pipeline.running and not thread.is_alive()
+        assert pipeline.cached == 0 and pipeline.last_shown is None
+        pipeline.user_sent()  # events still reach the animator while parked
+        assert animator.status is Status.GENERATING
+        clock.advance(0.5)
+        pipeline.start()  # draws the current expression, then renders on a new worker
+        assert pipeline.running and pipeline.cached == 1
+        assert pipeline.latest_frame().fresh
+    finally:
+        pipeline.stop()

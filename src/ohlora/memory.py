@@ -2,13 +2,16 @@
 
 Items are "[key: value]" lines (spec §3.4, §3.8). De-duplication ignores whitespace. Retrieval
 returns the single best item whose cosine with the user's message reaches the threshold; vectors
-are cached in the database and in this object, so a turn encodes only the user's message.
+are cached in the database and in this object (for the `cache_users` most recently asked users,
+so a server that meets many users keeps a bounded amount), so a turn encodes only the user's message.
 The original's `ohlora_memory.txt` format is supported for import and export.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from ohlora.mind.completion import memory_format_ok
 from ohlora.store import Store
 
 _WS = re.compile(r"\s+")
+CACHED_USERS = 256  # users whose memory vectors are kept in memory (least recently asked dropped first)
 
 
 def normalise_key(text: str) -> str:
@@ -51,7 +55,9 @@ class MemoryBook:
     store: Store
     embedder: Embedder
     threshold: float
-    _cache: dict[str, _Cache] = field(default_factory=dict)
+    cache_users: int = CACHED_USERS
+    _cache: OrderedDict[str, _Cache] = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # sessions share one book
 
     def items(self, user: str) -> list[str]:
         return [row.text for row in self.store.memory_rows(user)]
@@ -66,7 +72,8 @@ class MemoryBook:
         return self.store.add_memories(user, rows, self.embedder.name, now)
 
     def forget(self, user: str, item: str) -> bool:
-        self._cache.pop(user, None)
+        with self._lock:
+            self._cache.pop(user, None)
         return self.store.forget_memory(user, normalise_key(item))
 
     def best(self, user: str, text: str) -> Match | None:
@@ -82,9 +89,11 @@ class MemoryBook:
 
     def _load(self, user: str) -> _Cache:
         version = self.store.memory_version(user)
-        cached = self._cache.get(user)
-        if cached is not None and cached.version == version:
-            return cached
+        with self._lock:
+            cached = self._cache.get(user)
+            if cached is not None and cached.version == version:
+                self._cache.move_to_end(user)
+                return cached
         rows = self.store.memory_vectors(user)
         texts: list[str] = []
         vectors: list[np.ndarray] = []
@@ -109,8 +118,18 @@ class MemoryBook:
             self.store.set_memory_vectors([(mid, v) for (_, mid), v in zip(stale, fresh)], self.embedder.name)
         matrix = np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, self.embedder.dim), np.float32)
         cache = _Cache(version, texts, matrix)
-        self._cache[user] = cache
+        with self._lock:
+            self._cache[user] = cache
+            self._cache.move_to_end(user)
+            while len(self._cache) > max(1, self.cache_users):
+                self._cache.popitem(last=False)
         return cache
+
+    @property
+    def cached_users(self) -> int:
+        """How many users' vectors are held in memory now."""
+        with self._lock:
+            return len(self._cache)
 
 
 # --- the original's ohlora_memory.txt ------------------------------------------------------------------

@@ -400,6 +400,11 @@ class FramePipeline:
     what the display wants next. A face slower than `lookahead_min_ms` per frame (StyleGAN on a CPU)
     draws a running answer transition ahead instead, in batches of up to `batch_size` frames sized
     to about `lookahead_s` of work, timed so they are ready when the display reaches them.
+
+    Memory is bounded: at most `cache_size` pictures are kept, and with `unwatched_s` set nothing
+    is drawn (ahead or otherwise) once no frame has been shown for that long. `park()` stops the
+    worker and drops every picture while nobody watches; the animator keeps its state and still
+    takes the conversation's events, and `start()` resumes.
     """
 
     def __init__(
@@ -414,6 +419,7 @@ class FramePipeline:
         lookahead_s: float = 1.0,
         lookahead_step_s: float = 0.05,
         lookahead_min_ms: float = 20.0,
+        unwatched_s: float | None = None,
     ):
         self.face = face
         self.animator = animator
@@ -424,6 +430,7 @@ class FramePipeline:
         self.lookahead_s = lookahead_s
         self.lookahead_step_s = lookahead_step_s
         self.lookahead_min_ms = lookahead_min_ms  # draw ahead only for faces slower than this per frame
+        self.unwatched_s = unwatched_s  # no frame shown for this long: draw nothing (None: always draw)
         self.ombre_error: str | None = None
         if ombre == "auto":
             try:
@@ -436,6 +443,7 @@ class FramePipeline:
         self._cache: OrderedDict[_Key, Drawn] = OrderedDict()
         self._wanted: _Key | None = None
         self._latest: Frame | None = None
+        self._shown_at: float | None = None  # clock time of the last latest_frame()
         self._lock = threading.Lock()  # guards the animator, the cache and the wanted key
         self._wake = threading.Condition(self._lock)
         self._stop = False
@@ -462,6 +470,25 @@ class FramePipeline:
         if self._thread is not None:
             self._thread.join(timeout=30.0)
             self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def park(self) -> None:
+        """Nobody watches: stop the worker and drop the pictures (the animator carries on; `start()` resumes)."""
+        self.stop()
+        with self._lock:
+            self._cache.clear()
+            self._wanted = None
+            self._latest = None
+            self._shown_at = None
+
+    @property
+    def cached(self) -> int:
+        """How many drawn pictures are kept."""
+        with self._lock:
+            return len(self._cache)
 
     def __enter__(self) -> FramePipeline:
         return self.start()
@@ -499,6 +526,7 @@ class FramePipeline:
             raise self.error
         with self._wake:
             state = self.animator.state_at(now)
+            self._shown_at = state.t
             key = self._key(state.expression)
             if key != self._wanted:
                 self._wanted = key
@@ -553,11 +581,13 @@ class FramePipeline:
         (r = seconds per frame), so it samples the times from then on, r apart, for the display to
         find them just in time; without a transition it draws what the display wants.
         """
+        now = self.clock.monotonic()
+        if self.unwatched_s is not None and (self._shown_at is None or now - self._shown_at > self.unwatched_s):
+            return []  # nobody is looking: draw nothing, not even the known transition
         wanted = [self._wanted] if self._wanted is not None and self._wanted not in self._cache else []
         r = self.stats.ms_per_render / 1000.0
         if r * 1000.0 < self.lookahead_min_ms:
             return wanted
-        now = self.clock.monotonic()
         if not self.animator.plan(now, [now]):  # no transition running
             return wanted
         spacing = max(r, self.lookahead_step_s)
