@@ -10,6 +10,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -331,9 +332,10 @@ def test_cross_site_and_non_json_posts_are_refused(scripted_app):
 def test_idle_sessions_are_closed_after_the_timeout_and_freed(scripted_app, clock):
     app = scripted_app()
     with TestClient(app) as client:
-        frames = split_mjpeg(client.get("/api/face/stream?frames=2").content)
-        assert len(frames) == 2 and all(f.startswith(b"\xff\xd8") for f in frames)
         registry = app.state.web.sessions
+        trims = []
+        registry.trim = lambda: trims.append(1)
+        assert client.get("/api/face/frame.jpg").status_code == 200
         (session,) = registry.sessions.values()
         assert session.pipeline is not None and session.pipeline._thread.is_alive()
         render_thread = session.pipeline._thread
@@ -343,12 +345,58 @@ def test_idle_sessions_are_closed_after_the_timeout_and_freed(scripted_app, cloc
         closed = client.portal.call(registry.reap)
         assert len(closed) == 1 and registry.sessions == {}
         assert session.closed and session.pipeline is None and not render_thread.is_alive()
+        assert trims == [1]  # the freed memory is given back once per reap
         state = client.get("/api/state").json()
         assert state["session"] is None and state["ended"]["reason"] == "idle"
         assert state["ended"]["message"] == messages.idle_end(181)
         # talking again opens a fresh session
         assert done_result(chat_events(client, "나 왔어"))["reply"]
         assert client.get("/api/state").json()["session"]["status"] == "waiting"
+
+
+def test_the_face_of_a_session_nobody_watches_is_parked_and_resumed(scripted_app):
+    app = scripted_app(frame_cache=5)
+    with TestClient(app) as client:
+        registry = app.state.web.sessions
+        trims = []
+        registry.trim = lambda: trims.append(1)
+        frames = split_mjpeg(client.get("/api/face/stream?frames=2").content)
+        assert len(frames) == 2 and all(f.startswith(b"\xff\xd8") for f in frames)
+        (session,) = registry.sessions.values()
+        pipeline = session.pipeline
+        assert pipeline is not None and pipeline.cache_size == 5
+        # the only viewer left: no render thread, no pictures; the animator stays for the next viewer
+        assert wait_until(lambda: trims == [1])
+        assert session.viewers == 0 and not pipeline.running and pipeline.cached == 0
+        animator = pipeline.animator
+        assert done_result(chat_events(client, "안녕"))["reply"]  # a turn while unwatched still works
+        frames = split_mjpeg(client.get("/api/face/stream?frames=1").content)
+        assert len(frames) == 1 and session.pipeline is pipeline and pipeline.animator is animator
+        assert wait_until(lambda: trims == [1, 1]) and not pipeline.running
+
+
+def wait_until(predicate, timeout: float = 20.0) -> bool:
+    """Poll for something the event loop does after a response (no timing is asserted)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_rate_limiter_keeps_buckets_for_at_most_max_keys():
+    from ohlora.web.ratelimit import RateLimiter
+
+    now = [0.0]
+    limiter = RateLimiter(lambda: now[0], max_keys=3)
+    rule = RateRule(burst=1, per_second=0.001)
+    for i in range(10):
+        assert limiter.take(("turn", f"u{i}"), rule) == 0.0
+        assert len(limiter._buckets) <= 3
+    assert list(limiter._buckets) == [("turn", "u7"), ("turn", "u8"), ("turn", "u9")]
+    assert limiter.take(("turn", "u9"), rule) > 0  # a kept key still limits
+    assert limiter.take(("turn", "u0"), rule) == 0.0  # a forgotten one starts full again
 
 
 def test_face_picker_lists_the_embedded_face_and_refuses_unknown_ones(scripted_app):

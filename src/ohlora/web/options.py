@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+FRAME_CACHE = 64  # drawn face pictures a watched session keeps (~450 kB each for the 256x256 embedded face)
+
 
 @dataclass(frozen=True)
 class RateRule:
@@ -23,6 +25,7 @@ class WebOptions:
     new_user_rate: RateRule = RateRule(burst=30, per_second=1 / 6)  # new identities per client address
     max_sessions: int = 64  # active sessions (one animator each); the least recently used idle one yields
     fps: float = 15.0  # face frames per second sent to each viewer
+    frame_cache: int = FRAME_CACHE  # drawn pictures kept per watched session (an unwatched one keeps none)
     jpeg_quality: int = 82
     reap_interval_s: float = 5.0  # how often idle sessions are looked for
     poll_s: float = 10.0  # how often the page asks for its state (block expiry, idle end)

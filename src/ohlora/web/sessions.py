@@ -6,6 +6,11 @@ when the conversation ends: after `settings.idle_timeout_s` without a message (t
 the server is full and this is the least recently active idle session. Closing stops the
 render thread and finishes the turn's background work; everything lasting is in the store.
 
+Memory stays bounded: a session keeps at most `options.frame_cache` drawn pictures and draws
+nothing while no frame is shown; when its last face stream ends the render thread stops and the
+pictures are dropped (the animator carries on and resumes with the next viewer). After sessions
+close or park, the freed memory is handed back to the system (`trim`, glibc's malloc_trim).
+
 The registry is used from the event loop only (no lock needed for its dict); blocking work
 (starting or stopping a render thread, running a turn, encoding a frame) goes to threads.
 """
@@ -29,13 +34,16 @@ from ohlora.conversation.result import TurnResult
 from ohlora.conversation.session import Conversation
 from ohlora.conversation.session import Status as TurnStatus
 from ohlora.face.animator import Animator, FramePipeline, Timing, expression_from_scores
+from ohlora.face.base import Face
 from ohlora.mind.streaming import StreamingReply, draft_text, safe_to_stream
 from ohlora.web.faces import FaceCatalog
 from ohlora.web.frames import encode_jpeg
-from ohlora.web.options import WebOptions
+from ohlora.web.heap import release_free_memory
+from ohlora.web.options import FRAME_CACHE, WebOptions
 
 Emit = Callable[[dict[str, Any]], None]
 ENDED_KEPT = 4096  # how many "your session ended because…" notes are remembered
+UNWATCHED_S = 2.0  # a face with no frame shown for this long draws nothing more
 
 
 class SessionsFull(Exception):
@@ -79,7 +87,8 @@ class EndNote:
 
 
 class WebSession:
-    def __init__(self, user: str, engine: Engine, face_id: str, rng: random.Random):
+    def __init__(self, user: str, engine: Engine, face_id: str, rng: random.Random, *, frame_cache: int = FRAME_CACHE,
+                 unwatched_s: float = UNWATCHED_S):
         self.user = user
         self.reply = StreamingReply(engine.roles.reply)
         self.engine = replace(engine, roles=replace(engine.roles, reply=self.reply))
@@ -87,6 +96,9 @@ class WebSession:
         self.face_id = face_id
         self.rng = rng
         self.pipeline: FramePipeline | None = None
+        self.frame_cache = frame_cache  # drawn pictures kept while the face is watched
+        self.unwatched_s = unwatched_s
+        self.viewers = 0  # open face streams (event loop only)
         self.turn_lock = asyncio.Lock()  # one turn at a time for this user
         self.face_lock = asyncio.Lock()  # pipeline creation / face switch / frame encoding
         self.closed = False
@@ -96,15 +108,24 @@ class WebSession:
         self._jpeg_at = -1.0
 
     # --- the face ---------------------------------------------------------------------------------------------
+    def _pipeline(self, face: Face, animator: Animator) -> FramePipeline:
+        return FramePipeline(face, animator, cache_size=self.frame_cache, unwatched_s=self.unwatched_s)
+
     def start_pipeline(self, faces: FaceCatalog) -> FramePipeline:
-        """Create and start this session's animator and render thread (blocking; call in a thread)."""
-        if self.pipeline is not None:
-            return self.pipeline
-        animator = Animator(self.engine.clock, self.rng, Timing(idle_finish_s=None))  # the reaper ends sessions
-        pipeline = FramePipeline(faces.face(self.face_id), animator)
-        pipeline.start()
+        """Create and start this session's animator and render thread, or resume a parked one (blocking)."""
+        pipeline = self.pipeline
+        if pipeline is None:
+            animator = Animator(self.engine.clock, self.rng, Timing(idle_finish_s=None))  # the reaper ends sessions
+            pipeline = self._pipeline(faces.face(self.face_id), animator)
+        pipeline.start()  # renders the current expression first; nothing to do when running
         self.pipeline = pipeline
         return pipeline
+
+    def park_face(self) -> None:
+        """Nobody watches: stop the render thread and drop the pictures; the animator stays (blocking)."""
+        self._jpeg = None
+        if self.pipeline is not None:
+            self.pipeline.park()
 
     def switch_face(self, faces: FaceCatalog, face_id: str) -> None:
         """Show another face; the animation (expression, ombre cycle) carries on (blocking)."""
@@ -114,9 +135,11 @@ class WebSession:
         self._jpeg = None
         if old is None:
             return
-        old.stop()
-        pipeline = FramePipeline(face, old.animator)
-        pipeline.start()
+        running = old.running
+        old.park()
+        pipeline = self._pipeline(face, old.animator)
+        if running:
+            pipeline.start()
         self.pipeline = pipeline
 
     def jpeg(self, quality: int, max_age_s: float) -> bytes:
@@ -174,24 +197,27 @@ class WebSession:
     def close(self) -> None:
         """Finish background work and stop the render thread (blocking)."""
         self.closed = True
+        self._jpeg = None
         try:
             self.conversation.close()
         finally:
             if self.pipeline is not None:
-                self.pipeline.stop()
+                self.pipeline.park()
                 self.pipeline = None
 
 
 # --- all sessions --------------------------------------------------------------------------------------------
 class SessionRegistry:
-    def __init__(self, engine: Engine, faces: FaceCatalog, options: WebOptions, rng: random.Random):
+    def __init__(self, engine: Engine, faces: FaceCatalog, options: WebOptions, rng: random.Random, *,
+                 trim: Callable[[], object] = release_free_memory):
         self.engine = engine
         self.faces = faces
         self.options = options
         self.rng = rng
         self.sessions: dict[str, WebSession] = {}
         self.ended: OrderedDict[str, EndNote] = OrderedDict()
-        self.tasks: set[asyncio.Task] = set()  # running turns (they finish even if the browser left)
+        self.tasks: set[asyncio.Task] = set()  # running turns (they finish even if the browser left), parkings
+        self.trim = trim  # gives freed memory back to the system (blocking; runs in a thread)
 
     def track(self, task: asyncio.Task) -> None:
         self.tasks.add(task)
@@ -218,7 +244,8 @@ class SessionRegistry:
         session = self.sessions.get(user)  # another request may have opened it meanwhile
         if session is None:
             rng = random.Random(self.rng.random())
-            session = WebSession(user, self.engine, self.faces.default_id(), rng)
+            session = WebSession(user, self.engine, self.faces.default_id(), rng,
+                                 frame_cache=self.options.frame_cache)
             self.sessions[user] = session
             self.ended.pop(user, None)
         return session
@@ -227,7 +254,7 @@ class SessionRegistry:
         async with session.face_lock:
             if session.closed:
                 raise SessionClosed("the session is closed")
-            if session.pipeline is None:
+            if session.pipeline is None or not session.pipeline.running:
                 await anyio.to_thread.run_sync(session.start_pipeline, self.faces)
             assert session.pipeline is not None
             return session.pipeline
@@ -243,7 +270,29 @@ class SessionRegistry:
         async with session.face_lock:
             await anyio.to_thread.run_sync(session.switch_face, self.faces, face_id)
 
-    async def close(self, user: str, reason: str, message: str | None = None) -> None:
+    def watching(self, session: WebSession) -> None:
+        """A face stream of this session started (call from the event loop)."""
+        session.viewers += 1
+
+    def left(self, session: WebSession) -> None:
+        """A face stream ended; the last one to leave parks the face (call from the event loop)."""
+        session.viewers = max(0, session.viewers - 1)
+        if session.viewers == 0 and not session.closed:
+            self.track(asyncio.get_running_loop().create_task(self.park(session), name=f"ohlora-park-{session.user}"))
+
+    async def park(self, session: WebSession) -> None:
+        """Stop the render thread of a face nobody watches and drop its pictures (a new viewer resumes it)."""
+        async with session.face_lock:
+            if session.viewers or session.closed or session.pipeline is None or not session.pipeline.running:
+                return
+            await anyio.to_thread.run_sync(session.park_face)
+        await self.release_memory()
+
+    async def release_memory(self) -> None:
+        """Hand the memory freed by closed sessions and parked faces back to the system."""
+        await anyio.to_thread.run_sync(self.trim)
+
+    async def close(self, user: str, reason: str, message: str | None = None, *, release: bool = True) -> None:
         session = self.sessions.pop(user, None)
         if session is None:
             return
@@ -254,6 +303,8 @@ class SessionRegistry:
         session.closed = True  # viewers stop asking for frames
         async with session.face_lock:
             await anyio.to_thread.run_sync(session.close)
+        if release:
+            await self.release_memory()
 
     def expired(self) -> list[WebSession]:
         """Sessions whose user has said nothing for the idle timeout (and no turn is running)."""
@@ -264,8 +315,10 @@ class SessionRegistry:
         users = []
         for session in self.expired():
             seconds = int(session.conversation.idle_seconds())
-            await self.close(session.user, "idle", messages.idle_end(seconds))
+            await self.close(session.user, "idle", messages.idle_end(seconds), release=False)
             users.append(session.user)
+        if users:
+            await self.release_memory()
         return users
 
     async def reap_forever(self, interval_s: float) -> None:
@@ -278,4 +331,4 @@ class SessionRegistry:
         if self.tasks:
             await asyncio.wait(set(self.tasks), timeout=wait_s)
         for user in list(self.sessions):
-            await self.close(user, "shutdown")
+            await self.close(user, "shutdown", release=False)

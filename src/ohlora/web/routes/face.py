@@ -2,7 +2,8 @@
 
 Each viewer gets frames at `options.fps`; viewers of the same session (two tabs) share one
 encode per tick. A viewer that falls behind skips ticks instead of queueing them, so the
-animation stays in real time. The stream ends when the session closes (idle, blocked).
+animation stays in real time. The stream ends when the session closes (idle, blocked); when the
+last stream of a session ends, its face is parked (no render thread, no pictures kept).
 """
 
 from __future__ import annotations
@@ -58,19 +59,23 @@ async def stream(state: State, user: CurrentUser, frames: int | None = Query(Non
         loop = asyncio.get_running_loop()
         sent = 0
         next_at = loop.time()
-        while not session.closed and (frames is None or sent < frames):
-            try:
-                jpeg = await registry.frame(session)
-            except SessionClosed:  # the session closed while this frame was asked for
-                return
-            yield mjpeg_part(jpeg)
-            sent += 1
-            next_at += period
-            delay = next_at - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            else:
-                next_at = loop.time()  # late: skip the missed ticks
+        registry.watching(session)
+        try:
+            while not session.closed and (frames is None or sent < frames):
+                try:
+                    jpeg = await registry.frame(session)
+                except SessionClosed:  # the session closed while this frame was asked for
+                    return
+                yield mjpeg_part(jpeg)
+                sent += 1
+                next_at += period
+                delay = next_at - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                else:
+                    next_at = loop.time()  # late: skip the missed ticks
+        finally:
+            registry.left(session)  # the last viewer to leave parks the face (no await here: may be cancelled)
 
     return StreamingResponse(parts(), media_type=MJPEG_MEDIA_TYPE, headers=NO_STORE)
 
