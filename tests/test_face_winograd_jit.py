@@ -180,3 +180,24 @@ def test_kernels_compile_without_a_writable_cache(monkeypatch):
 
     assert compiled.kernel(square)(3) == 9
     assert calls == [True, False]
+
+
+def test_compiled_layers_leave_torch_thread_count_alone():
+    """numba and torch share one OpenMP runtime: a compiled call must not change torch's thread count
+    (with OMP_NUM_THREADS=1 it used to turn 1 into numba's count, and the next frames differed)."""
+    from ohlora.face.compiled import threads
+
+    before = torch.get_num_threads()
+    try:
+        for wanted in (1, 2):
+            torch.set_num_threads(wanted)
+            with threads():
+                pass
+            assert torch.get_num_threads() == wanted
+            x, alpha, beta, kernel, add, scale, shift = _case(1, 1, 4, 4, 8, False)
+            with torch.inference_mode():
+                winograd_jit.fused_layer(winograd_jit.Pending(x, alpha, beta), _weights(kernel, "none"), add,
+                                         SLOPE, "none", scale, shift, EPS, None)
+            assert torch.get_num_threads() == wanted
+    finally:
+        torch.set_num_threads(before)

@@ -48,11 +48,19 @@ def kernel(function):  # noqa: ANN001, ANN201 - a numba decorator
 
 
 class threads:
-    """numba's thread count follows torch's (set_num_threads) for the duration of a call."""
+    """numba's thread count follows torch's (set_num_threads) for the duration of a call.
+
+    numba's OpenMP layer sets the count through the same OpenMP runtime that torch reads, so putting
+    numba's count back would also change torch's (with OMP_NUM_THREADS=1, torch ran on 2 threads after
+    the first compiled frame, and that frame's pixels differed from the next ones). torch's count is
+    restored as well."""
 
     def __enter__(self) -> None:
+        self.torch_before = torch.get_num_threads()
         self.before = get_num_threads()
-        set_num_threads(max(1, min(torch.get_num_threads(), self.before)))
+        set_num_threads(max(1, min(self.torch_before, self.before)))
 
     def __exit__(self, *exc: object) -> None:
         set_num_threads(self.before)
+        if torch.get_num_threads() != self.torch_before:
+            torch.set_num_threads(self.torch_before)
