@@ -34,7 +34,7 @@ NAME_WIDTH = max(len(a.name) for a in ARTIFACTS)
 STATE_WIDTH = max(len(s) for s in STATE_MARKS)
 SIZE_WIDTH = 21
 PATH_INDENT = "    "
-OnlyOption = typer.Option(None, "--only", help=messages.HELP_MODELS_ONLY)
+OnlyOption = typer.Option(None, "--only", metavar="<name>", help=messages.HELP_MODELS_ONLY)
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def status(
 def pull(
     ctx: typer.Context,
     only: list[str] | None = OnlyOption,
-    revision: list[str] | None = typer.Option(None, "--revision", help=messages.HELP_MODELS_REVISION),
+    revision: list[str] | None = typer.Option(None, "--revision", metavar="<name=rev>", help=messages.HELP_MODELS_REVISION),
 ) -> None:
     from ohlora.models.pull import pull as run_pull
 
