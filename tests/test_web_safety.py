@@ -4,6 +4,7 @@ the token enforced on every request, the per-home secret kept private."""
 from __future__ import annotations
 
 import os
+import socket
 import stat
 
 import pytest
@@ -53,6 +54,12 @@ def test_token_comparison_helpers():
 typer = pytest.importorskip("typer")
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("0.0.0.0", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
 def serve_cli(home, monkeypatch):
     """`serve` registered the way the lead does (`app.command()(serve)`), with uvicorn never really run."""
@@ -67,7 +74,7 @@ def serve_cli(home, monkeypatch):
     try:
         import uvicorn
 
-        monkeypatch.setattr(uvicorn.Server, "run", lambda self: started.append(self.config))
+        monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: started.append(self.config))
     except ImportError:
         pass
 
@@ -102,11 +109,12 @@ def test_serve_starts_on_loopback_and_remote_with_a_token(serve_cli):
     pytest.importorskip("fastapi")
     pytest.importorskip("uvicorn")
     invoke, started = serve_cli
-    result = invoke("--port", "8123")
+    port = _free_port()  # serve binds its port itself before it starts uvicorn
+    result = invoke("--port", str(port))
     assert result.exit_code == 0, result.output
-    assert "http://127.0.0.1:8123/" in result.output
-    assert started[-1].host == "127.0.0.1" and started[-1].port == 8123
-    result = invoke("--host", "0.0.0.0", "--allow-remote", env={"OHLORA_WEB_TOKEN": TOKEN})
+    assert f"http://127.0.0.1:{port}/" in result.output
+    assert started[-1].host == "127.0.0.1" and started[-1].port == port
+    result = invoke("--host", "0.0.0.0", "--port", str(_free_port()), "--allow-remote", env={"OHLORA_WEB_TOKEN": TOKEN})
     assert result.exit_code == 0, result.output
     from fastapi import FastAPI
 
