@@ -62,8 +62,11 @@ def shots(tmp_path):
         shutil.copytree(folder, Path(keep), dirs_exist_ok=True)
 
 
-def open_page(chromium, url: str, viewport: dict):
-    context = chromium.new_context(viewport=viewport, locale="ko-KR")
+def open_page(chromium, url: str, viewport: dict, timezone_id: str | None = None, cookies=()):
+    options = {"timezone_id": timezone_id} if timezone_id else {}
+    context = chromium.new_context(viewport=viewport, locale="ko-KR", **options)
+    if cookies:
+        context.add_cookies(list(cookies))
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -224,17 +227,6 @@ def scripted_server(home, clock):
     engine.close()
 
 
-def open_zoned_page(chromium, url: str, viewport: dict, timezone_id: str, cookies=()):
-    context = chromium.new_context(viewport=viewport, locale="ko-KR", timezone_id=timezone_id)
-    if cookies:
-        context.add_cookies(list(cookies))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(url, wait_until="domcontentloaded")
-    return context, page, errors
-
-
 def welcome_shown(page) -> None:
     """The page's start-up finished (state read, history drawn, welcome shown)."""
     page.locator(".sys.notice").first.wait_for(timeout=20_000)
@@ -329,7 +321,7 @@ def test_block_expiry_is_shown_in_the_browsers_time_zone(chromium, scripted_serv
     from ohlora.web.identity import Identities, load_secret
 
     url, app = scripted_server()
-    seoul_ctx, seoul, seoul_errors = open_zoned_page(chromium, url, DESKTOP, "Asia/Seoul")
+    seoul_ctx, seoul, seoul_errors = open_page(chromium, url, DESKTOP, "Asia/Seoul")
     utc_ctx = None
     try:
         welcome_shown(seoul)
@@ -352,7 +344,7 @@ def test_block_expiry_is_shown_in_the_browsers_time_zone(chromium, scripted_serv
             assert_keep_all(seoul, selector)
 
         # the same block in a browser set to UTC shows the same instant on its own clock (a phone, too)
-        utc_ctx, utc, utc_errors = open_zoned_page(chromium, url, PHONE, "UTC", cookies)
+        utc_ctx, utc, utc_errors = open_page(chromium, url, PHONE, "UTC", cookies)
         utc.locator("#blocked").wait_for(state="visible", timeout=20_000)
         utc.wait_for_function("() => document.getElementById('blocked-until').textContent.length > 0")
         in_utc = datetime.fromtimestamp(until_ts, timezone.utc).strftime("%Y.%m.%d %H:%M:%S")
