@@ -816,6 +816,13 @@ WEB_FACE_FAILED = "얼굴을 불러오지 못했어요 ({detail}). 기본 얼굴
 WEB_FACE_EMBEDDED = "기본 얼굴 (내장)"
 WEB_FACE_CASE = "{version} 얼굴 #{case}"
 WEB_INTERNAL = "오로라에게 문제가 생겼어요. 잠시 뒤에 다시 말 걸어 주세요."
+# connection-level refusals of `ohlora serve` (web/connections.py)
+WEB_TOO_MANY_CONNECTIONS = "이 주소에서 연결을 너무 많이 열었어요. 열린 탭을 줄이고 {seconds}초 뒤에 다시 해 주세요."
+WEB_SERVER_FULL = "지금 오로라에게 연결이 너무 많아요. {seconds}초 뒤에 다시 와 주세요."
+WEB_REQUEST_TIMEOUT = "요청이 제시간에 다 도착하지 않았어요. 다시 보내 주세요."
+WEB_HEADERS_TOO_LARGE = "요청 헤더가 너무 커요. {limit}바이트 이하로 보내 주세요 (쿠키가 너무 많으면 지워 주세요)."
+WEB_BAD_FRAMING = "Content-Length 와 Transfer-Encoding 을 함께 보낸 요청은 받을 수 없어요. 하나만 보내 주세요."
+WEB_BAD_HTTP = "HTTP 요청 형식이 올바르지 않아요. ({detail})"
 WEB_APP_TITLE = "Oh-LoRA (오로라)"  # the API docs' title
 SERVE_SECRET_TOO_SHORT = "too short"  # the `detail` of SERVE_SECRET_BAD
 

@@ -62,8 +62,9 @@ def serve(
     out = getattr(ctx.obj, "out", None) or Console(highlight=False)
     sockets = bind_sockets(host, port)  # a busy port is said now, before she "waits" anywhere
     try:
-        app = create_app(settings, options=WebOptions(token=checked_token, fps=fps))
-        server = uvicorn.Server(uvicorn_config(app, host, port))
+        options = WebOptions(token=checked_token, fps=fps)
+        app = create_app(settings, options=options)
+        server = uvicorn.Server(uvicorn_config(app, host, port, options=options))  # connection bounds, timeouts
         url = _url(host, port)
         out.print(escape(messages.SERVE_LISTENING.format(url=url)))
         if checked_token is not None:

@@ -31,3 +31,13 @@ class WebOptions:
     poll_s: float = 10.0  # how often the page asks for its state (block expiry, idle end)
     secure_cookies: bool = False  # set the Secure flag (serve behind HTTPS)
     cookie_max_age_s: int = 365 * 24 * 3600
+    # connections, enforced below the app by web/connections.py (the one HTTP protocol `ohlora serve` runs)
+    max_connections: int = 1000  # open in all (also kept under the process's open-file limit)
+    max_connections_per_address: int = 32  # per client IPv4 address or IPv6 /64 (0: none, e.g. behind a proxy)
+    header_timeout_s: float = 10.0  # request line + headers not complete this long after the connection opened
+    # (or after the first byte of a later request on it): 408 and closed
+    body_timeout_s: float = 20.0  # request body not complete this long after its headers: 408
+    idle_timeout_s: float = 5.0  # a connection with no request under way (new or kept alive) is closed
+    send_timeout_s: float = 30.0  # a client that takes none of a response for this long is dropped
+    max_header_bytes: int = 16 * 1024  # request line + headers; larger: 431
+    connection_retry_after_s: int = 5  # Retry-After of a connection refused at the bounds above

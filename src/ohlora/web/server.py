@@ -15,6 +15,8 @@ import uvicorn
 
 from ohlora import messages
 from ohlora.errors import ConfigError
+from ohlora.web.connections import ConnectionGuard, ConnectionRules, protocol_class
+from ohlora.web.options import WebOptions
 
 STARTUP_TIMEOUT_S = 120.0
 PORT_SEARCH = 100  # how far above a busy port we look for a free one to suggest
@@ -76,19 +78,57 @@ def bind_sockets(host: str, port: int) -> list[socket.socket]:
         raise ConfigError(messages.SERVE_CANNOT_BIND.format(host=host, port=port, detail=detail)) from None
 
 
-def uvicorn_config(app: Any, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
+FD_RESERVE = 128  # open files kept free for the database, models, logs when the connection bound is set
+
+
+def connection_rules(options: WebOptions) -> ConnectionRules:
+    """The connection bounds of `options`, with the global one kept under this process's open-file limit."""
+    most = options.max_connections
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != resource.RLIM_INFINITY:
+            most = min(most, max(16, soft - FD_RESERVE))
+    except (ImportError, OSError, ValueError):  # no such limit here (Windows)
+        pass
+    return ConnectionRules(
+        max_connections=max(1, most),
+        max_connections_per_address=max(0, options.max_connections_per_address),
+        header_timeout_s=options.header_timeout_s,
+        body_timeout_s=options.body_timeout_s,
+        idle_timeout_s=options.idle_timeout_s,
+        send_timeout_s=options.send_timeout_s,
+        max_header_bytes=options.max_header_bytes,
+        retry_after_s=options.connection_retry_after_s,
+    )
+
+
+def uvicorn_config(app: Any, host: str, port: int, log_level: str = "warning",
+                   options: WebOptions | None = None) -> uvicorn.Config:
+    """uvicorn's settings for `app`, with our HTTP protocol (web/connections.py) enforcing the
+    connection bounds and timeouts of `options` (uvicorn's own `limit_concurrency` is off: it refuses
+    every user once one client holds enough sockets)."""
+    options = options or WebOptions()
+    guard = ConnectionGuard(connection_rules(options))
     return uvicorn.Config(
         app,
         host=host,
         port=port,
+        http=protocol_class(guard),
         ws="none",  # no WebSockets: the face is an MJPEG stream, the chat plain HTTP
         log_level=log_level,
         server_header=False,
         proxy_headers=False,
-        timeout_keep_alive=5,
-        limit_concurrency=512,
-        h11_max_incomplete_event_size=16 * 1024,  # request line + headers
+        timeout_keep_alive=options.idle_timeout_s,  # type: ignore[arg-type]  # idle between two requests
+        limit_concurrency=None,
+        h11_max_incomplete_event_size=options.max_header_bytes,
     )
+
+
+def connection_guard(config: uvicorn.Config) -> ConnectionGuard:
+    """The guard counting the connections of a server made with `uvicorn_config` (tests, benchmarks)."""
+    return config.http.guard  # type: ignore[union-attr]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -98,13 +138,19 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class ServerThread:
-    """uvicorn serving `app` on 127.0.0.1 in a daemon thread; `url` once started."""
+    """uvicorn serving `app` on 127.0.0.1 in a daemon thread; `url` once started. `options`: the
+    connection bounds and timeouts (the app's other options are the app's own)."""
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int | None = None):
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int | None = None,
+                 options: WebOptions | None = None):
         self.host = host
         self.port = port or free_port(host)
-        self.server = uvicorn.Server(uvicorn_config(app, self.host, self.port))
+        self.server = uvicorn.Server(uvicorn_config(app, self.host, self.port, options=options))
         self._thread = threading.Thread(target=self.server.run, name="ohlora-web-server", daemon=True)
+
+    @property
+    def guard(self) -> ConnectionGuard:
+        return connection_guard(self.server.config)
 
     @property
     def url(self) -> str:
