@@ -68,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     info = machine()
     many = RateRule(burst=10_000, per_second=10_000)
-    options = WebOptions(turn_rate=many, api_rate=many, new_user_rate=many)
+    options = WebOptions(turn_rate=many, api_rate=many, new_user_rate=many, address_turn_rate=many)
     result: dict = {"machine": info, "backend": "embedded (default)"}
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(Path(tmp), env={}, seed=3)

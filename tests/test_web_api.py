@@ -438,7 +438,9 @@ def test_twenty_users_five_turns_each_concurrently(home):
 
     settings = load_settings(home, env={}, seed=7)
     users, turns_per_user = 20, 5
-    app = create_app(settings, options=WebOptions(turn_rate=RateRule(burst=turns_per_user, per_second=1)))
+    app = create_app(settings, options=WebOptions(turn_rate=RateRule(burst=turns_per_user, per_second=1),
+                                                  # every user comes from 127.0.0.1: the address shares their turns
+                                                  address_turn_rate=RateRule(burst=users * turns_per_user, per_second=1)))
 
     def messages_of(i: int) -> list[str]:
         month, day = i % 12 + 1, i + 1

@@ -101,9 +101,10 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
-def _retry_error(code: str, template: str, wait: float) -> HTTPException:
+def retry_error(code: str, template: str, wait: float, status: int = 429) -> HTTPException:
+    """A refusal that says when to try again: `{seconds}` in the message, Retry-After, `retry_after_s`."""
     seconds = max(1, math.ceil(wait))
-    error = api_error(429, code, template.format(seconds=seconds), {"Retry-After": str(seconds)})
+    error = api_error(status, code, template.format(seconds=seconds), {"Retry-After": str(seconds)})
     error.detail["retry_after_s"] = seconds
     return error
 
@@ -116,7 +117,7 @@ def current_user(request: Request, state: State) -> str:
     if user is None:
         wait = state.limiter.take(("new-user", client_address(request)), state.options.new_user_rate)
         if wait:
-            raise _retry_error("too_many_new_users", messages.WEB_NEW_USERS_LIMITED, wait)
+            raise retry_error("too_many_new_users", messages.WEB_NEW_USERS_LIMITED, wait)
         user = state.identities.new_user()
         add_cookie(request, state, USER_COOKIE, state.identities.sign_user(user), state.options.cookie_max_age_s)
     request.state.ohlora_user = user
@@ -129,10 +130,14 @@ CurrentUser = Annotated[str, Depends(current_user)]
 def api_rate(request: Request, state: State, user: CurrentUser) -> None:
     wait = state.limiter.take(("api", user), state.options.api_rate)
     if wait:
-        raise _retry_error("rate_limited", messages.WEB_RATE_LIMITED, wait)
+        raise retry_error("rate_limited", messages.WEB_RATE_LIMITED, wait)
 
 
-def turn_rate(state: State, user: CurrentUser) -> None:
-    wait = state.limiter.take(("turn", user), state.options.turn_rate)
+def turn_rate(request: Request, state: State, user: CurrentUser) -> None:
+    """The user's own turn bucket and the one its client address shares with all its identities
+    (many identities from one address do not multiply the turn rate); a token from both or none."""
+    options = state.options
+    wait = state.limiter.take_all(((("turn", user), options.turn_rate),
+                                   (("turn-address", client_address(request)), options.address_turn_rate)))
     if wait:
-        raise _retry_error("rate_limited", messages.WEB_RATE_LIMITED, wait)
+        raise retry_error("rate_limited", messages.WEB_RATE_LIMITED, wait)

@@ -23,6 +23,7 @@ class WebOptions:
     turn_rate: RateRule = RateRule(burst=8, per_second=1 / 3)  # chat turns per user
     api_rate: RateRule = RateRule(burst=60, per_second=5)  # every other API call per user
     new_user_rate: RateRule = RateRule(burst=30, per_second=1 / 6)  # new identities per client address
+    address_turn_rate: RateRule = RateRule(burst=30, per_second=2)  # chat turns per client address, all its identities
     max_sessions: int = 64  # active sessions (one animator each); the least recently used idle one yields
     fps: float = 15.0  # face frames per second sent to each viewer
     frame_cache: int = FRAME_CACHE  # drawn pictures kept per watched session (an unwatched one keeps none)
