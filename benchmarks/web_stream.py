@@ -147,7 +147,8 @@ def main() -> None:
     info = machine()
     result: dict = {"machine": info, "target_fps": args.fps, "seconds": args.seconds, "face": "embedded"}
     many = RateRule(burst=10_000, per_second=10_000)
-    options = WebOptions(fps=args.fps, api_rate=many, new_user_rate=many)
+    options = WebOptions(fps=args.fps, api_rate=many, new_user_rate=many,
+                         max_streams_per_address=args.sessions + 2)  # every viewer comes from 127.0.0.1
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(load_settings(Path(tmp), env={}, seed=5), options=options)
         with ServerThread(app) as url:

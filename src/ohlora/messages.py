@@ -808,6 +808,11 @@ WEB_TOO_LARGE = "요청이 너무 커요. {limit}바이트 이하로 보내 주�
 WEB_RATE_LIMITED = "조금 천천히 말해 주세요! {seconds}초 뒤에 다시 보낼 수 있어요."
 WEB_NEW_USERS_LIMITED = "새 접속이 너무 많아요. {seconds}초 뒤에 다시 열어 주세요."
 WEB_BUSY = "지금 오로라와 이야기하는 사람이 너무 많아요. 잠시 뒤에 다시 와 주세요."
+WEB_FULL = "지금 오로라와 이야기하는 사람이 너무 많아요. {seconds}초 뒤에 다시 와 주세요."
+WEB_ADDRESS_FULL = ("이 주소에서 열린 대화가 너무 많아요. 쓰지 않는 창을 닫고 {seconds}초 뒤에 "
+                    "다시 와 주세요.")
+WEB_STREAMS_LIMITED = ("오로라의 얼굴이 이미 다른 탭이나 창에 여러 개 열려 있어요. 하나를 닫고 "
+                       "{seconds}초 뒤에 다시 열어 주세요.")
 WEB_BAD_REQUEST = "요청 형식이 올바르지 않아요. {detail}"
 WEB_NEED_JSON = "JSON 형식(Content-Type: application/json)으로 보내 주세요."
 WEB_NOT_FOUND = "찾는 페이지가 없어요."

@@ -24,7 +24,12 @@ class WebOptions:
     api_rate: RateRule = RateRule(burst=60, per_second=5)  # every other API call per user
     new_user_rate: RateRule = RateRule(burst=30, per_second=1 / 6)  # new identities per client address
     address_turn_rate: RateRule = RateRule(burst=30, per_second=2)  # chat turns per client address, all its identities
-    max_sessions: int = 64  # active sessions (one animator each); the least recently used idle one yields
+    max_sessions: int = 64  # open sessions (one animator each); only an idle one yields to a newcomer
+    max_sessions_per_address: int = 32  # open sessions opened from one client address (all its identities)
+    evict_idle_s: float = 60.0  # a session with no message and no face stream for this long is idle (may yield)
+    max_streams_per_user: int = 2  # face streams one identity may hold open at once
+    max_streams_per_address: int = 8  # face streams one client address may hold open at once
+    stream_retry_after_s: int = 10  # the Retry-After of a refused extra face stream
     fps: float = 15.0  # face frames per second sent to each viewer
     frame_cache: int = FRAME_CACHE  # drawn pictures kept per watched session (an unwatched one keeps none)
     jpeg_quality: int = 82

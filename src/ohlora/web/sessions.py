@@ -6,6 +6,13 @@ when the conversation ends: after `settings.idle_timeout_s` without a message (t
 the server is full and this is the least recently active idle session. Closing stops the
 render thread and finishes the turn's background work; everything lasting is in the store.
 
+Fairness: a session is *active* while its face is watched, while a turn runs, and for
+`options.evict_idle_s` after its last message, face frame or opening. A newcomer never ends an
+active session: when every slot is active it is refused (`SessionsFull`, with the seconds to
+wait) instead. One client address may hold at most `options.max_sessions_per_address` sessions
+(its own idle ones yield first), and face streams are capped per identity and per address
+(`StreamLease`). Opening is serialised by a lock, so the cap holds while an eviction is awaited.
+
 Memory stays bounded: a session keeps at most `options.frame_cache` drawn pictures and draws
 nothing while no frame is shown; when its last face stream ends the render thread stops and the
 pictures are dropped (the animator carries on and resumes with the next viewer). After sessions
@@ -18,9 +25,10 @@ The registry is used from the event loop only (no lock needed for its dict); blo
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -47,7 +55,24 @@ UNWATCHED_S = 2.0  # a face with no frame shown for this long draws nothing more
 
 
 class SessionsFull(Exception):
-    """Every session slot is busy with a running turn."""
+    """Every session slot (of the server, or of one client address) is held by an active session."""
+
+    def __init__(self, template: str = messages.WEB_BUSY, retry_after_s: float = 30.0, *, code: str = "busy"):
+        self.seconds = max(1, math.ceil(retry_after_s))
+        self.template = template  # may say `{seconds}`
+        self.message = template.format(seconds=self.seconds)
+        self.retry_after_s = retry_after_s
+        self.code = code
+        super().__init__(self.message)
+
+
+class TooManyStreams(Exception):
+    """This identity or client address already holds as many face streams as it may."""
+
+    def __init__(self, scope: str, retry_after_s: float):
+        super().__init__(f"too many face streams for this {scope}")
+        self.scope = scope  # user | address
+        self.retry_after_s = retry_after_s
 
 
 class SessionClosed(RuntimeError):
@@ -88,8 +113,9 @@ class EndNote:
 
 class WebSession:
     def __init__(self, user: str, engine: Engine, face_id: str, rng: random.Random, *, frame_cache: int = FRAME_CACHE,
-                 unwatched_s: float = UNWATCHED_S):
+                 unwatched_s: float = UNWATCHED_S, address: str = "?"):
         self.user = user
+        self.address = address  # the client address that opened it (per-address session cap)
         self.reply = StreamingReply(engine.roles.reply)
         self.engine = replace(engine, roles=replace(engine.roles, reply=self.reply))
         self.conversation = Conversation(self.engine, user)
@@ -103,7 +129,7 @@ class WebSession:
         self.face_lock = asyncio.Lock()  # pipeline creation / face switch / frame encoding
         self.closed = False
         self.turns = 0
-        self.last_used = time.monotonic()  # any request (for choosing whom to evict)
+        self.last_active = engine.clock.monotonic()  # last message, face frame or opening (eviction order)
         self._jpeg: bytes | None = None
         self._jpeg_at = -1.0
 
@@ -154,6 +180,14 @@ class WebSession:
         self._jpeg_at = now
         return self._jpeg
 
+    def mark_active(self) -> None:
+        """A message, a face frame or a stream that just ended: not idle for a while (any thread)."""
+        self.last_active = self.engine.clock.monotonic()
+
+    def active(self, now: float, window_s: float) -> bool:
+        """Watched, in a turn, or used within `window_s`: such a session is never evicted."""
+        return self.viewers > 0 or self.turn_lock.locked() or now - self.last_active < window_s
+
     def face_status(self) -> str:
         if self.closed or self.conversation.status == TurnStatus.FINISHED:
             return "ended"
@@ -180,6 +214,7 @@ class WebSession:
                 pipeline.answered(expression_from_scores(early.expression.scores))
             emit({"type": "reply", "result": public_result(early)})
 
+        self.mark_active()
         pipeline = self.pipeline
         if pipeline is not None:
             pipeline.user_sent()
@@ -191,6 +226,7 @@ class WebSession:
             pipeline = self.pipeline
             if pipeline is not None:
                 pipeline.turn_finished()
+            self.mark_active()
         self.turns += 1
         return result
 
@@ -206,6 +242,35 @@ class WebSession:
                 self.pipeline = None
 
 
+# --- face streams ---------------------------------------------------------------------------------------------
+class StreamLease:
+    """One open face stream, counted for its identity and its client address until released.
+
+    Taken before the session is opened (so the count and the check cannot be split by an await);
+    `release()` may be called more than once (the stream's end and the response's end both call it).
+    """
+
+    def __init__(self, registry: SessionRegistry, user: str, address: str):
+        self.registry = registry
+        self.user = user
+        self.address = address
+        self.session: WebSession | None = None
+        self.released = False
+
+    def attach(self, session: WebSession) -> None:
+        """The stream now shows this session's face: it counts as watched (event loop only)."""
+        if self.released or self.session is not None:
+            return
+        self.session = session
+        self.registry.watching(session)
+
+    def release(self) -> None:
+        if self.released:
+            return
+        self.released = True
+        self.registry.stream_ended(self)
+
+
 # --- all sessions --------------------------------------------------------------------------------------------
 class SessionRegistry:
     def __init__(self, engine: Engine, faces: FaceCatalog, options: WebOptions, rng: random.Random, *,
@@ -218,37 +283,64 @@ class SessionRegistry:
         self.ended: OrderedDict[str, EndNote] = OrderedDict()
         self.tasks: set[asyncio.Task] = set()  # running turns (they finish even if the browser left), parkings
         self.trim = trim  # gives freed memory back to the system (blocking; runs in a thread)
+        self.streams_by_user: Counter[str] = Counter()  # open face streams (event loop only)
+        self.streams_by_address: Counter[str] = Counter()
+        self._opening = asyncio.Lock()  # one open() at a time decides who gets a slot
 
     def track(self, task: asyncio.Task) -> None:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
     def get(self, user: str) -> WebSession | None:
+        """This user's open session, if any (looking does not count as activity)."""
+        return self.sessions.get(user)
+
+    def now(self) -> float:
+        return self.engine.clock.monotonic()
+
+    async def open(self, user: str, address: str = "?") -> WebSession:
+        """This user's session, opened if needed.
+
+        A full server (or a full client address) first reaps idle-expired sessions, then closes
+        its least recently active *idle* session; when every one is active the newcomer gets
+        `SessionsFull` with the seconds until one may become idle. Raises nothing for a user
+        whose session is open.
+        """
         session = self.sessions.get(user)
         if session is not None:
-            session.last_used = time.monotonic()
-        return session
-
-    async def open(self, user: str) -> WebSession:
-        """This user's session, opened if needed (may close the least recently used idle one)."""
-        session = self.get(user)
-        if session is not None:
             return session
-        if len(self.sessions) >= self.options.max_sessions:
-            await self.reap()
-        if len(self.sessions) >= self.options.max_sessions:
-            idle = [s for s in self.sessions.values() if not s.turn_lock.locked()]
-            if not idle:
-                raise SessionsFull(messages.WEB_BUSY)
-            await self.close(min(idle, key=lambda s: s.last_used).user, "evicted")
-        session = self.sessions.get(user)  # another request may have opened it meanwhile
-        if session is None:
+        async with self._opening:  # the check and the insert are not split by another open()
+            session = self.sessions.get(user)  # opened while this one waited
+            if session is not None:
+                return session
+            options = self.options
+            if len(self.sessions) >= options.max_sessions or self._count_from(address) >= options.max_sessions_per_address:
+                await self.reap()
+            if self._count_from(address) >= options.max_sessions_per_address:
+                await self._make_room([s for s in self.sessions.values() if s.address == address],
+                                      messages.WEB_ADDRESS_FULL, "address_busy")
+            if len(self.sessions) >= options.max_sessions:
+                await self._make_room(list(self.sessions.values()), messages.WEB_FULL, "busy")
             rng = random.Random(self.rng.random())
             session = WebSession(user, self.engine, self.faces.default_id(), rng,
-                                 frame_cache=self.options.frame_cache)
+                                 frame_cache=options.frame_cache, address=address)
             self.sessions[user] = session
             self.ended.pop(user, None)
-        return session
+            return session
+
+    def _count_from(self, address: str) -> int:
+        return sum(1 for s in self.sessions.values() if s.address == address)
+
+    async def _make_room(self, candidates: list[WebSession], template: str, code: str) -> None:
+        """Close the least recently active idle session among `candidates`, or refuse the newcomer."""
+        now, window = self.now(), self.options.evict_idle_s
+        idle = [s for s in candidates if not s.active(now, window)]
+        if idle:
+            await self.close(min(idle, key=lambda s: s.last_active).user, "evicted")
+            return
+        # the soonest a session may turn idle: one neither watched nor in a turn, else a full window
+        waits = [s.last_active + window - now for s in candidates if not s.viewers and not s.turn_lock.locked()]
+        raise SessionsFull(template, max(1.0, min(waits, default=window)), code=code)
 
     async def ensure_face(self, session: WebSession) -> FramePipeline:
         async with session.face_lock:
@@ -260,7 +352,9 @@ class SessionRegistry:
             return session.pipeline
 
     async def frame(self, session: WebSession) -> bytes:
+        """The current face frame as JPEG; being shown a frame counts as activity."""
         await self.ensure_face(session)
+        session.mark_active()
         async with session.face_lock:
             max_age = 0.5 / max(1.0, self.options.fps)
             return await anyio.to_thread.run_sync(session.jpeg, self.options.jpeg_quality, max_age)
@@ -270,9 +364,32 @@ class SessionRegistry:
         async with session.face_lock:
             await anyio.to_thread.run_sync(session.switch_face, self.faces, face_id)
 
+    # --- face streams -----------------------------------------------------------------------------------------
+    def claim_stream(self, user: str, address: str) -> StreamLease:
+        """Count a new face stream of `user` from `address`, or raise `TooManyStreams` (event loop only)."""
+        options = self.options
+        if self.streams_by_user[user] >= options.max_streams_per_user:
+            raise TooManyStreams("user", options.stream_retry_after_s)
+        if self.streams_by_address[address] >= options.max_streams_per_address:
+            raise TooManyStreams("address", options.stream_retry_after_s)
+        self.streams_by_user[user] += 1
+        self.streams_by_address[address] += 1
+        return StreamLease(self, user, address)
+
+    def stream_ended(self, lease: StreamLease) -> None:
+        """Called by `StreamLease.release()`: uncount it; its session was watched until now."""
+        for counter, key in ((self.streams_by_user, lease.user), (self.streams_by_address, lease.address)):
+            counter[key] -= 1
+            if counter[key] <= 0:
+                del counter[key]
+        if lease.session is not None:
+            lease.session.mark_active()
+            self.left(lease.session)
+
     def watching(self, session: WebSession) -> None:
         """A face stream of this session started (call from the event loop)."""
         session.viewers += 1
+        session.mark_active()
 
     def left(self, session: WebSession) -> None:
         """A face stream ended; the last one to leave parks the face (call from the event loop)."""

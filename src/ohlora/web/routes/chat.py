@@ -9,6 +9,10 @@ Events, one JSON object per line:
 
 `?stream=false` answers with one JSON object {"events": [...], "result": {...}} instead.
 The turn keeps running if the browser goes away; its result is stored either way.
+
+Turns are limited per identity and per client address (all its identities together). The
+session is opened before the answer starts, so a server full of active sessions is a plain 503
+with Retry-After rather than an error event.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
@@ -31,12 +35,13 @@ from ohlora.web.deps import (
     State,
     api_error,
     api_rate,
+    client_address,
     require_access,
     require_json,
     same_origin,
     turn_rate,
 )
-from ohlora.web.routes.common import block_info, refuse_if_blocked
+from ohlora.web.routes.common import block_info, open_session, refuse_if_blocked
 from ohlora.web.sessions import WebSession, describe_sanction, public_result
 from ohlora.web.state import WebState
 
@@ -49,24 +54,24 @@ class ChatIn(BaseModel):
     text: str
 
 
-async def _locked_session(state: WebState, user: str) -> WebSession:
+async def _locked_session(state: WebState, user: str, address: str) -> WebSession:
     """This user's open session with its turn lock held (a session closed meanwhile is replaced)."""
     while True:
-        session = await state.sessions.open(user)
+        session = await state.sessions.open(user, address)
         await session.turn_lock.acquire()
         if not session.closed:
             return session
         session.turn_lock.release()
 
 
-async def _run(state: WebState, user: str, text: str, queue: asyncio.Queue) -> None:
+async def _run(state: WebState, user: str, address: str, text: str, queue: asyncio.Queue) -> None:
     loop = asyncio.get_running_loop()
 
     def emit(event: dict[str, Any]) -> None:
         loop.call_soon_threadsafe(queue.put_nowait, event)
 
     try:
-        session = await _locked_session(state, user)
+        session = await _locked_session(state, user, address)
     except Exception as exc:  # e.g. every session slot busy
         queue.put_nowait({"type": "error", "message": str(exc) or messages.WEB_INTERNAL})
         queue.put_nowait(_END)
@@ -98,13 +103,15 @@ async def _events(queue: asyncio.Queue) -> AsyncIterator[dict[str, Any]]:
 
 
 @router.post("/api/chat", dependencies=[Depends(same_origin), Depends(require_json)])
-async def chat(body: ChatIn, state: State, user: CurrentUser, _rate: None = Depends(turn_rate),
+async def chat(body: ChatIn, request: Request, state: State, user: CurrentUser, _rate: None = Depends(turn_rate),
                stream: bool = Query(True)) -> Response:
     if len(body.text) > state.options.max_text_chars:
         raise api_error(413, "too_long", messages.TOO_LONG)
     await refuse_if_blocked(state, user)
+    address = client_address(request)
+    (await open_session(state, user, address)).mark_active()  # a full server: 503 before anything starts
     queue: asyncio.Queue = asyncio.Queue()
-    state.sessions.track(asyncio.create_task(_run(state, user, body.text, queue), name=f"ohlora-turn-{user}"))
+    state.sessions.track(asyncio.create_task(_run(state, user, address, body.text, queue), name=f"ohlora-turn-{user}"))
     if not stream:
         events = [event async for event in _events(queue)]
         final = next((e for e in reversed(events) if e["type"] in ("done", "error")), None)

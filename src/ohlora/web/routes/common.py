@@ -1,4 +1,4 @@
-"""Small helpers the routers share: the user's active block, as the browser sees it."""
+"""Small helpers the routers share: the user's active block, as the browser sees it; opening a session."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 import anyio
 
 from ohlora import messages
-from ohlora.web.deps import api_error
+from ohlora.web.deps import api_error, retry_error
+from ohlora.web.sessions import SessionsFull, WebSession
 from ohlora.web.state import WebState
 
 
@@ -39,3 +40,12 @@ async def refuse_if_blocked(state: WebState, user: str) -> None:
         error = api_error(403, "blocked", info["message"])
         error.detail["block"] = info
         raise error
+
+
+async def open_session(state: WebState, user: str, address: str) -> WebSession:
+    """The user's session, opened if needed; a server (or address) full of active sessions is a 503
+    that says when to come back (Retry-After, `retry_after_s`): nobody active is evicted for it."""
+    try:
+        return await state.sessions.open(user, address)
+    except SessionsFull as exc:
+        raise retry_error(exc.code, exc.template, exc.retry_after_s, status=503) from None
