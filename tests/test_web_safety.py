@@ -173,3 +173,115 @@ def test_secret_file_is_created_private_and_kept(tmp_path):
     os.chmod(path, 0o644)
     assert load_secret(home) == first
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # loosened permissions are tightened again
+
+
+# --- issue 12: a token that is hard to guess, from a place `ps` does not show ----------------------------------
+def _urlsafe_like(seed: int) -> str:
+    """What `secrets.token_urlsafe(16)` looks like, from a seeded generator (the same on every run)."""
+    import base64
+    import random
+
+    return base64.urlsafe_b64encode(random.Random(seed).randbytes(16)).rstrip(b"=").decode("ascii")
+
+
+@pytest.mark.parametrize("weak", ["a" * 16, "ab" * 8, "1234567890123456", "abcdefghijklmnop", "9876543210987654",
+                                  "aaaaaaaabbbbbbbb", "Passw0rd!Passw0rd!", "abcabcabcabcabcabc"])
+def test_guessable_tokens_are_refused_with_a_recipe(weak):
+    from ohlora.web.access import TOKEN_RECIPE, estimated_bits
+
+    assert estimated_bits(weak) < 64
+    with pytest.raises(ConfigError) as err:
+        check_bind("0.0.0.0", 8000, allow_remote=True, token=weak)
+    assert str(err.value) == messages.SERVE_TOKEN_WEAK.format(recipe=TOKEN_RECIPE)
+    assert "secrets.token_urlsafe(24)" in str(err.value)
+
+
+def test_random_tokens_are_accepted():
+    import secrets
+
+    from ohlora.web.access import estimated_bits
+
+    for seed in range(2000):  # the estimate of such tokens stays far above 64 (never below 80 in 200,000 tries)
+        token = _urlsafe_like(seed)
+        assert len(token) == 22 and check_token(token) == token
+    assert min(estimated_bits(_urlsafe_like(seed)) for seed in range(2000)) > 75
+    fresh = secrets.token_urlsafe(16)
+    assert check_token(fresh) == fresh
+    assert check_token(secrets.token_urlsafe(24)) is not None
+
+
+def test_token_file_first_line_and_clear_errors(tmp_path):
+    from ohlora.web.access import pick_token, read_token_file
+
+    path = tmp_path / "token"
+    path.write_text(f"  {TOKEN}  \nsecond line is ignored\n", encoding="utf-8")
+    assert read_token_file(path) == TOKEN
+    assert pick_token(from_env=None, from_file=path, from_argv=None) == TOKEN
+    assert pick_token(from_env=TOKEN, from_file=None, from_argv=None) == TOKEN
+    assert pick_token(from_env=None, from_file=None, from_argv=None) is None
+    with pytest.raises(ConfigError) as err:
+        read_token_file(tmp_path / "missing")
+    assert str(tmp_path / "missing") in str(err.value) and "토큰 파일" in str(err.value)
+    (tmp_path / "empty").write_text("\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="첫 줄"):
+        read_token_file(tmp_path / "empty")
+    (tmp_path / "binary").write_bytes(b"\xff\xfe\x00 not text")
+    with pytest.raises(ConfigError):
+        read_token_file(tmp_path / "binary")
+    with pytest.raises(ConfigError) as err:
+        pick_token(from_env=TOKEN, from_file=path, from_argv=None)
+    assert "OHLORA_WEB_TOKEN" in str(err.value) and "--token-file" in str(err.value)
+
+
+@pytest.fixture
+def captured_options(monkeypatch):
+    """The WebOptions `serve` builds its app with (the app itself is never started)."""
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    import ohlora.web.app
+
+    seen: list[object] = []
+    real = ohlora.web.app.create_app
+
+    def spy(settings, **kwargs):
+        seen.append(kwargs.get("options"))
+        return real(settings, **kwargs)
+
+    monkeypatch.setattr(ohlora.web.app, "create_app", spy)
+    return seen
+
+
+def test_serve_takes_the_token_from_env_or_file_and_warns_about_argv(serve_cli, captured_options, tmp_path):
+    invoke, started = serve_cli
+    remote = ("--host", "0.0.0.0", "--allow-remote")
+    result = invoke(*remote, "--port", str(_free_port()), env={"OHLORA_WEB_TOKEN": TOKEN})
+    assert result.exit_code == 0, result.output
+    assert captured_options[-1].token == TOKEN and messages.SERVE_TOKEN_IN_ARGV not in result.output
+
+    path = tmp_path / "token"
+    path.write_text(TOKEN + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    result = invoke(*remote, "--port", str(_free_port()), "--token-file", str(path))
+    assert result.exit_code == 0, result.output
+    assert captured_options[-1].token == TOKEN and messages.SERVE_TOKEN_IN_ARGV not in result.output
+
+    result = invoke(*remote, "--port", str(_free_port()), "--token", TOKEN)  # still works, but `ps` shows it
+    assert result.exit_code == 0, result.output
+    assert captured_options[-1].token == TOKEN
+    assert messages.SERVE_TOKEN_IN_ARGV.split(":")[0] in result.output
+    count = len(started)
+
+    result = invoke(*remote, "--token-file", str(tmp_path / "missing"))
+    assert isinstance(result.exception, ConfigError) and "missing" in str(result.exception)
+    result = invoke(*remote, "--token-file", str(path), env={"OHLORA_WEB_TOKEN": TOKEN})
+    assert isinstance(result.exception, ConfigError) and "--token-file" in str(result.exception)
+    result = invoke(*remote, env={"OHLORA_WEB_TOKEN": "a" * 16})
+    assert isinstance(result.exception, ConfigError) and "token_urlsafe" in str(result.exception)
+    result = invoke(*remote, "--trusted-proxy", "my-proxy.example", env={"OHLORA_WEB_TOKEN": TOKEN})
+    assert isinstance(result.exception, ConfigError) and "--trusted-proxy" in str(result.exception)
+    assert len(started) == count  # nothing started after a refusal
+
+    result = invoke(*remote, "--port", str(_free_port()), "--secure-cookies", "--trusted-proxy", "10.0.0.0/8",
+                    env={"OHLORA_WEB_TOKEN": TOKEN})
+    assert result.exit_code == 0, result.output
+    assert captured_options[-1].secure_cookies and captured_options[-1].trusted_proxies == ("10.0.0.0/8",)

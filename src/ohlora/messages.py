@@ -788,9 +788,24 @@ SERVE_REMOTE_REFUSED = (
     "--allow-remote 와 --token <16자 이상의 토큰> 을 함께 주세요. 이 컴퓨터에서만 쓰려면 --host 127.0.0.1 로 열면 돼요."
 )
 SERVE_TOKEN_MISSING = (
-    "--allow-remote 로 열 때는 접근 토큰이 꼭 필요해요: --token <16자 이상의 토큰> (또는 OHLORA_WEB_TOKEN) 을 주세요."
+    "--allow-remote 로 열 때는 접근 토큰이 꼭 필요해요: 환경 변수 OHLORA_WEB_TOKEN 이나 "
+    "--token-file <파일> 로 16자 이상의 토큰을 주세요."
 )
-SERVE_TOKEN_SHORT = "접근 토큰은 공백 없이 {minimum}자 이상이어야 해요. 더 길고 추측하기 어려운 토큰을 써 주세요."
+SERVE_TOKEN_SHORT = (
+    "접근 토큰은 공백 없이 {minimum}자 이상이어야 해요. 추측하기 어려운 토큰은 이렇게 만들 수 있어요: {recipe}"
+)
+SERVE_TOKEN_WEAK = (
+    "접근 토큰이 너무 추측하기 쉬워요 (같은 글자의 반복, 1234… 같은 연속, 적은 종류의 글자). "
+    "무작위 토큰을 만들어 주세요: {recipe}"
+)
+SERVE_TOKEN_FILE_BAD = "토큰 파일 {path} 을(를) 읽을 수 없어요 ({detail}). 경로와 읽기 권한을 확인해 주세요."
+SERVE_TOKEN_FILE_EMPTY = "토큰 파일 {path} 의 첫 줄이 비어 있어요. 첫 줄에 토큰을 적어 주세요."
+SERVE_TOKEN_TWICE = "접근 토큰은 한 곳에서만 주세요. 지금은 여러 곳에서 왔어요: {sources}"
+SERVE_TOKEN_IN_ARGV = (
+    "주의: --token 으로 준 토큰은 이 컴퓨터의 다른 사용자도 `ps` 로 볼 수 있어요. "
+    "환경 변수 OHLORA_WEB_TOKEN 이나 --token-file <파일> (chmod 600) 을 써 주세요."
+)
+SERVE_PROXY_BAD = "--trusted-proxy 값 '{proxy}' 은(는) IP 주소나 네트워크(예: 10.0.0.5, 10.0.0.0/8)여야 해요."
 SERVE_BAD_PORT = "포트 번호는 1~65535 사이여야 해요: {port}"
 SERVE_PORT_TAKEN = (
     "포트 {port}은(는) 이미 다른 프로그램이 쓰고 있어요. "
@@ -803,6 +818,7 @@ SERVE_NEEDS_WEB = (
 SERVE_SECRET_BAD = "웹 비밀 키 파일 {path} 을(를) 읽을 수 없어요 ({detail}). 파일을 지우면 새로 만들어요."
 
 WEB_TOKEN_REQUIRED = "이 오로라 서버는 접근 토큰이 필요해요. 주소 끝에 ?token=<토큰> 을 붙여서 열어 주세요."
+WEB_TOKEN_BACKOFF = "잘못된 접근 토큰이 너무 많이 왔어요. {seconds}초 뒤에 다시 시도해 주세요."
 WEB_FORBIDDEN_ORIGIN = "다른 사이트에서 보낸 요청은 받을 수 없어요."
 WEB_TOO_LARGE = "요청이 너무 커요. {limit}바이트 이하로 보내 주세요."
 WEB_RATE_LIMITED = "조금 천천히 말해 주세요! {seconds}초 뒤에 다시 보낼 수 있어요."
@@ -993,7 +1009,16 @@ HELP_SERVE_HOST = "들을 주소. 기본은 이 컴퓨터만 (127.0.0.1)."
 HELP_SERVE_PORT = "포트 번호."
 HELP_SERVE_OPEN = "서버가 뜨면 브라우저로 열기."
 HELP_SERVE_ALLOW_REMOTE = "127.0.0.1 이외의 주소에서 열기 허용 (--token 필수)."
-HELP_SERVE_TOKEN = "접근 토큰 (16자 이상). 주면 모든 요청에 필요해요."
+HELP_SERVE_TOKEN = (
+    "접근 토큰 (16자 이상, 추측하기 어려운 것). 주면 모든 요청에 필요해요. "
+    "명령줄의 토큰은 `ps` 에 보이니 OHLORA_WEB_TOKEN 이나 --token-file 을 권해요."
+)
+HELP_SERVE_TOKEN_FILE = "접근 토큰을 이 파일의 첫 줄에서 읽기 (chmod 600 으로 지켜 주세요)."
+HELP_SERVE_SECURE_COOKIES = "쿠키에 Secure 표시 (HTTPS 뒤에서 열 때; --trusted-proxy 가 https 라고 알리면 자동)."
+HELP_SERVE_TRUSTED_PROXY = (
+    "믿는 리버스 프록시의 주소나 네트워크 (여러 번 쓸 수 있음): 그 프록시가 보낸 X-Forwarded-For 와 "
+    "X-Forwarded-Proto 를 믿어요."
+)
 HELP_SERVE_FPS = "브라우저로 보내는 얼굴 프레임 수 (초당)."
 
 

@@ -9,6 +9,7 @@ import importlib.util
 import threading
 import time
 import webbrowser
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -16,6 +17,7 @@ from rich.markup import escape
 
 from ohlora import messages
 from ohlora.errors import OhloraError
+from ohlora.web.access import TOKEN_ENV, check_proxies, pick_token
 from ohlora.web.safety import check_bind
 
 WEB_MODULES = ("fastapi", "uvicorn", "itsdangerous")
@@ -45,10 +47,23 @@ def serve(
     port: int = typer.Option(8000, "--port", help=messages.HELP_SERVE_PORT),
     open_browser: bool = typer.Option(False, "--open", help=messages.HELP_SERVE_OPEN),
     allow_remote: bool = typer.Option(False, "--allow-remote", help=messages.HELP_SERVE_ALLOW_REMOTE),
-    token: str | None = typer.Option(None, "--token", envvar="OHLORA_WEB_TOKEN", help=messages.HELP_SERVE_TOKEN),
+    token: str | None = typer.Option(None, "--token", envvar=TOKEN_ENV, help=messages.HELP_SERVE_TOKEN),
+    token_file: Path | None = typer.Option(
+        None, "--token-file", envvar="OHLORA_WEB_TOKEN_FILE", help=messages.HELP_SERVE_TOKEN_FILE
+    ),
+    secure_cookies: bool = typer.Option(False, "--secure-cookies", help=messages.HELP_SERVE_SECURE_COOKIES),
+    trusted_proxy: list[str] = typer.Option([], "--trusted-proxy", help=messages.HELP_SERVE_TRUSTED_PROXY),
     fps: float = typer.Option(15.0, "--fps", min=1.0, max=30.0, help=messages.HELP_SERVE_FPS),
 ) -> None:
+    # typer may bring its own click, so the source is compared by name
+    on_command_line = getattr(ctx.get_parameter_source("token"), "name", None) == "COMMANDLINE"
+    token = pick_token(from_env=None if on_command_line else token, from_file=token_file,
+                       from_argv=token if on_command_line else None)
     checked_token = check_bind(host, port, allow_remote=allow_remote, token=token)
+    proxies = check_proxies(tuple(trusted_proxy))
+    if on_command_line and checked_token is not None:  # every user of this machine sees it in `ps`
+        err = getattr(ctx.obj, "err", None) or Console(stderr=True, highlight=False)
+        err.print(escape(messages.SERVE_TOKEN_IN_ARGV))
     missing = [m for m in WEB_MODULES if importlib.util.find_spec(m) is None]
     if missing:
         raise OhloraError(messages.SERVE_NEEDS_WEB.format(modules=", ".join(missing)))
@@ -62,7 +77,7 @@ def serve(
     out = getattr(ctx.obj, "out", None) or Console(highlight=False)
     sockets = bind_sockets(host, port)  # a busy port is said now, before she "waits" anywhere
     try:
-        options = WebOptions(token=checked_token, fps=fps)
+        options = WebOptions(token=checked_token, secure_cookies=secure_cookies, trusted_proxies=proxies, fps=fps)
         app = create_app(settings, options=options)
         server = uvicorn.Server(uvicorn_config(app, host, port, options=options))  # connection bounds, timeouts
         url = _url(host, port)

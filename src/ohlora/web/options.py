@@ -35,8 +35,14 @@ class WebOptions:
     jpeg_quality: int = 82
     reap_interval_s: float = 5.0  # how often idle sessions are looked for
     poll_s: float = 10.0  # how often the page asks for its state (block expiry, idle end)
-    secure_cookies: bool = False  # set the Secure flag (serve behind HTTPS)
-    cookie_max_age_s: int = 365 * 24 * 3600
+    secure_cookies: bool = False  # always set the Secure flag (serve behind HTTPS); else only on https requests
+    cookie_max_age_s: int = 180 * 24 * 3600  # an identity cookie is honoured this long after it was (re-)issued
+    access_max_age_s: int = 30 * 24 * 3600  # an access cookie (token mode) likewise
+    cookie_refresh_s: int = 24 * 3600  # a cookie older than this is re-issued: coming back keeps it alive
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For and -Proto are believed
+    token_free_failures: int = 5  # wrong tokens an address may present before it must wait
+    token_backoff_s: float = 1.0  # the first wait; it doubles with every further wrong token
+    token_backoff_max_s: float = 900.0  # the longest wait
     # connections, enforced below the app by web/connections.py (the one HTTP protocol `ohlora serve` runs)
     max_connections: int = 1000  # open in all (also kept under the process's open-file limit)
     max_connections_per_address: int = 32  # per client IPv4 address or IPv6 /64 (0: none, e.g. behind a proxy)

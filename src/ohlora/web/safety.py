@@ -13,6 +13,7 @@ import ipaddress
 
 from ohlora import messages
 from ohlora.errors import ConfigError
+from ohlora.web.access import MIN_TOKEN_BITS, TOKEN_RECIPE, estimated_bits
 
 MIN_TOKEN_CHARS = 16
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
@@ -30,12 +31,15 @@ def is_loopback(host: str) -> bool:
 
 
 def check_token(token: str | None) -> str | None:
-    """The token stripped, or None when none is given; a token must be long and without spaces."""
+    """The token stripped, or None when none is given; a token must be long, without spaces and hard
+    to guess (at least `MIN_TOKEN_BITS` by `estimated_bits`)."""
     if token is None or not token.strip():
         return None
     token = token.strip()
     if len(token) < MIN_TOKEN_CHARS or any(ch.isspace() for ch in token):
-        raise ConfigError(messages.SERVE_TOKEN_SHORT.format(minimum=MIN_TOKEN_CHARS))
+        raise ConfigError(messages.SERVE_TOKEN_SHORT.format(minimum=MIN_TOKEN_CHARS, recipe=TOKEN_RECIPE))
+    if estimated_bits(token) < MIN_TOKEN_BITS:
+        raise ConfigError(messages.SERVE_TOKEN_WEAK.format(recipe=TOKEN_RECIPE))
     return token
 
 
