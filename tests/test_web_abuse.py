@@ -30,7 +30,7 @@ from ohlora.web.server import ServerThread  # noqa: E402
 ATTACKER = "127.0.0.1"
 USER = "127.0.0.2"
 DEADLINE_S = 30.0  # generous: every wait below ends long before on any machine
-SHORT = dict(header_timeout_s=1.0, body_timeout_s=1.0, idle_timeout_s=1.0, send_timeout_s=5.0)
+SHORT = dict(header_timeout_s=1.0, body_timeout_s=1.0, idle_connection_s=1.0, send_timeout_s=5.0)
 
 
 def _second_loopback_works() -> bool:
@@ -234,7 +234,7 @@ def test_content_length_with_chunked_gets_400(serve):
 
 @needs_second_loopback
 def test_when_all_connections_are_taken_an_idle_one_of_the_heaviest_address_yields(serve):
-    server = serve(max_connections=8, max_connections_per_address=32, idle_timeout_s=60.0, header_timeout_s=60.0)
+    server = serve(max_connections=8, max_connections_per_address=32, idle_connection_s=60.0, header_timeout_s=60.0)
     guard = server.guard
     with contextlib.ExitStack() as stack:
         held = [stack.enter_context(connect(server)) for _ in range(8)]

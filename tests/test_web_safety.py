@@ -285,3 +285,234 @@ def test_serve_takes_the_token_from_env_or_file_and_warns_about_argv(serve_cli, 
                     env={"OHLORA_WEB_TOKEN": TOKEN})
     assert result.exit_code == 0, result.output
     assert captured_options[-1].secure_cookies and captured_options[-1].trusted_proxies == ("10.0.0.0/8",)
+
+
+# --- issue 12: wrong tokens back off, per address ------------------------------------------------------------
+def test_token_guard_backs_off_exponentially_per_address_and_stays_bounded():
+    from datetime import datetime
+
+    from ohlora.clock import ManualClock
+    from ohlora.web.access import TokenGuard, address_key
+
+    clock = ManualClock(datetime(2025, 6, 25, 14, 0, 0))
+    guard = TokenGuard(clock.monotonic, free=5, base_s=1.0, max_s=60.0, forget_s=600.0, max_keys=3)
+    for _ in range(4):
+        guard.failed("1.2.3.4")
+        assert guard.wait("1.2.3.4") == 0.0
+    waits = []
+    for _ in range(9):
+        guard.failed("1.2.3.4")
+        waits.append(guard.wait("1.2.3.4"))
+        clock.advance(waits[-1])
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]
+    guard.failed("1.2.3.4")
+    assert guard.wait("5.6.7.8") == 0.0  # another address is not held back
+    clock.advance(600.0)
+    assert guard.wait("1.2.3.4") == 0.0  # forgotten after a quiet while
+    for _ in range(6):
+        guard.failed("2001:db8::1")
+    assert guard.wait("2001:db8::ffff") > 0  # one IPv6 /64 is one client
+    assert address_key("::ffff:1.2.3.4") == "1.2.3.4"
+    guard.succeeded("2001:db8::2")
+    assert guard.wait("2001:db8::1") == 0.0
+    for n in range(50):
+        guard.failed(f"10.0.0.{n}")
+    assert len(guard) <= 3
+
+
+def _token_app(home, clock, **options):
+    from conftest import make_engine
+    from ohlora.web.app import create_app
+    from ohlora.web.options import WebOptions
+
+    engine = make_engine(home, clock)
+    return engine, create_app(engine.settings, engine=engine, options=WebOptions(token=TOKEN, **options))
+
+
+def test_wrong_token_guesses_are_limited(home, clock):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    engine, app = _token_app(home, clock)
+    try:
+        with TestClient(app, follow_redirects=False) as client:
+            codes = [client.get(f"/?token=guess-{n:04d}-of-enough-length").status_code for n in range(600)]
+            assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}  # was: 600 tries, all looked at
+            refused = client.get(f"/?token={TOKEN}")  # while backing off even the right token is not looked at
+            assert refused.status_code == 429 and int(refused.headers["retry-after"]) == 1
+            bearer = client.get("/api/state", headers={"Authorization": f"Bearer {TOKEN}"})
+            assert bearer.status_code == 429 and bearer.json()["error"]["code"] == "token_backoff"
+
+            other = TestClient(app, follow_redirects=False, client=("192.0.2.7", 40000))  # same app, another address
+            assert other.get(f"/?token={TOKEN}").status_code == 303
+
+            clock.advance(1.0)
+            assert client.get("/api/state", headers={"X-Ohlora-Token": "still-wrong-of-enough-length"}).status_code == 401
+            again = client.get(f"/?token={TOKEN}")
+            assert again.status_code == 429 and int(again.headers["retry-after"]) == 2  # doubled
+            clock.advance(2.0)
+            assert client.get(f"/?token={TOKEN}").status_code == 303  # the right token clears the record
+            assert client.get("/").status_code == 200
+            assert [client.get(f"/?token=guess-{n}-of-enough-length").status_code for n in range(5)] == [401] * 5
+            assert client.get("/?token=one-more-of-enough-length").status_code == 429
+            assert client.get("/api/state").status_code == 200  # a valid access cookie is never held back
+    finally:
+        engine.close()
+
+
+# --- issue 12: access cookies of one's own, that expire, Secure behind TLS -------------------------------------
+def _access_cookie(response) -> str | None:
+    from ohlora.web.deps import ACCESS_COOKIE
+
+    for header in response.headers.get_list("set-cookie"):
+        if header.startswith(ACCESS_COOKIE + "="):
+            return header
+    return None
+
+
+def test_access_cookies_are_per_client_and_expire(home, clock):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from ohlora.web.deps import ACCESS_COOKIE
+
+    engine, app = _token_app(home, clock)
+    day = 24 * 3600.0
+    try:
+        with TestClient(app, follow_redirects=False) as first:
+            second = TestClient(app, follow_redirects=False, client=("192.0.2.8", 40000))
+            one, two = first.get(f"/?token={TOKEN}"), second.get(f"/?token={TOKEN}")
+            header = _access_cookie(one)
+            assert header is not None and "Max-Age=2592000" in header and "HttpOnly" in header
+            assert "Secure" not in header  # plain http, no --secure-cookies
+            assert one.cookies[ACCESS_COOKIE] != two.cookies[ACCESS_COOKIE]  # was: one value for every client
+            assert TOKEN not in header
+            original = first.cookies[ACCESS_COOKIE]
+
+            clock.advance(0.5 * day)
+            fresh = first.get("/api/state")
+            assert fresh.status_code == 200 and _access_cookie(fresh) is None  # young: not re-issued
+            clock.advance(19.5 * day)
+            renewed = first.get("/api/state")
+            assert renewed.status_code == 200 and _access_cookie(renewed) is not None  # sliding: a day old, re-issued
+            clock.advance(20 * day)  # 40 days after the token link
+            assert first.get("/api/state").status_code == 200  # the renewed cookie is 20 days old
+            assert second.get("/api/state").status_code == 401  # the unused one expired after 30 days
+            first.cookies.clear()
+            first.cookies.set(ACCESS_COOKIE, original)
+            assert first.get("/api/state").status_code == 401  # and an old copy cannot be replayed
+    finally:
+        engine.close()
+
+
+def test_access_cookie_of_another_token_or_old_format_is_refused(tmp_path):
+    pytest.importorskip("itsdangerous")
+    from itsdangerous import URLSafeSerializer
+
+    from ohlora.web.identity import Identities, load_secret
+
+    ids = Identities(load_secret(tmp_path / "home"))
+    now = 1_750_000_000.0
+    cookie = ids.sign_access(token_digest(TOKEN), now)
+    assert ids.check_access(cookie, digest=token_digest(TOKEN), now=now, max_age=60) is not None
+    assert ids.check_access(cookie, digest=token_digest(TOKEN + "-new"), now=now, max_age=60) is None
+    assert ids.check_access(cookie, digest=token_digest(TOKEN), now=now + 61, max_age=60) is None
+    shared = URLSafeSerializer(ids.secret, salt="ohlora-access").dumps(token_digest(TOKEN))  # the old, shared cookie
+    assert ids.check_access(shared, digest=token_digest(TOKEN), now=now, max_age=60) is None
+
+
+@pytest.mark.parametrize(("options", "base_url", "headers", "peer", "secure"), [
+    ({}, "http://testserver", {}, "testclient", False),
+    ({"secure_cookies": True}, "http://testserver", {}, "testclient", True),
+    ({}, "https://testserver", {}, "testclient", True),
+    ({"trusted_proxies": ("10.0.0.0/8",)}, "http://testserver", {"X-Forwarded-Proto": "https"}, "10.1.2.3", True),
+    ({}, "http://testserver", {"X-Forwarded-Proto": "https"}, "10.1.2.3", False),  # an untrusted peer is not believed
+    ({"trusted_proxies": ("10.0.0.0/8",)}, "http://testserver", {"X-Forwarded-Proto": "http"}, "10.1.2.3", False),
+])
+def test_secure_cookie_flag(home, clock, options, base_url, headers, peer, secure):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from ohlora.web.deps import USER_COOKIE
+
+    engine, app = _token_app(home, clock, **options)
+    try:
+        with TestClient(app, base_url=base_url, follow_redirects=False, client=(peer, 40000)) as client:
+            link = client.get(f"/?token={TOKEN}", headers=headers)
+            assert link.status_code == 303
+            assert ("Secure" in _access_cookie(link)) is secure
+            page = client.get("/", headers={**headers, "Authorization": f"Bearer {TOKEN}"})  # a client keeps
+            # a Secure cookie to itself over plain http (here only the proxy saw https)
+            user = next(h for h in page.headers.get_list("set-cookie") if h.startswith(USER_COOKIE + "="))
+            assert ("Secure" in user) is secure
+    finally:
+        engine.close()
+
+
+def test_a_trusted_proxy_names_the_client_for_the_back_off(home, clock):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from ohlora.web.access import client_address
+
+    proxies = ("10.0.0.0/8",)
+    assert client_address("10.0.0.1", {"x-forwarded-for": "203.0.113.9, 10.0.0.2"}, proxies) == "203.0.113.9"
+    assert client_address("10.0.0.1", {"x-forwarded-for": "6.6.6.6, 203.0.113.9"}, proxies) == "203.0.113.9"
+    assert client_address("192.0.2.1", {"x-forwarded-for": "203.0.113.9"}, proxies) == "192.0.2.1"  # not a proxy
+    engine, app = _token_app(home, clock, trusted_proxies=proxies)
+    try:
+        with TestClient(app, follow_redirects=False, client=("10.0.0.1", 40000)) as proxy:
+            attacker, friend = {"X-Forwarded-For": "203.0.113.9"}, {"X-Forwarded-For": "198.51.100.4"}
+            codes = [proxy.get(f"/?token=guess-{n}-of-enough-length", headers=attacker).status_code for n in range(7)]
+            assert codes == [401] * 5 + [429] * 2
+            assert proxy.get(f"/?token={TOKEN}", headers=friend).status_code == 303  # others behind the proxy are fine
+    finally:
+        engine.close()
+
+
+# --- issue 12: identity cookies expire, with a sliding renewal ------------------------------------------------
+def test_identity_cookies_carry_a_time_and_slide(home, clock, tmp_path):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+    from itsdangerous import URLSafeSerializer
+
+    from conftest import make_engine
+    from ohlora.web.app import create_app
+    from ohlora.web.deps import USER_COOKIE
+    from ohlora.web.identity import Identities, load_secret
+
+    def user_header(response) -> str | None:
+        return next((h for h in response.headers.get_list("set-cookie") if h.startswith(USER_COOKIE + "=")), None)
+
+    engine = make_engine(home, clock)
+    day = 24 * 3600.0
+    ids = Identities(load_secret(home))
+    try:
+        with TestClient(create_app(engine.settings, engine=engine)) as client:
+            first = client.get("/")
+            assert "Max-Age=15552000" in user_header(first)  # 180 days
+            user = ids.read_user(client.cookies[USER_COOKIE])
+            original = client.cookies[USER_COOKIE]
+            clock.advance(0.5 * day)
+            assert user_header(client.get("/api/state")) is None  # young: left alone
+            clock.advance(1.0 * day)
+            renewed = client.get("/api/state")
+            assert user_header(renewed) is not None and ids.read_user(client.cookies[USER_COOKIE]) == user
+            clock.advance(179.0 * day)  # 180.5 days after the first visit, 179 after the renewal
+            kept = client.get("/api/state")
+            assert kept.status_code == 200 and ids.read_user(client.cookies[USER_COOKIE]) == user  # still them
+
+            client.cookies.clear()
+            client.cookies.set(USER_COOKIE, original)  # was: a cookie could be replayed forever
+            replayed = client.get("/api/state")
+            assert ids.read_user(replayed.cookies[USER_COOKIE]) not in (None, user)
+
+            untimed = URLSafeSerializer(ids.secret, salt="ohlora-user").dumps(user)  # a cookie from before times
+            client.cookies.clear()
+            client.cookies.set(USER_COOKIE, untimed)
+            upgraded = client.get("/api/state")
+            assert ids.read_user(upgraded.cookies[USER_COOKIE]) == user  # nobody loses their memories
+            stamp = ids.user_stamp(upgraded.cookies[USER_COOKIE])
+            assert stamp is not None and stamp.issued == int(clock.now().timestamp())
+    finally:
+        engine.close()

@@ -355,6 +355,11 @@ class GuardedH11Protocol(H11Protocol):
         self._cancel_all()
         self._close_with(body)
 
+    def shutdown(self) -> None:
+        if self._refused or self.transport is None or self.transport.is_closing():
+            return  # already on its way out (h11 may be mid-request: nothing more to say on it)
+        super().shutdown()
+
     def pause_writing(self) -> None:
         super().pause_writing()
         self._arm("send", self.rules.send_timeout_s, self._on_send_stalled)

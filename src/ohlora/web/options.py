@@ -49,7 +49,7 @@ class WebOptions:
     header_timeout_s: float = 10.0  # request line + headers not complete this long after the connection opened
     # (or after the first byte of a later request on it): 408 and closed
     body_timeout_s: float = 20.0  # request body not complete this long after its headers: 408
-    idle_timeout_s: float = 5.0  # a connection with no request under way (new or kept alive) is closed
+    idle_connection_s: float = 5.0  # a connection with no request under way (new or kept alive) is closed after this
     send_timeout_s: float = 30.0  # a client that takes none of a response for this long is dropped
     max_header_bytes: int = 16 * 1024  # request line + headers; larger: 431
     connection_retry_after_s: int = 5  # Retry-After of a connection refused at the bounds above

@@ -97,7 +97,7 @@ def connection_rules(options: WebOptions) -> ConnectionRules:
         max_connections_per_address=max(0, options.max_connections_per_address),
         header_timeout_s=options.header_timeout_s,
         body_timeout_s=options.body_timeout_s,
-        idle_timeout_s=options.idle_timeout_s,
+        idle_timeout_s=options.idle_connection_s,
         send_timeout_s=options.send_timeout_s,
         max_header_bytes=options.max_header_bytes,
         retry_after_s=options.connection_retry_after_s,
@@ -120,7 +120,7 @@ def uvicorn_config(app: Any, host: str, port: int, log_level: str = "warning",
         log_level=log_level,
         server_header=False,
         proxy_headers=False,
-        timeout_keep_alive=options.idle_timeout_s,  # type: ignore[arg-type]  # idle between two requests
+        timeout_keep_alive=options.idle_connection_s,  # type: ignore[arg-type]  # idle between two requests
         limit_concurrency=None,
         h11_max_incomplete_event_size=options.max_header_bytes,
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+import html
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ohlora import __version__, messages
@@ -14,9 +16,9 @@ from ohlora.web.deps import (
     grant_access_cookie,
     has_access,
     require_access,
+    try_token,
 )
 from ohlora.web.routes.common import block_info
-from ohlora.web.safety import same_secret
 
 router = APIRouter()
 
@@ -24,7 +26,13 @@ router = APIRouter()
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def page(request: Request, state: State, token: str | None = Query(None, max_length=256)) -> Response:
     if token is not None:
-        if state.options.token is not None and same_secret(token, state.options.token):
+        try:  # wrong tokens count against the address; while it must back off, 429
+            granted = state.options.token is not None and try_token(request, state, token)
+        except HTTPException as refused:
+            text = refused.detail["message"] if isinstance(refused.detail, dict) else str(refused.detail)
+            return HTMLResponse(f"<!doctype html><meta charset=utf-8><p>{html.escape(text)}</p>", 429,
+                                headers=refused.headers)
+        if granted:
             grant_access_cookie(request, state)
             return RedirectResponse("/", status_code=303)  # the token leaves the address bar
         return HTMLResponse(f"<!doctype html><meta charset=utf-8><p>{messages.WEB_TOKEN_REQUIRED}</p>", 401)
