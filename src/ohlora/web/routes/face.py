@@ -50,6 +50,7 @@ async def _viewer_session(state: WebState, user: str, address: str) -> WebSessio
     await refuse_if_blocked(state, user)
     for _ in range(3):  # a session closed between opening and starting its face is opened again
         session = await open_session(state, user, address)
+        session.mark_active()  # not idle while its face starts (no newcomer takes its slot meanwhile)
         try:
             await state.sessions.ensure_face(session)
         except SessionClosed:
@@ -147,6 +148,7 @@ async def pick_face(body: FaceIn, request: Request, state: State, user: CurrentU
         raise api_error(400, "unknown_face", str(exc)) from exc
     await refuse_if_blocked(state, user)
     session = await open_session(state, user, client_address(request))
+    session.mark_active()
     try:
         await state.sessions.switch_face(session, body.id)
     except OhloraError as exc:
