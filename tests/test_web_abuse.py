@@ -248,3 +248,15 @@ def test_when_all_connections_are_taken_an_idle_one_of_the_heaviest_address_yiel
         extra = stack.enter_context(connect(server))
         status, headers, _ = parse(read_all(extra))
         assert status == 503 and int(headers["retry-after"]) > 0
+
+
+@needs_second_loopback
+def test_a_trusted_proxy_has_no_per_address_bound(serve):
+    server = serve(max_connections_per_address=2, trusted_proxies=(USER,), idle_connection_s=60.0, header_timeout_s=60.0)
+    guard = server.guard
+    with contextlib.ExitStack() as stack:
+        for _ in range(4):
+            stack.enter_context(connect(server, USER))
+        wait_for(lambda: guard.open_from(USER) == 4, "the proxy's four connections open")
+        assert guard.refused["per_address"] == 0
+        assert health(server) == 200

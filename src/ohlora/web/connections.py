@@ -7,7 +7,8 @@ replaces both with rules enforced per connection, from the moment it is accepted
 
 - **per-address bound**: at most `max_connections_per_address` open connections per client
   address (an IPv4 address, or an IPv6 /64); the next one is answered at once with a short 429 and
-  `Retry-After`, and closed. Other addresses are not affected.
+  `Retry-After`, and closed. Other addresses are not affected. A trusted proxy (`trusted_proxies`)
+  has no such bound: every user behind it shares its address.
 - **global bound**: at most `max_connections` in all. When it is reached, a newcomer from a lighter
   address takes the place of an idle connection (no request under way) of the heaviest address;
   only when there is none to take is the newcomer answered 503 + `Retry-After`. A connection with a
@@ -61,6 +62,26 @@ class ConnectionRules:
     send_timeout_s: float = 30.0
     max_header_bytes: int = 16 * 1024
     retry_after_s: int = 5
+    unbounded: tuple[str, ...] = ()  # addresses/networks with no per-address bound (trusted proxies)
+
+
+def in_networks(client: tuple[str, int] | None, networks: tuple[str, ...]) -> bool:
+    """Whether the client's address lies in one of `networks` ("10.0.0.5", "10.0.0.0/8", "::1")."""
+    if not client or not networks:
+        return False
+    try:
+        ip = ipaddress.ip_address(str(client[0]).split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for network in networks:
+        try:
+            if ip in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def address_key(client: tuple[str, int] | None) -> str:
@@ -139,7 +160,7 @@ class ConnectionGuard:
         rules = self.rules
         mine = self._by_address.get(conn.address)
         held = len(mine) if mine else 0
-        if rules.max_connections_per_address and held >= rules.max_connections_per_address:
+        if rules.max_connections_per_address and held >= rules.max_connections_per_address and not conn.unbounded:
             self.refused["per_address"] += 1
             return "per_address"
         if self._open >= rules.max_connections and not self._make_room(conn.address, held):
@@ -223,6 +244,7 @@ class GuardedH11Protocol(H11Protocol):
         self.rules = self.guard.rules
         self.conn = _Parser(self, self.rules.max_header_bytes)
         self.address = ""
+        self.unbounded = False  # a trusted proxy: many users behind one address
         self._admitted = False
         self._refused = False
         self._lingering = False
@@ -232,6 +254,7 @@ class GuardedH11Protocol(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self.address = address_key(self.client)
+        self.unbounded = in_networks(self.client, self.rules.unbounded)
         why = self.guard.admit(self)
         if why is not None:
             self._refuse(self.guard.responses[why])

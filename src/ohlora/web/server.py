@@ -101,6 +101,7 @@ def connection_rules(options: WebOptions) -> ConnectionRules:
         send_timeout_s=options.send_timeout_s,
         max_header_bytes=options.max_header_bytes,
         retry_after_s=options.connection_retry_after_s,
+        unbounded=tuple(options.trusted_proxies),
     )
 
 
