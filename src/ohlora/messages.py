@@ -785,7 +785,8 @@ SERVE_LISTENING = "오로라가 {url} 에서 기다리고 있어요. 브라우�
 SERVE_TOKEN_HINT = "접근 토큰이 필요한 서버예요. 처음 한 번은 {url}?token=<토큰> 으로 열어 주세요."
 SERVE_REMOTE_REFUSED = (
     "{host} 에서 열면 같은 네트워크의 다른 사람도 오로라 서버에 접속할 수 있어요. 정말 그렇게 하려면 "
-    "--allow-remote 와 --token <16자 이상의 토큰> 을 함께 주세요. 이 컴퓨터에서만 쓰려면 --host 127.0.0.1 로 열면 돼요."
+    "--allow-remote 와 접근 토큰(환경 변수 OHLORA_WEB_TOKEN 이나 --token-file <파일>)을 함께 주세요. "
+    "이 컴퓨터에서만 쓰려면 --host 127.0.0.1 로 열면 돼요."
 )
 SERVE_TOKEN_MISSING = (
     "--allow-remote 로 열 때는 접근 토큰이 꼭 필요해요: 환경 변수 OHLORA_WEB_TOKEN 이나 "
@@ -1008,7 +1009,7 @@ HELP_SERVE = "오로라를 브라우저에서 만나기: 실시간 얼굴과 채
 HELP_SERVE_HOST = "들을 주소. 기본은 이 컴퓨터만 (127.0.0.1)."
 HELP_SERVE_PORT = "포트 번호."
 HELP_SERVE_OPEN = "서버가 뜨면 브라우저로 열기."
-HELP_SERVE_ALLOW_REMOTE = "127.0.0.1 이외의 주소에서 열기 허용 (--token 필수)."
+HELP_SERVE_ALLOW_REMOTE = "127.0.0.1 이외의 주소에서 열기 허용 (접근 토큰 필수: OHLORA_WEB_TOKEN 또는 --token-file)."
 HELP_SERVE_TOKEN = (
     "접근 토큰 (16자 이상, 추측하기 어려운 것). 주면 모든 요청에 필요해요. "
     "명령줄의 토큰은 `ps` 에 보이니 OHLORA_WEB_TOKEN 이나 --token-file 을 권해요."

@@ -52,7 +52,9 @@ def serve(
         None, "--token-file", envvar="OHLORA_WEB_TOKEN_FILE", help=messages.HELP_SERVE_TOKEN_FILE
     ),
     secure_cookies: bool = typer.Option(False, "--secure-cookies", help=messages.HELP_SERVE_SECURE_COOKIES),
-    trusted_proxy: list[str] = typer.Option([], "--trusted-proxy", help=messages.HELP_SERVE_TRUSTED_PROXY),
+    trusted_proxy: list[str] = typer.Option(
+        [], "--trusted-proxy", metavar="<addr>", help=messages.HELP_SERVE_TRUSTED_PROXY
+    ),
     fps: float = typer.Option(15.0, "--fps", min=1.0, max=30.0, help=messages.HELP_SERVE_FPS),
 ) -> None:
     # typer may bring its own click, so the source is compared by name
