@@ -406,13 +406,12 @@ def memory_list(ctx: typer.Context, user: str = UserOption) -> None:
 def memory_add(
     ctx: typer.Context, item: str = typer.Argument(..., help=messages.HELP_MEMORY_ADD_ITEM), user: str = UserOption
 ) -> None:
-    from ohlora.memory import is_memory_item, normalise_key
-    from ohlora.mind.completion import normalise_memory
+    from ohlora.conversation.inputs import clean_memory_item
+    from ohlora.memory import normalise_key
 
     c: Context = ctx.obj
-    item = normalise_memory(item.strip())  # '[k:v]', '(k : v)' or 'k: v' become '[k: v]'
-    if not is_memory_item(item):
-        raise BadInput(messages.MEMORY_BAD_ITEM)
+    item = clean_memory_item(item)  # the shared normaliser; '[k:v]', '(k : v)' or 'k: v' become '[k: v]'
+    _refuse_memory_change_if_blocked(c, user)
     added = c.store().add_memories(user, [(item, normalise_key(item), None)], None, time.time())
     c.out.print((messages.MEMORY_ADDED if added else messages.MEMORY_DUPLICATE).format(item=escape(item)))
 
@@ -421,9 +420,11 @@ def memory_add(
 def memory_forget(
     ctx: typer.Context, item: str = typer.Argument(..., help=messages.HELP_MEMORY_FORGET_ITEM), user: str = UserOption
 ) -> None:
+    from ohlora.conversation.inputs import clean_memory_query
     from ohlora.memory import normalise_key
 
     c: Context = ctx.obj
+    item = clean_memory_query(item)
     found = c.store().forget_memory(user, normalise_key(item))
     c.out.print((messages.MEMORY_FORGOTTEN if found else messages.MEMORY_NOT_FOUND).format(item=escape(item)))
     if not found:
@@ -434,10 +435,19 @@ def memory_forget(
 def memory_import(
     ctx: typer.Context, path: Path = typer.Argument(..., help=messages.HELP_MEMORY_FILE), user: str = UserOption
 ) -> None:
+    from ohlora.conversation.inputs import clean_memory_item
+    from ohlora.errors import CorruptData
     from ohlora.memory import normalise_key, read_legacy_memory
 
     c: Context = ctx.obj
-    items = read_legacy_memory(path)
+    items = []
+    for line in read_legacy_memory(path):
+        try:
+            items.append(clean_memory_item(line))
+        except BadInput as exc:  # nothing is imported from a file with a bad item
+            detail = f"{line[:80]!r} ({exc})"
+            raise CorruptData(messages.LEGACY_BAD_ROW.format(path=path, line="?", detail=detail)) from exc
+    _refuse_memory_change_if_blocked(c, user)
     added = c.store().add_memories(user, [(t, normalise_key(t), None) for t in items], None, time.time())
     c.out.print(messages.MEMORY_IMPORTED.format(added=len(added), skipped=len(items) - len(added)))
 
@@ -456,6 +466,19 @@ def memory_export(
     items = [row.text for row in c.store().memory_rows(user)]
     write_legacy_memory(path, items)
     c.out.print(messages.MEMORY_EXPORTED.format(count=len(items), path=path))
+
+
+def _refuse_memory_change_if_blocked(c: Context, user: str) -> None:
+    """A blocked user's memories can be listed, exported and forgotten, not added to."""
+    from datetime import datetime
+
+    from ohlora.ethics.sanctions import Sanctions
+
+    block = Sanctions(c.store()).active(user, datetime.now())
+    if block is not None:
+        until = datetime.fromtimestamp(block.until).strftime("%Y.%m.%d %H:%M:%S")
+        reasons = ", ".join(messages.BLOCK_REASONS[r] for r in block.reasons)
+        raise BadInput(messages.MEMORY_ADD_BLOCKED.format(until=until, reasons=reasons))
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:

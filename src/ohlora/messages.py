@@ -45,6 +45,10 @@ CONTAINS_MARKER = (
     "'{marker}' 같은 오로라 내부 표시는 메시지에 쓸 수 없어요. 그 부분을 빼고 다시 말해 주세요."
 )
 CONTROL_REMOVED = "눈에 보이지 않는 제어 문자는 빼고 오로라에게 전했어요."
+TEXT_SURROGATE = (
+    "깨진 글자가 섞여 있어요 (짝이 없는 UTF-16 서로게이트, 예: \\ud800). "
+    "글자가 제대로 인코딩되었는지 확인하고 다시 보내 주세요. (lone surrogate: send valid UTF-8 text)"
+)
 TOO_LONG = (
     "질문이 너무 길어서 오로라가 조금 버거워해요 😥 "
     "이렇게 긴 이야기는 오로라의 단짝 친구 혜나(LLM Hyena)에게 물어봐 주세요!"
@@ -122,6 +126,10 @@ MEMORY_DUPLICATE = "이미 기억하고 있는 내용이에요: {item}"
 MEMORY_FORGOTTEN = "잊었어요: {item}"
 MEMORY_NOT_FOUND = "그런 기억은 없어요: {item}"
 MEMORY_BAD_ITEM = "기억은 '[항목: 내용]' 형식으로 적어 주세요. 예: [내일 일정: 면접]"
+MEMORY_ADD_BLOCKED = (
+    "차단된 동안에는 새로 기억시킬 수 없어요 ({until}까지, 사유: {reasons}). "
+    "기억 목록을 보거나 지우는 것은 할 수 있어요."
+)
 MEMORY_IMPORTED = "{added}개를 새로 기억했어요 (중복 {skipped}개는 건너뜀)."
 MEMORY_EXPORTED = "{count}개의 기억을 {path} 에 저장했어요."
 SANCTIONS_NONE = "경고나 차단 기록이 없어요."
@@ -816,11 +824,16 @@ SERVE_CANNOT_BIND = "{host}:{port} 에서 기다릴 수 없어요 ({detail}). --
 SERVE_NEEDS_WEB = (
     "웹 화면에 필요한 패키지({modules})가 없어요. `pip install fastapi uvicorn itsdangerous` 로 설치해 주세요."
 )
+SERVE_BAD_ALLOWED_HOST = "--allowed-host 값 '{entry}' 을(를) 읽을 수 없어요. 이름 또는 이름:포트로 적어 주세요 (예: ohlora.example.com, 192.168.0.7:8000)."
 SERVE_SECRET_BAD = "웹 비밀 키 파일 {path} 을(를) 읽을 수 없어요 ({detail}). 파일을 지우면 새로 만들어요."
 
 WEB_TOKEN_REQUIRED = "이 오로라 서버는 접근 토큰이 필요해요. 주소 끝에 ?token=<토큰> 을 붙여서 열어 주세요."
 WEB_TOKEN_BACKOFF = "잘못된 접근 토큰이 너무 많이 왔어요. {seconds}초 뒤에 다시 시도해 주세요."
 WEB_FORBIDDEN_ORIGIN = "다른 사이트에서 보낸 요청은 받을 수 없어요."
+WEB_BAD_HOST = (
+    "이 서버는 '{host}' 이라는 주소로는 응답하지 않아요. 서버를 띄운 주소({allowed})로 열어 주세요. "
+    "다른 이름으로 열려면 `ohlora serve --allowed-host <이름>` 을 써 주세요. (Host not allowed)"
+)
 WEB_TOO_LARGE = "요청이 너무 커요. {limit}바이트 이하로 보내 주세요."
 WEB_RATE_LIMITED = "조금 천천히 말해 주세요! {seconds}초 뒤에 다시 보낼 수 있어요."
 WEB_NEW_USERS_LIMITED = "새 접속이 너무 많아요. {seconds}초 뒤에 다시 열어 주세요."
@@ -1021,6 +1034,10 @@ HELP_SERVE_TRUSTED_PROXY = (
     "X-Forwarded-Proto 를 믿어요."
 )
 HELP_SERVE_FPS = "브라우저로 보내는 얼굴 프레임 수 (초당)."
+HELP_SERVE_ALLOWED_HOST = (
+    "요청의 Host로 받아 줄 이름 (여러 번 쓸 수 있음; 예: 리버스 프록시 뒤의 도메인, name 또는 name:port). "
+    "서버 주소와 (127.0.0.1이면) localhost 는 항상 허용."
+)
 
 
 # --- the embedded dialogue corpus ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ read-modify-write steps (sanction levels, memory de-duplication) cannot interlea
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 
 from ohlora import messages
-from ohlora.errors import CorruptData
+from ohlora.errors import BadInput, CorruptData
 
 SCHEMA_VERSION = 1
 
@@ -119,6 +120,30 @@ def _sqlite_path(url: sa.URL) -> Path | None:
     return None
 
 
+DB_FILE_MODE = 0o600  # users' memories and turns: readable by the owner only
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty database file readable by its owner only, unless it exists (its mode is then
+    left alone). SQLite gives its -wal and -shm files the database file's mode."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, DB_FILE_MODE)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _text(*values: str | None) -> None:
+    """Refuse text that cannot be stored as UTF-8 (a lone surrogate) before SQLite's encoder fails."""
+    for value in values:
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise BadInput(messages.TEXT_SURROGATE) from err
+
+
 class Store:
     """Access to the database. Create one per process (it holds a connection pool)."""
 
@@ -127,6 +152,7 @@ class Store:
         self.path = _sqlite_path(self.url)
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
             self.engine = sa.create_engine(self.url, connect_args={"timeout": 60})
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
@@ -203,6 +229,7 @@ class Store:
         self, user: str, items: Sequence[tuple[str, str, np.ndarray | None]], embedder: str | None, now: float
     ) -> list[str]:
         """Insert (text, norm, vector) items whose norm is new for this user; return the texts added."""
+        _text(user, *(t for item in items for t in item[:2]))
         added: list[str] = []
         with self.transaction() as conn:
             existing = set(conn.execute(sa.select(memories.c.norm).where(memories.c.user == user)).scalars())
@@ -233,6 +260,7 @@ class Store:
                 )
 
     def forget_memory(self, user: str, norm: str) -> bool:
+        _text(user, norm)
         with self.transaction() as conn:
             result = conn.execute(sa.delete(memories).where(memories.c.user == user, memories.c.norm == norm))
             return result.rowcount > 0
@@ -263,6 +291,8 @@ class Store:
 
     def finish_turn(self, user: str, at: float, result: dict[str, Any], summary: str | None) -> None:
         """Record a finished turn and, when `summary` is not None, replace the user's summary."""
+        encoded = json.dumps(result, ensure_ascii=False)
+        _text(user, summary, encoded)  # the text, reply and system message are in `encoded` too
         with self.transaction() as conn:
             conn.execute(
                 sa.insert(turns).values(
@@ -272,7 +302,7 @@ class Store:
                     reply=result.get("reply"),
                     system_message=result.get("system_message"),
                     blocked=bool(result.get("blocked")),
-                    result=json.dumps(result, ensure_ascii=False),
+                    result=encoded,
                 )
             )
             if summary is not None:

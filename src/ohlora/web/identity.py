@@ -33,7 +33,7 @@ from ohlora.errors import CorruptData
 
 SECRET_FILE = "web_secret"
 USER_PREFIX = "web-"
-_USER_RE = re.compile(r"^web-[0-9a-f]{16}$")
+_USER_RE = re.compile(r"^web-[0-9a-f]{16}\Z")  # \Z: "$" would let a trailing newline through
 
 
 def load_secret(home: Path) -> str:
