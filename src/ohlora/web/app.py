@@ -14,12 +14,14 @@ import json
 import random
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import anyio
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException  # FastAPI's own is a subclass; its body errors raise this one
 
 from ohlora import __version__, messages
 from ohlora.clock import Clock
@@ -28,7 +30,7 @@ from ohlora.conversation.engine import Engine
 from ohlora.errors import BadInput, ConfigError, OhloraError
 from ohlora.web.faces import FaceCatalog, FaceChoice, available_choices
 from ohlora.web.identity import Identities, load_secret
-from ohlora.web.middleware import BodyLimit, ResponseHeaders
+from ohlora.web.middleware import BodyLimit, HostCheck, ResponseHeaders, json_bytes, security_headers
 from ohlora.web.options import WebOptions
 from ohlora.web.ratelimit import RateLimiter
 from ohlora.web.routes import chat, face, memory, session
@@ -47,17 +49,39 @@ def render_page(template: str) -> bytes:
     return page.encode("utf-8")
 
 
+class ErrorResponse(JSONResponse):
+    """The JSON of an error: never fails to encode (a lone surrogate in an echoed value becomes '?'),
+    and carries the security headers itself (a 500 is sent outside the `ResponseHeaders` middleware)."""
+
+    def __init__(self, content: Any, status_code: int, headers: dict[str, str] | None = None):
+        super().__init__(content, status_code=status_code, headers={**security_headers(), **(headers or {})})
+
+    def render(self, content: Any) -> bytes:
+        return json_bytes(content)
+
+
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+    return ErrorResponse({"error": {"code": code, "message": message}}, status, headers)
 
 
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
         if isinstance(exc.detail, dict):
-            return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        message = messages.WEB_NOT_FOUND if exc.status_code == 404 else str(exc.detail)
+            return ErrorResponse({"error": exc.detail}, exc.status_code, exc.headers)
+        if exc.status_code == 404:
+            message = messages.WEB_NOT_FOUND
+        elif exc.status_code == 400:  # e.g. a body that is not JSON text
+            message = messages.WEB_BAD_REQUEST.format(detail=exc.detail)
+        else:
+            message = str(exc.detail)
         return _error(exc.status_code, "http_" + str(exc.status_code), message, exc.headers)
+
+    @app.exception_handler(Exception)
+    async def internal(_request: Request, exc: Exception) -> JSONResponse:
+        # Starlette sends this from its outermost layer (then re-raises, so the server logs the
+        # traceback): ErrorResponse adds the security headers the middleware cannot.
+        return _error(500, "internal", messages.WEB_INTERNAL)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -134,6 +158,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        redirect_slashes=False,  # no "/static" -> "http://<Host>/static/" redirect built from the Host header
     )
     _install_handlers(app)
     app.include_router(session.router)
@@ -143,4 +168,5 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(ResponseHeaders)
     app.add_middleware(BodyLimit, limit=options.max_body_bytes)
+    app.add_middleware(HostCheck, allowed=options.allowed_hosts)  # outermost: a foreign Host goes no further
     return app

@@ -18,7 +18,7 @@ from rich.markup import escape
 from ohlora import messages
 from ohlora.errors import OhloraError
 from ohlora.web.access import TOKEN_ENV, check_proxies, pick_token
-from ohlora.web.safety import check_bind
+from ohlora.web.safety import allowed_host_list, check_bind
 
 WEB_MODULES = ("fastapi", "uvicorn", "itsdangerous")
 
@@ -56,6 +56,9 @@ def serve(
         [], "--trusted-proxy", metavar="<addr>", help=messages.HELP_SERVE_TRUSTED_PROXY
     ),
     fps: float = typer.Option(15.0, "--fps", min=1.0, max=30.0, help=messages.HELP_SERVE_FPS),
+    allowed_host: list[str] = typer.Option(
+        [], "--allowed-host", envvar="OHLORA_ALLOWED_HOSTS", help=messages.HELP_SERVE_ALLOWED_HOST
+    ),
 ) -> None:
     # typer may bring its own click, so the source is compared by name
     on_command_line = getattr(ctx.get_parameter_source("token"), "name", None) == "COMMANDLINE"
@@ -66,6 +69,7 @@ def serve(
     if on_command_line and checked_token is not None:  # every user of this machine sees it in `ps`
         err = getattr(ctx.obj, "err", None) or Console(stderr=True, highlight=False)
         err.print(escape(messages.SERVE_TOKEN_IN_ARGV))
+    allowed_hosts = allowed_host_list(host, allowed_host)
     missing = [m for m in WEB_MODULES if importlib.util.find_spec(m) is None]
     if missing:
         raise OhloraError(messages.SERVE_NEEDS_WEB.format(modules=", ".join(missing)))
@@ -79,7 +83,8 @@ def serve(
     out = getattr(ctx.obj, "out", None) or Console(highlight=False)
     sockets = bind_sockets(host, port)  # a busy port is said now, before she "waits" anywhere
     try:
-        options = WebOptions(token=checked_token, secure_cookies=secure_cookies, trusted_proxies=proxies, fps=fps)
+        options = WebOptions(token=checked_token, secure_cookies=secure_cookies, trusted_proxies=proxies, fps=fps,
+                             allowed_hosts=allowed_hosts)
         app = create_app(settings, options=options)
         server = uvicorn.Server(uvicorn_config(app, host, port, options=options))  # connection bounds, timeouts
         url = _url(host, port)

@@ -18,6 +18,9 @@ class RateRule:
 @dataclass(frozen=True)
 class WebOptions:
     token: str | None = None  # when set, every request must carry it (required off loopback)
+    # Host names requests may use besides the address they came in on (and, on loopback, 127.0.0.1,
+    # localhost, [::1]): "name" (any port) or "name:port". Anything else gets 421 (DNS rebinding).
+    allowed_hosts: tuple[str, ...] = ()
     max_body_bytes: int = 16 * 1024  # larger request bodies get 413
     max_text_chars: int = 1000  # a chat message longer than this is refused before the pipeline
     turn_rate: RateRule = RateRule(burst=8, per_second=1 / 3)  # chat turns per user
