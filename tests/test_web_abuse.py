@@ -23,7 +23,7 @@ import httpx  # noqa: E402
 
 from conftest import make_engine  # noqa: E402
 from ohlora.web.app import create_app  # noqa: E402
-from ohlora.web.connections import address_key  # noqa: E402
+from ohlora.web.connections import address_key, in_networks  # noqa: E402
 from ohlora.web.options import WebOptions  # noqa: E402
 from ohlora.web.server import ServerThread  # noqa: E402
 
@@ -120,6 +120,8 @@ def test_address_keys():
     assert address_key(("::ffff:10.1.2.3", 5)) == "10.1.2.3"
     assert address_key(("2001:db8:1:2:aaaa::1", 5)) == address_key(("2001:db8:1:2:bbbb::9", 7)) == "2001:db8:1:2::/64"
     assert address_key(None) == ""
+    assert in_networks(("10.1.2.3", 1), ("10.0.0.0/8",)) and in_networks(("::ffff:10.1.2.3", 1), ("10.1.2.3",))
+    assert not in_networks(("10.1.2.3", 1), ("192.168.0.0/16", "not an address")) and not in_networks(None, ("::1",))
 
 
 @needs_second_loopback
