@@ -23,7 +23,7 @@ import httpx  # noqa: E402
 
 from conftest import make_engine  # noqa: E402
 from ohlora.web.app import create_app  # noqa: E402
-from ohlora.web.connections import address_key, in_networks  # noqa: E402
+from ohlora.web.connections import ConnectionGuard, ConnectionRules, address_key, in_networks  # noqa: E402
 from ohlora.web.options import WebOptions  # noqa: E402
 from ohlora.web.server import ServerThread  # noqa: E402
 
@@ -122,6 +122,22 @@ def test_address_keys():
     assert address_key(None) == ""
     assert in_networks(("10.1.2.3", 1), ("10.0.0.0/8",)) and in_networks(("::ffff:10.1.2.3", 1), ("10.1.2.3",))
     assert not in_networks(("10.1.2.3", 1), ("192.168.0.0/16", "not an address")) and not in_networks(None, ("::1",))
+
+
+def test_refusals_are_logged_as_one_summary_a_minute(caplog):
+    now = [1000.0]
+    guard = ConnectionGuard(ConnectionRules(), clock=lambda: now[0])
+    with caplog.at_level("WARNING", logger="ohlora.web"):
+        for _ in range(500):
+            guard.note("refused_per_address")
+        now[0] += 59.0
+        guard.note("timeout_header")
+        assert len(caplog.records) == 1  # the first at once, then nothing for a minute
+        now[0] += 1.0
+        guard.note("bad_request")
+    assert len(caplog.records) == 2
+    assert "bad_request 1" in caplog.messages[1] and "refused_per_address 499" in caplog.messages[1]
+    assert "timeout_header 1" in caplog.messages[1]
 
 
 @needs_second_loopback

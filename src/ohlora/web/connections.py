@@ -33,7 +33,9 @@ import http
 import ipaddress
 import json
 import logging
-from collections import OrderedDict
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -48,6 +50,8 @@ log = logging.getLogger("ohlora.web")
 LINGER_S = 1.0  # how long a refused connection may still be read (discarded) before it is dropped
 MAX_LINGERING = 256  # refused connections lingering at once; beyond, a refusal is dropped at once
 CLOSE_GRACE_S = 5.0  # a closing connection whose last bytes are not taken by then is dropped
+LOG_EVERY_S = 60.0  # refusals and cut-offs are logged as one summary line at most this often
+UVICORN_BAD_REQUEST = "Invalid HTTP request received."  # uvicorn's warning, once per bad request
 
 
 @dataclass(frozen=True)
@@ -121,8 +125,11 @@ def error_response(status: int, code: str, message: str, retry_after_s: int | No
 class ConnectionGuard:
     """Open connections by client address, for one server. Used from the event loop thread only."""
 
-    def __init__(self, rules: ConnectionRules):
+    def __init__(self, rules: ConnectionRules, clock: Callable[[], float] = time.monotonic):
         self.rules = rules
+        self._clock = clock
+        self._unlogged: Counter[str] = Counter()
+        self._logged_at: float | None = None
         self._by_address: dict[str, OrderedDict[int, GuardedH11Protocol]] = {}
         self._open = 0
         self.lingering = 0
@@ -155,6 +162,17 @@ class ConnectionGuard:
             "timed_out": dict(self.timed_out),
         }
 
+    def note(self, event: str) -> None:
+        """Count a refusal or cut-off for the log: the first at once, then one summary a minute (an
+        attacker must not be able to fill the disk with one line per connection)."""
+        self._unlogged[event] += 1
+        now = self._clock()
+        if self._logged_at is None or now - self._logged_at >= LOG_EVERY_S:
+            summary = ", ".join(f"{name} {count}" for name, count in sorted(self._unlogged.items()))
+            log.warning("connections refused or cut off since the last report: %s (open now: %d)", summary, self._open)
+            self._unlogged.clear()
+            self._logged_at = now
+
     def admit(self, conn: GuardedH11Protocol) -> str | None:
         """Count `conn` in, or say why not ('per_address' or 'global')."""
         rules = self.rules
@@ -162,9 +180,11 @@ class ConnectionGuard:
         held = len(mine) if mine else 0
         if rules.max_connections_per_address and held >= rules.max_connections_per_address and not conn.unbounded:
             self.refused["per_address"] += 1
+            self.note("refused_per_address")
             return "per_address"
         if self._open >= rules.max_connections and not self._make_room(conn.address, held):
             self.refused["global"] += 1
+            self.note("refused_server_full")
             return "global"
         if mine is None:
             mine = self._by_address[conn.address] = OrderedDict()
@@ -182,6 +202,7 @@ class ConnectionGuard:
                 self.release(victim)
                 victim.drop()
                 self.evicted += 1
+                self.note("evicted_idle")
                 return True
         return False
 
@@ -234,6 +255,24 @@ class _Parser(h11.Connection):
             raise h11.RemoteProtocolError("both Content-Length and Transfer-Encoding", error_status_hint=400)
 
 
+class _ConnectionLog:
+    """uvicorn's logger for one connection, except that its warning per malformed request goes to
+    the guard's summary instead of a line each."""
+
+    def __init__(self, logger: logging.Logger, guard: ConnectionGuard):
+        self._logger = logger
+        self._guard = guard
+
+    def warning(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        if msg == UVICORN_BAD_REQUEST:
+            self._guard.note("bad_request")
+            return
+        self._logger.warning(msg, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._logger, name)
+
+
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol under a `ConnectionGuard`: admission, timeouts, our refusals."""
 
@@ -243,6 +282,7 @@ class GuardedH11Protocol(H11Protocol):
         super().__init__(*args, **kwargs)
         self.rules = self.guard.rules
         self.conn = _Parser(self, self.rules.max_header_bytes)
+        self.logger = _ConnectionLog(self.logger, self.guard)  # type: ignore[assignment]
         self.address = ""
         self.unbounded = False  # a trusted proxy: many users behind one address
         self._admitted = False
@@ -321,6 +361,7 @@ class GuardedH11Protocol(H11Protocol):
         if not self.is_idle():
             return
         self.guard.timed_out["header"] += 1
+        self.guard.note("timeout_header")
         self._close_with(self.guard.responses["timeout"])
 
     def _on_body_timeout(self) -> None:
@@ -328,6 +369,7 @@ class GuardedH11Protocol(H11Protocol):
         if self.conn.their_state is not h11.SEND_BODY:
             return
         self.guard.timed_out["body"] += 1
+        self.guard.note("timeout_body")
         cycle = self.cycle
         if cycle is not None and not cycle.response_started:
             cycle.disconnected = True  # the app's own answer, if it comes, goes nowhere
@@ -339,6 +381,7 @@ class GuardedH11Protocol(H11Protocol):
     def _on_send_stalled(self) -> None:
         self._timers.pop("send", None)
         self.guard.timed_out["send"] += 1
+        self.guard.note("timeout_send")
         self.transport.abort()
 
     # --- hooks from the parser and from uvicorn ----------------------------------------------------------------
