@@ -129,6 +129,18 @@ def clean_memory_item(raw: str) -> str:
     return item
 
 
+def clean_extracted_items(items: list[str]) -> list[str]:
+    """Memory items a model extracted: each cleaned like one a user typed; an item that fails (a marker,
+    a broken format, nothing left) is dropped rather than stored."""
+    kept = []
+    for raw in items:
+        try:
+            kept.append(clean_memory_item(raw))
+        except BadInput:
+            continue
+    return kept
+
+
 def clean_memory_query(raw: str) -> str:
     """The item a user asks to forget: normalised like a stored item (no marker check: an item
     stored before the check existed can still be forgotten)."""

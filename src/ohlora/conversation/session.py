@@ -17,7 +17,7 @@ from enum import Enum
 from ohlora import messages
 from ohlora.conversation.compose import compose_input
 from ohlora.conversation.engine import Engine
-from ohlora.conversation.inputs import check_user_id, clean_user_text
+from ohlora.conversation.inputs import check_user_id, clean_extracted_items, clean_user_text
 from ohlora.conversation.result import ExpressionInfo, SanctionInfo, TurnResult
 from ohlora.conversation.timetag import add_time_tag
 from ohlora.errors import BadInput
@@ -208,7 +208,7 @@ class Conversation:
         # 10. memory extraction and summary (must finish before the next turn)
         def after_reply() -> TurnResult:
             extracted = completion.extract_memory(engine.roles.memory, final_input) or []
-            added = engine.memory.add(self.user, [item for item in extracted if item.strip()], now.timestamp())
+            added = engine.memory.add(self.user, clean_extracted_items(extracted), now.timestamp())
             timer.lap("memory_extraction")
             new_summary = (
                 None if outcome.fallback else completion.summarize(engine.roles.summary, final_input, outcome.text)
