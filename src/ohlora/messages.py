@@ -1034,6 +1034,16 @@ HELP_SERVE_TRUSTED_PROXY = (
     "X-Forwarded-Proto 를 믿어요."
 )
 HELP_SERVE_FPS = "브라우저로 보내는 얼굴 프레임 수 (초당)."
+HELP_SERVE_LIMIT = (
+    "서버 한도 하나 바꾸기 NAME=VALUE (여러 번 쓸 수 있음; 예: max_connections_per_address=64, "
+    "turn_rate=8/0.5 는 한 번에 8번, 초당 0.5번씩 채워짐). 이름과 지금 값은 --show-limits."
+)
+HELP_SERVE_SHOW_LIMITS = "바꿀 수 있는 서버 한도와 그 값을 보여 주고 끝내기."
+WEB_LIMIT_BAD_PAIR = "--limit 은 NAME=VALUE 꼴이어야 해요: {pair!r}"
+WEB_LIMIT_UNKNOWN = "{name!r} 은(는) 바꿀 수 있는 한도가 아니에요. 가능한 이름: {names}"
+WEB_LIMIT_BAD_VALUE = "{name} 의 값 {value!r} 을(를) 읽을 수 없어요: {expected}"
+WEB_LIMIT_EXPECTS_RATE = "BURST/PER_SECOND 꼴의 0 이상인 두 수 (예: 8/0.5)"
+WEB_LIMIT_EXPECTS_NUMBER = "0 이상인 {kind}"
 HELP_SERVE_ALLOWED_HOST = (
     "요청의 Host로 받아 줄 이름 (여러 번 쓸 수 있음; 예: 리버스 프록시 뒤의 도메인, name 또는 name:port). "
     "서버 주소와 (127.0.0.1이면) localhost 는 항상 허용."

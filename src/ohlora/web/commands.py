@@ -9,6 +9,7 @@ import importlib.util
 import threading
 import time
 import webbrowser
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -57,9 +58,21 @@ def serve(
     ),
     fps: float = typer.Option(15.0, "--fps", min=1.0, max=30.0, help=messages.HELP_SERVE_FPS),
     allowed_host: list[str] = typer.Option(
-        [], "--allowed-host", envvar="OHLORA_ALLOWED_HOSTS", help=messages.HELP_SERVE_ALLOWED_HOST
+        [], "--allowed-host", metavar="<name>", envvar="OHLORA_ALLOWED_HOSTS", help=messages.HELP_SERVE_ALLOWED_HOST
     ),
+    limit: list[str] = typer.Option(
+        [], "--limit", metavar="<name=value>", envvar="OHLORA_WEB_LIMITS", help=messages.HELP_SERVE_LIMIT
+    ),
+    show_limits: bool = typer.Option(False, "--show-limits", help=messages.HELP_SERVE_SHOW_LIMITS),
 ) -> None:
+    from ohlora.web.options import WebOptions, describe_limits, with_limits
+
+    limits = with_limits(WebOptions(fps=fps), limit)  # bad names and values are refused before anything starts
+    if show_limits:
+        out = getattr(ctx.obj, "out", None) or Console(highlight=False)
+        for line in describe_limits(limits):
+            out.print(escape(line))
+        return
     # typer may bring its own click, so the source is compared by name
     on_command_line = getattr(ctx.get_parameter_source("token"), "name", None) == "COMMANDLINE"
     token = pick_token(from_env=None if on_command_line else token, from_file=token_file,
@@ -76,15 +89,14 @@ def serve(
     import uvicorn
 
     from ohlora.web.app import create_app
-    from ohlora.web.options import WebOptions
     from ohlora.web.server import bind_sockets, uvicorn_config
 
     settings = ctx.obj.settings
     out = getattr(ctx.obj, "out", None) or Console(highlight=False)
     sockets = bind_sockets(host, port)  # a busy port is said now, before she "waits" anywhere
     try:
-        options = WebOptions(token=checked_token, secure_cookies=secure_cookies, trusted_proxies=proxies, fps=fps,
-                             allowed_hosts=allowed_hosts)
+        options = replace(limits, token=checked_token, secure_cookies=secure_cookies, trusted_proxies=proxies,
+                          allowed_hosts=allowed_hosts)
         app = create_app(settings, options=options)
         server = uvicorn.Server(uvicorn_config(app, host, port, options=options))  # connection bounds, timeouts
         url = _url(host, port)

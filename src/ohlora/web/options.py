@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+
+from ohlora import messages
+from ohlora.errors import ConfigError
 
 FRAME_CACHE = 64  # drawn face pictures a watched session keeps (~450 kB each for the 256x256 embedded face)
 
@@ -56,3 +60,57 @@ class WebOptions:
     send_timeout_s: float = 30.0  # a client that takes none of a response for this long is dropped
     max_header_bytes: int = 16 * 1024  # request line + headers; larger: 431
     connection_retry_after_s: int = 5  # Retry-After of a connection refused at the bounds above
+
+
+# --- limits an operator may change (`ohlora serve --limit NAME=VALUE`) ---------------------------------------
+_LIMIT_KINDS = {"int": int, "float": float, "RateRule": RateRule}
+
+
+def limit_names() -> list[str]:
+    """The numeric fields of `WebOptions` (counts, sizes, seconds, rates): the server's limits."""
+    return [f.name for f in fields(WebOptions) if f.type in _LIMIT_KINDS]
+
+
+def _parse_limit(name: str, kind: str, value: str) -> int | float | RateRule:
+    try:
+        if kind == "RateRule":
+            burst, per_second = (float(part) for part in value.split("/"))
+            if burst < 1 or per_second < 0:
+                raise ValueError(value)
+            return RateRule(burst=burst, per_second=per_second)
+        number = _LIMIT_KINDS[kind](value)
+        if number < 0:
+            raise ValueError(value)
+        return number
+    except ValueError:
+        expected = (messages.WEB_LIMIT_EXPECTS_RATE if kind == "RateRule"
+                    else messages.WEB_LIMIT_EXPECTS_NUMBER.format(kind=kind))
+        raise ConfigError(messages.WEB_LIMIT_BAD_VALUE.format(name=name, value=value, expected=expected)) from None
+
+
+def with_limits(options: WebOptions, pairs: Iterable[str]) -> WebOptions:
+    """`options` with the limits given as "name=value" changed; unknown names and bad values are refused."""
+    kinds = {f.name: f.type for f in fields(WebOptions) if f.type in _LIMIT_KINDS}
+    changes: dict[str, int | float | RateRule] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            raise ConfigError(messages.WEB_LIMIT_BAD_PAIR.format(pair=pair))
+        if name not in kinds:
+            raise ConfigError(messages.WEB_LIMIT_UNKNOWN.format(name=name, names=", ".join(limit_names())))
+        changes[name] = _parse_limit(name, kinds[name], value)
+    return replace(options, **changes)
+
+
+def describe_limits(options: WebOptions) -> list[str]:
+    """"name = value" for every limit, rates as burst/per_second (what `--limit` takes)."""
+    lines = []
+    for name in limit_names():
+        value = getattr(options, name)
+        if isinstance(value, RateRule):
+            shown = f"{value.burst:g}/{value.per_second:.6g}"
+        else:
+            shown = f"{value:.6g}" if isinstance(value, float) else str(value)
+        lines.append(f"{name} = {shown}")
+    return lines
