@@ -10,7 +10,9 @@ the idle timeout (shortened with OHLORA_IDLE_TIMEOUT_S so that the wait is spent
 waiting for the 180 s rule) and the RSS is read again `--wait-s` seconds later. The figure that
 must hold: that RSS is within 1.5x of the RSS after warm-up.
 
-Rate limits stay at the server's defaults. Real users come from many addresses, so the clients
+Rate limits stay at the server's defaults; only `evict_idle_s` is shortened (`--evict-idle-s`), because
+these users leave right after their last turn. A turn refused with 429/503 is resent after its
+Retry-After, as the page tells its user to. Real users come from many addresses, so the clients
 connect from `--addresses` loopback source addresses (127.0.0.2, 127.0.0.3, ...; the server is
 only ever reached at 127.0.0.1): the per-address limit on new identities (burst 30) then allows
 every identity, and each identity's turns stay within its own turn burst.
@@ -140,18 +142,31 @@ def client_for(url: str, address: str) -> httpx.Client:
     return httpx.Client(base_url=url, timeout=120, transport=httpx.HTTPTransport(local_address=address))
 
 
-def chat_turn(client: httpx.Client, text: str) -> str:
-    """One streamed turn: 'ok' (a done event), 'error' (an error event), or 'http_<status>'."""
-    with client.stream("POST", "/api/chat", json={"text": text}) as response:
-        if response.status_code != 200:
-            response.read()
-            return f"http_{response.status_code}"
-        for line in response.iter_lines():
-            if line.strip():
-                kind = json.loads(line)["type"]
-                if kind in ("done", "error"):
-                    return "ok" if kind == "done" else "error"
-    return "no_done_event"
+RETRY_FOR_S = 120.0  # how long a user keeps resending a turn the server asked to wait for (429/503)
+
+
+def chat_turn(client: httpx.Client, text: str, retries: Counter | None = None) -> str:
+    """One streamed turn: 'ok' (a done event), 'error' (an error event), or 'http_<status>'. A 429 or 503
+    (server full, rate limit) is resent after its Retry-After, as the page asks its user to, for up to
+    RETRY_FOR_S; each wait is counted in `retries`."""
+    deadline = time.monotonic() + RETRY_FOR_S
+    while True:
+        with client.stream("POST", "/api/chat", json={"text": text}) as response:
+            if response.status_code in (429, 503) and time.monotonic() < deadline:
+                response.read()
+                if retries is not None:
+                    retries[f"waited_http_{response.status_code}"] += 1
+                time.sleep(min(10.0, max(0.5, float(response.headers.get("retry-after", 1)))))
+                continue
+            if response.status_code != 200:
+                response.read()
+                return f"http_{response.status_code}"
+            for line in response.iter_lines():
+                if line.strip():
+                    kind = json.loads(line)["type"]
+                    if kind in ("done", "error"):
+                        return "ok" if kind == "done" else "error"
+        return "no_done_event"
 
 
 def hold_stream(client: httpx.Client, stop: threading.Event, frames: list[int]) -> None:
@@ -169,7 +184,7 @@ def hold_stream(client: httpx.Client, stop: threading.Event, frames: list[int]) 
 
 
 def one_user(url: str, address: str, turns: int, offset: int, stream: bool, outcomes: Counter,
-             lock: threading.Lock, pause_s: float = 0.0) -> int:
+             lock: threading.Lock, pause_s: float = 0.0, retries: Counter | None = None) -> int:
     """Open the page (a new identity), optionally watch the face, chat `turns` turns, leave."""
     frames = [0]
     with client_for(url, address) as client:
@@ -190,11 +205,14 @@ def one_user(url: str, address: str, turns: int, offset: int, stream: bool, outc
                 if k:
                     time.sleep(pause_s)  # reading her answer
                 try:
-                    outcome = chat_turn(client, MESSAGES[(offset + k) % len(MESSAGES)])
+                    waited: Counter = Counter()
+                    outcome = chat_turn(client, MESSAGES[(offset + k) % len(MESSAGES)], waited)
                 except httpx.HTTPError as exc:
                     outcome = type(exc).__name__
                 with lock:
                     outcomes[outcome] += 1
+                    if retries is not None:
+                        retries.update(waited)
         finally:
             stop.set()
             if viewer is not None:
@@ -206,6 +224,7 @@ def one_user(url: str, address: str, turns: int, offset: int, stream: bool, outc
 def soak(url: str, args: argparse.Namespace, addresses: list[str]) -> dict:
     """`args.identities` users in `args.concurrency` lanes; the turns are spread evenly over the users."""
     outcomes: Counter = Counter()
+    retries: Counter = Counter()
     lock = threading.Lock()
     frames: list[int] = []
     per_user = [args.turns // args.identities + (1 if i < args.turns % args.identities else 0)
@@ -220,7 +239,7 @@ def soak(url: str, args: argparse.Namespace, addresses: list[str]) -> dict:
             if i >= args.identities:
                 return
             shown = one_user(url, addresses[i % len(addresses)], per_user[i], i, i % args.stream_every == 0,
-                             outcomes, lock, args.pause_s)
+                             outcomes, lock, args.pause_s, retries)
             with lock:
                 frames.append(shown)
 
@@ -236,6 +255,7 @@ def soak(url: str, args: argparse.Namespace, addresses: list[str]) -> dict:
         "turns_attempted": sum(per_user),
         "turns_ok": outcomes.get("ok", 0),
         "outcomes": dict(outcomes),
+        "waits_before_a_turn_was_taken": dict(retries),  # 503: server full of active sessions; 429: rate limits
         "face_streams": len(range(0, args.identities, args.stream_every)),
         "face_frames_received": sum(frames),  # MJPEG boundaries seen (approximate: one split across reads is missed)
         "seconds": round(wall, 1),
@@ -253,11 +273,16 @@ def main() -> None:
     parser.add_argument("--pause-s", type=float, default=0.5, help="each user's pause between turns")
     parser.add_argument("--idle-timeout-s", type=float, default=30.0)
     parser.add_argument("--wait-s", type=float, default=180.0, help="how long after the last user left")
+    parser.add_argument("--evict-idle-s", type=float, default=5.0,
+                        help="the server's evict_idle_s: a user who left yields the session slot after this")
     args = parser.parse_args()
     if not 1 <= args.addresses <= 250 or args.identities < 1 or args.concurrency < 1 or args.stream_every < 1:
         parser.error("bad sizes")
     addresses = [f"127.0.0.{2 + k}" for k in range(args.addresses)]
-    env = dict(os.environ, OHLORA_IDLE_TIMEOUT_S=str(args.idle_timeout_s))
+    # users here leave after their last turn: their slot may go to a newcomer soon (the default, 60 s, keeps
+    # the slot for someone who is still reading; with 200 users and 64 slots most turns would wait for it)
+    env = dict(os.environ, OHLORA_IDLE_TIMEOUT_S=str(args.idle_timeout_s),
+               OHLORA_WEB_LIMITS=f"evict_idle_s={args.evict_idle_s:g}")
     env.pop("OHLORA_HOME", None)
     result: dict = {
         "benchmark": "web_soak",
@@ -265,6 +290,8 @@ def main() -> None:
         "settings": {
             "server": "ohlora serve (embedded default, temporary --home), its own process",
             "OHLORA_IDLE_TIMEOUT_S": args.idle_timeout_s,
+            "evict_idle_s (--limit)": args.evict_idle_s,
+            "turn_retry": f"429/503 resent after Retry-After for up to {RETRY_FOR_S:g} s",
             "MALLOC_ARENA_MAX (environment)": os.environ.get("MALLOC_ARENA_MAX"),
             "rate_limits": "server defaults; users spread over loopback source addresses",
             "source_addresses": f"{addresses[0]}..{addresses[-1]}",
