@@ -6,6 +6,7 @@ import json
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -152,6 +153,10 @@ def terminal_chat(home):
     def start(*args: str, env: dict | None = None):
         pid, fd = pty.fork()
         if pid == 0:  # child: become `ohlora chat` on a terminal
+            # as a shell starts a program: Ctrl+C delivered and handled by default, whatever this test
+            # process (with its many threads and libraries) had blocked or ignored when it forked
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.environ.update({"OHLORA_HOME": str(home), "TERM": "dumb", **(env or {})})
             os.execv(sys.executable, [sys.executable, "-m", "ohlora.cli", "chat", *args])
         procs.append(pid)
@@ -166,13 +171,23 @@ def terminal_chat(home):
             pass
 
 
+def _signal_state(pid: int) -> str:
+    """The child's signal masks as the kernel sees them (for a failure message)."""
+    try:
+        status = open(f"/proc/{pid}/status").read().splitlines()  # noqa: SIM115
+    except OSError:
+        return "no /proc"
+    return " ".join(line for line in status if line.startswith(("SigBlk", "SigIgn", "SigCgt", "Threads")))
+
+
 def test_interactive_chat_prompt_reply_and_ctrl_c(terminal_chat):
     pid, fd = terminal_chat()
     assert messages.INPUT_PROMPT.strip() in _read_until(fd, messages.INPUT_PROMPT.strip())
     os.write(fd, "로라야 안녕\n".encode())
     assert messages.REPLY_LABEL.strip() in _read_until(fd, messages.REPLY_LABEL.strip())
     os.write(fd, b"\x03")  # Ctrl+C
-    assert messages.GOODBYE[:10] in _read_until(fd, messages.GOODBYE[:10])
+    text = _read_until(fd, messages.GOODBYE[:10])
+    assert messages.GOODBYE[:10] in text, (text, _signal_state(pid))
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
 
