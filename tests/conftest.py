@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -128,6 +129,17 @@ def engine_factory(home, clock):
     yield factory
     for engine in engines:
         engine.close()
+
+
+def wait_until(predicate, timeout: float = 20.0) -> bool:
+    """Poll for something a server or thread does after a response; no timing is asserted (the deadline
+    is only there so a broken test ends)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
 
 
 def pytest_terminal_summary(terminalreporter, config) -> None:

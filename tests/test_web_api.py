@@ -10,7 +10,6 @@ import json
 import re
 import sqlite3
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -22,7 +21,7 @@ pytest.importorskip("httpx")
 import httpx  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from conftest import Scripted, make_engine  # noqa: E402
+from conftest import Scripted, make_engine, wait_until  # noqa: E402
 from ohlora import messages  # noqa: E402
 from ohlora.config import load_settings  # noqa: E402
 from ohlora.web.app import create_app  # noqa: E402
@@ -373,16 +372,6 @@ def test_the_face_of_a_session_nobody_watches_is_parked_and_resumed(scripted_app
         frames = split_mjpeg(client.get("/api/face/stream?frames=1").content)
         assert len(frames) == 1 and session.pipeline is pipeline and pipeline.animator is animator
         assert wait_until(lambda: trims == [1, 1]) and not pipeline.running
-
-
-def wait_until(predicate, timeout: float = 20.0) -> bool:
-    """Poll for something the event loop does after a response (no timing is asserted)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def test_rate_limiter_keeps_buckets_for_at_most_max_keys():

@@ -9,7 +9,6 @@ rest goes through Starlette's TestClient. Nothing here asserts a duration.
 from __future__ import annotations
 
 import asyncio
-import time
 from contextlib import ExitStack
 
 import pytest
@@ -21,7 +20,7 @@ pytest.importorskip("httpx")
 import httpx  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from conftest import make_engine  # noqa: E402
+from conftest import make_engine, wait_until  # noqa: E402
 from ohlora import messages  # noqa: E402
 from ohlora.web.app import create_app  # noqa: E402
 from ohlora.web.frames import BOUNDARY  # noqa: E402
@@ -64,16 +63,6 @@ def serve(build):
 
     yield start
     stack.close()
-
-
-def wait_until(predicate, timeout: float = 20.0) -> bool:
-    """Poll for something the server does after a response (no timing is asserted)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 class Viewer:
