@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from ohlora.config import load_settings
 from ohlora.errors import ConfigError, OhloraError
 from ohlora.face.base import Expression
-from ohlora.face.commands import demo_sweep, face_app, make_face
+from ohlora.face.commands import demo_sweep, face_app
+from ohlora.face.factory import make_face
 from ohlora.face.procedural import ProceduralFace
 from ohlora.face.sinks import (
     CallbackSink,

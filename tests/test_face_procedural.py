@@ -138,10 +138,10 @@ def test_the_embedded_face_never_imports_torch():
     code = (
         "import sys\n"
         "from ohlora.face.procedural import ProceduralFace\n"
-        "from ohlora.face import animator, sinks, commands\n"
+        "from ohlora.face import animator, sinks, commands, factory\n"
         "from ohlora.face.base import Expression\n"
         "ProceduralFace().draw([Expression()])\n"
-        "commands.make_face('embedded')\n"
+        "factory.make_face('embedded')\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -242,7 +242,7 @@ def _chat_face(c: Context, mode: str, version: str, case: int | None, interactiv
         return None
     import random
 
-    from ohlora.face.commands import make_face
+    from ohlora.face.factory import make_face
 
     rng = random.Random(c.settings.seed)
     the_face = make_face(pick_version(c.settings, version), case, c.settings.models_root, rng, c.settings.device)

@@ -1,4 +1,4 @@
-"""`ohlora face ...`: render one picture, a demo GIF, or watch her live; and `make_face`.
+"""`ohlora face ...`: render one picture, a demo GIF, or watch her live (the faces come from `face/factory.py`).
 
 The embedded face never imports torch; the StyleGAN faces (v7/v8) are loaded lazily from
 `ohlora.face.stylegan_face` only when asked for.
@@ -16,11 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ohlora import messages
 from ohlora.clihelp import OhloraTyper
-from ohlora.errors import ConfigError, OhloraError
+from ohlora.errors import OhloraError
 from ohlora.face.animator import OmbreFn, OmbreParams, default_ombre
 from ohlora.face.base import BASE_EYES, BASE_MOUTH, BASE_POSE, Expression, Face
+from ohlora.face.factory import check_version, make_face
 
-VERSIONS = ("embedded", "v7", "v8")
 DEFAULT_OMBRE = OmbreParams(color=0.0, height=0.3, grad_height=0.4)  # generate_ombre_img defaults (spec §4)
 
 face_app = OhloraTyper(help=messages.HELP_FACE_APP, no_args_is_help=True)
@@ -29,28 +29,6 @@ VersionOption = typer.Option("embedded", "--version", help=messages.HELP_FACE_VE
 FaceOption = typer.Option(None, "--face", help=messages.HELP_FACE_CASE)
 ModelsDirOption = typer.Option(None, "--models-dir", help=messages.HELP_FACE_MODELS_DIR)
 NoOmbreOption = typer.Option(False, "--no-ombre", help=messages.HELP_FACE_NO_OMBRE)
-
-
-def check_version(version: str) -> str:
-    name = version.strip().lower()
-    if name not in VERSIONS:
-        raise ConfigError(messages.FACE_BAD_VERSION.format(version=version, allowed=", ".join(VERSIONS)))
-    return name
-
-
-def make_face(version: str, case: int | None = None, models_root: Path | None = None,
-              rng: random.Random | None = None, device: str = "auto") -> Face:
-    """The face for a version: `ProceduralFace` for "embedded", else a StyleGAN-VectorFind face."""
-    name = check_version(version)
-    if name == "embedded":
-        from ohlora.face.procedural import ProceduralFace
-
-        return ProceduralFace()
-    from ohlora.face.stylegan_face import load_stylegan_face
-
-    if models_root is None:
-        raise ConfigError(messages.FACE_NEEDS_MODELS_DIR)
-    return load_stylegan_face(models_root, name, case=case, rng=rng, device=device)
 
 
 def demo_sweep(frames: int = 40) -> list[tuple[Expression, OmbreParams]]:

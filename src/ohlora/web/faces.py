@@ -38,7 +38,7 @@ class FaceChoice:
 
 
 def _default_loader(version: str, case: int | None, models_root: Path, rng: random.Random, device: str) -> Face:
-    from ohlora.face.commands import make_face
+    from ohlora.face.factory import make_face
 
     return make_face(version, case, models_root, rng, device)
 
