@@ -11,6 +11,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 
+from conftest import wait_until
 from ohlora.clock import ManualClock
 from ohlora.face.animator import (
     BLINK_CURVES,
@@ -284,15 +285,6 @@ def fake_ombre(calls):
     return apply
 
 
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.002)
-    return False
-
-
 def test_display_never_waits_for_a_slow_renderer():
     animator, clock = make(seed=1)
     face = FakeFace(block_after=1)  # the first render (at start) is quick, every later one blocks
@@ -322,7 +314,7 @@ def test_a_slow_face_draws_the_known_transition_ahead_in_batches():
                        lookahead_min_ms=0.0) as pipeline:  # treat the fake face as slow
         pipeline.latest_frame()
         pipeline.answered(Expression(-1.0, -1.0, -1.0))
-        assert wait_for(lambda: pipeline.stats.rendered >= 7)
+        assert wait_until(lambda: pipeline.stats.rendered >= 7)
         time.sleep(0.05)
         assert pipeline.stats.largest_batch == 6 and len(face.batches) == 2  # then nothing new to draw
         ahead = [e.eyes for e in face.batches[1]]
@@ -368,7 +360,7 @@ def test_pipeline_forwards_events_and_render_errors():
         assert animator.status is Status.WAITING
         clock.advance(1.0)
         pipeline.latest_frame()
-        assert wait_for(lambda: pipeline.error is not None)
+        assert wait_until(lambda: pipeline.error is not None)
         with pytest.raises(RuntimeError, match="renderer broke"):
             pipeline.latest_frame()
         pipeline.finish()
