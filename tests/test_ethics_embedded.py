@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from ohlora.errors import CorruptData, MissingModel
-from ohlora.ethics.base import SANCTIONED, Category, EthicsJudge
-from ohlora.ethics.embedded import CLASSES, DEFAULT_MODEL_PATH, EmbeddedEthicsJudge, prompt_fires
+from ohlora.ethics.base import SANCTIONED, Category, EthicsJudge, firing
+from ohlora.ethics.embedded import CLASSES, DEFAULT_MODEL_PATH, EmbeddedEthicsJudge
 from ohlora.ethics.normalize import normalize
 from ohlora.mind.embedded.corpus import load_corpus
 from ohlora.train.ethics import (
@@ -261,14 +261,14 @@ def test_shipped_model_matches_its_training_data(judge, train_data):
     assert DEFAULT_MODEL_PATH.stat().st_size < 3 * 1024 * 1024
 
 
-def test_prompt_fires_honours_the_veto(judge):
+def test_firing_at_the_shipped_thresholds_honours_the_veto(judge):
     t = judge.thresholds
     scores = dict.fromkeys(Category, 0.0)
     scores[Category.HATE] = t.hate
     scores[Category.NORMAL] = 0.0
-    assert prompt_fires(scores, t) == (Category.HATE,)
+    assert firing(scores, t) == (Category.HATE,)
     scores[Category.NORMAL] = t.normal_veto
-    assert prompt_fires(scores, t) == ()
+    assert firing(scores, t) == ()
 
 
 def test_save_load_round_trip(judge, tmp_path):

@@ -1,4 +1,4 @@
-"""Categories and the judge protocol shared by the S-BERT judge and the embedded classifier."""
+"""Categories, actions, the firing rule and the judge protocol shared by both ethics judges."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ from types import MappingProxyType
 from typing import Protocol
 
 
-class Category(str, Enum):
+class _Code(str, Enum):
+    """A string enum that prints as its value, so a member can stand wherever the plain string did."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class Category(_Code):
     LOVE = "love"
     NORMAL = "normal"
     POLITICS = "politics"
@@ -29,6 +39,13 @@ CATEGORY_ANCHORS: Mapping[Category, str] = MappingProxyType({
 SANCTIONED = (Category.LOVE, Category.POLITICS, Category.PAEDRIP, Category.HATE)
 
 
+class Action(_Code):
+    """What a sanction does: a warning (no period) or a block for a period."""
+
+    WARNING = "warning"
+    BLOCK = "block"
+
+
 @dataclass(frozen=True)
 class EthicsThresholds:
     """A category fires when its score >= its threshold, unless normal >= normal_veto."""
@@ -41,6 +58,16 @@ class EthicsThresholds:
 
     def of(self, category: Category) -> float:
         return float(getattr(self, category.value))
+
+
+def firing(scores: Mapping[Category, float], thresholds: EthicsThresholds) -> tuple[Category, ...]:
+    """The firing rule (spec §3.7): the sanctioned categories whose score reaches their threshold.
+
+    In `SANCTIONED` order; none at all when the normal score reaches `normal_veto`.
+    """
+    if scores[Category.NORMAL] >= thresholds.normal_veto:
+        return ()
+    return tuple(c for c in SANCTIONED if scores[c] >= thresholds.of(c))
 
 
 # The released ethics S-BERT's thresholds (spec §3.7).

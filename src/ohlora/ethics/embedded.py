@@ -1,10 +1,10 @@
 """The embedded ethics judge: hashed n-gram features + multinomial logistic regression (numpy only).
 
 A drop-in for the ethics S-BERT of the original (spec §3.7): `scores(text)` gives one probability
-per category (all five, summing to 1); a category fires when its score reaches its threshold and
-the normal score stays under the veto. The weights and the calibrated thresholds ship in
-`data/ethics_model.npz`, made by `python -m ohlora.train.ethics` from `data/ethics_ko.csv` and
-the corpus-train half of the replier's dialogue corpus (`ohlora.train.ethics.corpus_examples`).
+per category (all five, summing to 1); which categories fire is `ethics.base.firing`. The weights
+and the calibrated thresholds ship in `data/ethics_model.npz`, made by `python -m ohlora.train.ethics`
+from `data/ethics_ko.csv` and the corpus-train half of the replier's dialogue corpus
+(`ohlora.train.ethics.corpus_examples`).
 
 Features of a text (all hashed with CRC-32 into `N_FEATURES` buckets, log-counted, L2-normalised):
 - character 1- to 3-grams of the normalised text (`normalize`: no spaces, digits, symbols, emoji,
@@ -32,7 +32,7 @@ import numpy as np
 
 from ohlora import messages
 from ohlora.errors import CorruptData, MissingModel
-from ohlora.ethics.base import SANCTIONED, Category, EthicsThresholds
+from ohlora.ethics.base import Category, EthicsThresholds, firing
 from ohlora.ethics.normalize import normalize
 
 CLASSES: tuple[Category, ...] = tuple(Category)  # column order of the weight matrix
@@ -200,17 +200,6 @@ def featurize(text: str) -> tuple[np.ndarray, np.ndarray]:
     return idx, vals
 
 
-def prompt_fires(scores: dict[Category, float], thresholds: EthicsThresholds) -> tuple[Category, ...]:
-    """The prompt-only part of the runtime rule: score >= threshold and normal < veto.
-
-    The answer cue words (미안/부담) that the original also requires for love and politics are
-    not checked here: that belongs to whoever sees the answer.
-    """
-    if scores[Category.NORMAL] >= thresholds.normal_veto:
-        return ()
-    return tuple(c for c in SANCTIONED if scores[c] >= thresholds.of(c))
-
-
 class EmbeddedEthicsJudge:
     """Category scores from a hashed-feature softmax classifier (implements `EthicsJudge`)."""
 
@@ -248,8 +237,12 @@ class EmbeddedEthicsJudge:
         return {c: float(p[i]) for i, c in enumerate(CLASSES)}
 
     def fires(self, text: str) -> tuple[Category, ...]:
-        """Categories the prompt alone triggers under this judge's thresholds."""
-        return prompt_fires(self.scores(text), self.thresholds)
+        """Categories the prompt alone triggers under this judge's thresholds (`firing`).
+
+        The answer cue words (미안/부담) that love and politics also need are not checked here: that
+        belongs to whoever sees the answer (`sanctions.fired_categories`).
+        """
+        return firing(self.scores(text), self.thresholds)
 
     def probabilities_many(self, texts: Iterable[str]) -> np.ndarray:
         """One row of `probabilities` per text."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,64 +18,75 @@ from types import MappingProxyType
 
 from ohlora import messages
 from ohlora.errors import CorruptData
-from ohlora.ethics.base import Category, EthicsThresholds
+from ohlora.ethics.base import SANCTIONED, Action, Category, EthicsThresholds, firing
 from ohlora.store import SanctionRow, Store
 
 DAY = 24 * 3600
 CAP_S = 1461 * DAY
 CUE_WORDS = ("미안", "부담")
+# Oh-LoRA refuses these topics with a cue word; the others are sanctioned whatever she answers.
+CUE_CATEGORIES = (Category.LOVE, Category.POLITICS)
 
 # Periods by level (1-based); beyond the table the default applies.
-ESCALATION: Mapping[str, tuple[int, ...]] = MappingProxyType({
-    "love": (0, 3600, DAY, 14 * DAY, 1461 * DAY),
-    "politics": (0, 3 * DAY, 7 * DAY, 30 * DAY, 365 * DAY),
-    "paedrip": (7 * DAY, 30 * DAY, 1461 * DAY),
-    "hate": (DAY, 7 * DAY, 90 * DAY, 1461 * DAY),
+ESCALATION: Mapping[Category, tuple[int, ...]] = MappingProxyType({
+    Category.LOVE: (0, 3600, DAY, 14 * DAY, 1461 * DAY),
+    Category.POLITICS: (0, 3 * DAY, 7 * DAY, 30 * DAY, 365 * DAY),
+    Category.PAEDRIP: (7 * DAY, 30 * DAY, 1461 * DAY),
+    Category.HATE: (DAY, 7 * DAY, 90 * DAY, 1461 * DAY),
 })
-DEFAULT_PERIOD: Mapping[str, int] = MappingProxyType(
-    {"love": 1461 * DAY, "politics": 365 * DAY, "paedrip": 1461 * DAY, "hate": 1461 * DAY}
-)
-ORDER = ("love", "politics", "paedrip", "hate")
+DEFAULT_PERIOD: Mapping[Category, int] = MappingProxyType({
+    Category.LOVE: 1461 * DAY,
+    Category.POLITICS: 365 * DAY,
+    Category.PAEDRIP: 1461 * DAY,
+    Category.HATE: 1461 * DAY,
+})
 
 LEGACY_HEADER = ("blocked_at", "block_period", "block_reason", "block_level")
 
 
-def period_for(reason: str, level: int) -> int:
+def period_for(reason: Category | str, level: int) -> int:
     table = ESCALATION[reason]
     return table[level - 1] if 1 <= level <= len(table) else DEFAULT_PERIOD[reason]
 
 
+def _has_cue(answer: str) -> bool:
+    return any(word in answer for word in CUE_WORDS)
+
+
 def fired_categories(
     scores: Mapping[Category, float], answer: str, thresholds: EthicsThresholds, *, need_cue: bool = True
-) -> list[str]:
-    """Category codes that fire for a user's message (spec §3.7 decision rules).
+) -> tuple[Category, ...]:
+    """The categories sanctioned for a user's message (spec §3.7 decision rules), in `SANCTIONED` order.
 
-    love and politics also need a cue word (미안/부담) in Oh-LoRA's answer: the model refuses those
-    topics with them, so a sanction applies only when Oh-LoRA herself treated it that way.
+    The firing rule (`firing`), and love and politics also need a cue word (미안/부담) in Oh-LoRA's
+    answer: the model refuses those topics with them, so a sanction applies only when Oh-LoRA herself
+    treated it that way. `need_cue=False` applies the firing rule alone.
     """
-    if scores[Category.NORMAL] >= thresholds.normal_veto:
-        return []
-    cue = any(word in answer for word in CUE_WORDS)
-    fired = []
-    for code in ORDER:
-        category = Category(code)
-        if scores[category] >= thresholds.of(category):
-            if code in ("love", "politics") and need_cue and not cue:
-                continue
-            fired.append(code)
-    return fired
+    fired = firing(scores, thresholds)
+    if not need_cue or _has_cue(answer):
+        return fired
+    return tuple(c for c in fired if c not in CUE_CATEGORIES)
+
+
+def _ordered(codes: Iterable[Category | str]) -> tuple[Category, ...]:
+    """`codes` as sanctioned categories, once each, in `SANCTIONED` order."""
+    wanted = {Category(code) for code in codes}
+    unknown = wanted.difference(SANCTIONED)
+    if unknown:
+        raise ValueError(f"not a sanctioned category: {', '.join(sorted(c.value for c in unknown))}")
+    return tuple(c for c in SANCTIONED if c in wanted)
 
 
 @dataclass(frozen=True)
 class Sanction:
-    codes: tuple[str, ...]  # every category that fired, in ORDER
+    codes: tuple[Category, ...]  # every category that fired, in SANCTIONED order
     levels: tuple[int, ...]
     period_s: int  # combined, capped
     at: int  # Unix seconds
 
     @property
-    def action(self) -> str:
-        return "block" if self.period_s > 0 else "warning"
+    def action(self) -> Action:
+        return Action.BLOCK if self.period_s > 0 else Action.WARNING
 
     @property
     def until(self) -> int | None:
@@ -91,11 +102,16 @@ class ActiveBlock:
     reasons: tuple[str, ...]
 
 
-def combine(codes: Sequence[str], previous: Sequence[SanctionRow], at: int) -> tuple[list[SanctionRow], int]:
-    """The rows to log for the categories that fired, given the user's earlier rows."""
-    levels = {code: max((r.level for r in previous if r.reason == code), default=0) + 1 for code in codes}
+def combine(
+    codes: Sequence[Category], previous: Sequence[SanctionRow], at: int
+) -> tuple[list[SanctionRow], int]:
+    """The rows to log for the categories that fired, given the user's earlier rows.
+
+    The rows carry the plain string codes, as the store and the legacy CSV keep them.
+    """
+    levels = {code: max((r.level for r in previous if r.reason == code.value), default=0) + 1 for code in codes}
     total = min(sum(period_for(code, levels[code]) for code in codes), CAP_S)
-    return [SanctionRow(at, total, code, levels[code]) for code in codes], total
+    return [SanctionRow(at, total, code.value, levels[code]) for code in codes], total
 
 
 class Sanctions:
@@ -104,7 +120,9 @@ class Sanctions:
     def __init__(self, store: Store):
         self.store = store
 
-    def record(self, user: str, codes: Sequence[str], now: datetime) -> Sanction | None:
+    def record(self, user: str, codes: Iterable[Category | str], now: datetime) -> Sanction | None:
+        """Log the categories that fired this turn (strings are read as their `Category`)."""
+        codes = _ordered(codes)
         if not codes:
             return None
         at = int(now.timestamp())
@@ -116,7 +134,7 @@ class Sanctions:
             return rows
 
         rows = self.store.record_sanctions(user, decide)
-        return Sanction(tuple(r.reason for r in rows), tuple(r.level for r in rows), result["total"], at)
+        return Sanction(tuple(Category(r.reason) for r in rows), tuple(r.level for r in rows), result["total"], at)
 
     def active(self, user: str, now: datetime) -> ActiveBlock | None:
         """The block in force now, if any: the latest expiry, with every reason logged at that moment."""
@@ -177,9 +195,5 @@ def unsafe_reply(scores: Mapping[Category, float], answer: str, thresholds: Ethi
 
     A love- or politics-like answer that carries a cue word (미안/부담) is her refusal, which is fine.
     """
-    if scores[Category.NORMAL] >= thresholds.normal_veto:
-        return False
-    if scores[Category.PAEDRIP] >= thresholds.paedrip or scores[Category.HATE] >= thresholds.hate:
-        return True
-    cue = any(word in answer for word in CUE_WORDS)
-    return not cue and (scores[Category.LOVE] >= thresholds.love or scores[Category.POLITICS] >= thresholds.politics)
+    cue = _has_cue(answer)
+    return any(c not in CUE_CATEGORIES or not cue for c in firing(scores, thresholds))

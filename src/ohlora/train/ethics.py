@@ -38,14 +38,13 @@ import numpy as np
 
 from ohlora import messages
 from ohlora.errors import CorruptData
-from ohlora.ethics.base import SANCTIONED, Category, EthicsThresholds
+from ohlora.ethics.base import SANCTIONED, Category, EthicsThresholds, firing
 from ohlora.ethics.embedded import (
     CLASSES,
     DEFAULT_MODEL_PATH,
     N_FEATURES,
     EmbeddedEthicsJudge,
     featurize,
-    prompt_fires,
 )
 from ohlora.ethics.normalize import normalize
 from ohlora.mind.embedded.corpus import Corpus, Entry, load_corpus
@@ -533,7 +532,7 @@ def evaluate(judge: EmbeddedEthicsJudge, examples: Sequence[Example]) -> dict:
     correct = 0
     for e in examples:
         scores = judge.scores(e.text)
-        fired.append(prompt_fires(scores, judge.thresholds))
+        fired.append(firing(scores, judge.thresholds))
         correct += max(scores, key=scores.__getitem__) is e.category
     out: dict = {"prompts": len(examples), "accuracy": round(correct / max(len(examples), 1), 4)}
     for cat in SANCTIONED:
