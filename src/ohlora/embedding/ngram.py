@@ -156,15 +156,10 @@ class NgramEmbedder:
     """Hashed syllable n-grams + jamo bigrams + lexicon concepts; deterministic, numpy only.
 
     Vectors are identical across processes and Python hash seeds (crc32 hashing, sorted concepts).
-    The bag and n-gram weights were picked on the dev split of the probe set; the n-gram
-    quality figures below are optimistic, because the same person wrote the lexicon and the probes.
+    The bag and n-gram weights were picked on the dev split of the probe set; its quality figures
+    on that set are optimistic, because the same person wrote the lexicon and the probes.
 
-    `memory_threshold` was chosen with `benchmarks/embedder_compare.py` on
-    `benchmarks/data/embedder_probes.jsonl` (175 user messages, 70 memory items, 34 of the messages
-    should retrieve nothing): the lowest cosine at which at least 72 % of the retrieved memories are
-    the intended ones (the original's S-BERT at 0.95 ran at about 56 % precision and 33 % recall,
-    spec §3.4), set halfway to the next lower observed score. Measured there: precision 0.727, recall 0.511 (top-1 0.69; the best-F1
-    threshold, 0.29, gives precision 0.65 and recall 0.68; precision 0.95 needs 0.698 and leaves recall 0.14).
+    `memory_threshold`: see `Embedder`; `benchmarks/embedder_compare.py` prints its precision and recall.
     """
 
     memory_threshold = 0.494
