@@ -20,7 +20,6 @@ import numpy as np
 from ohlora import messages
 from ohlora.embedding.base import Embedder
 from ohlora.errors import BadInput, CorruptData
-from ohlora.mind.completion import memory_format_ok
 from ohlora.store import Store
 
 _WS = re.compile(r"\s+")
@@ -30,11 +29,6 @@ CACHED_USERS = 256  # users whose memory vectors are kept in memory (least recen
 def normalise_key(text: str) -> str:
     """The de-duplication key: the text without any whitespace."""
     return _WS.sub("", text)
-
-
-def is_memory_item(text: str) -> bool:
-    """The original's accepted format: [key: value] with exactly one '[', ']' and ':'."""
-    return bool(text.strip()) and memory_format_ok(text.strip())
 
 
 @dataclass(frozen=True)
