@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from ohlora import messages
 from ohlora.clock import Clock, SystemClock
-from ohlora.config import Settings
+from ohlora.config import LLM_ROLES, Settings
 from ohlora.conversation.engine import Engine, Roles
 from ohlora.conversation.length import EstimatedCounter, TokenCounter
 from ohlora.embedding.base import Embedder
-from ohlora.errors import ConfigError, MissingModel
+from ohlora.errors import MissingModel
 from ohlora.ethics.base import EthicsJudge
 from ohlora.ethics.sanctions import Sanctions
 from ohlora.memory import MemoryBook
@@ -65,19 +65,9 @@ def choose(settings: Settings, group: str) -> Choice:
     return Choice(group, True, messages.BACKEND_REASON_VERIFIED)
 
 
-def device_map(settings: Settings) -> str | dict[str, str]:
-    """`cuda:0` for all, or per role like the original's two-GPU map: `reply=cuda:0,summary=cuda:1`."""
-    text = settings.device.strip()
-    if "=" not in text:
-        return text
-    mapping: dict[str, str] = {}
-    for part in text.split(","):
-        role, sep, device = part.partition("=")
-        if not sep or not role.strip() or not device.strip():
-            raise ConfigError(messages.CONFIG_BAD_VALUE.format(key="device", value=settings.device,
-                                                               allowed=messages.DEVICE_MAP_ALLOWED))
-        mapping[role.strip()] = device.strip()
-    return mapping
+def device_map(settings: Settings) -> dict[str, str]:
+    """The device of each LLM role, from the `device` setting parsed once in `Settings.devices`."""
+    return settings.devices.as_dict(LLM_ROLES)
 
 
 def _embedded_judge() -> EthicsJudge:
@@ -96,9 +86,9 @@ def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.
         from ohlora.embedding.sbert import SBertEmbedder
         from ohlora.ethics.sbert import SBertEthicsJudge
 
-        device = settings.device if "=" not in settings.device else "auto"
-        embedder = SBertEmbedder(BY_NAME["sbert-memory"].path(settings.models_root), device)
-        judge: EthicsJudge = SBertEthicsJudge(BY_NAME["sbert-ethics"].path(settings.models_root), device)
+        embedder = SBertEmbedder(BY_NAME["sbert-memory"].path(settings.models_root), settings.device_for("embedding"))
+        judge: EthicsJudge = SBertEthicsJudge(BY_NAME["sbert-ethics"].path(settings.models_root),
+                                              settings.device_for("ethics"))
         embedded_judge, ngram = None, None
     else:
         from ohlora.embedding.factory import make_embedder

@@ -231,7 +231,7 @@ def models_pulled(installed: int, kept: int) -> str:
 
 
 # Values `--device` and `base_models` accept (shown by CONFIG_BAD_VALUE).
-DEVICE_MAP_ALLOWED = "DEVICE or role=DEVICE,..."
+DEVICE_MAP_ALLOWED = "DEVICE (auto, cpu, cuda, cuda:N, mps) or ROLE=DEVICE,... with ROLE one of {roles}"
 BASE_MODELS_ALLOWED = "base-kanana-instruct|base-kanana|base-polyglot=FOLDER_OR_HUB_ID,..."
 
 # Downloads (`ohlora models pull`).
@@ -959,8 +959,8 @@ HELP_FORCE = "Overwrite an existing file."
 HELP_CHAT = "오로라와 대화하기 (interactive chat; one message per line when stdin is not a terminal)."
 HELP_CHAT_JSONL = 'Read {"user": ..., "text": ...} per line, write one TurnResult JSON per line.'
 HELP_CHAT_FACE = "오로라 얼굴: window (OpenCV 창) | file (<home>/face/latest.png) | none | auto."
-HELP_CHAT_FACE_VERSION = "embedded | v7 | v8 | auto (v8 if its files verify)."
-HELP_CHAT_FACE_CASE = "StyleGAN face case number (random if omitted)."
+HELP_CHAT_FACE_VERSION = "embedded | v7 | v8 | auto (v8 if its files verify). Default: the face_version setting (auto)."
+HELP_CHAT_FACE_CASE = "StyleGAN face case number. Default: the face_case setting (a random one)."
 HELP_CHAT_STREAM = "답변을 만들어지는 대로 보여 주기 (full LLM path)."
 HELP_ASK = "한 번만 말 걸기 (one turn)."
 HELP_ASK_TEXT = "오로라에게 할 말 (one message; several words are joined with spaces, quotes optional)."
