@@ -224,6 +224,42 @@ def test_interactive_chat_shows_a_live_face_in_a_file(terminal_chat, home):
     assert os.waitstatus_to_exitcode(status) == 0
 
 
+def test_chat_face_options_override_the_face_settings(home, monkeypatch):
+    """`--face-version`/`--face-case` win over OHLORA_FACE_* and config.toml; the face gets the `face` device."""
+    from ohlora import cli
+    from ohlora.config import load_settings
+    from ohlora.errors import ConfigError
+    from ohlora.face import factory
+    from ohlora.face.procedural import ProceduralFace
+
+    made = []
+
+    def fake_make_face(version, case=None, models_root=None, rng=None, device="auto"):
+        made.append((version, case, models_root, device))
+        return ProceduralFace()
+
+    monkeypatch.setattr(factory, "make_face", fake_make_face)
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text('face_version = "v7"\nface_case = 3\ndevice = "cpu"\n', encoding="utf-8")
+    settings = load_settings(home, env={"OHLORA_FACE_CASE": "5", "OHLORA_DEVICE": "reply=cuda:0,face=cpu"})
+    c = cli.Context(settings)
+    for version, case in ((None, None), ("V8", 83), ("embedded", None)):
+        cli._chat_face(c, "file", version, case, interactive=False).close()
+    root = settings.models_root
+    assert made == [("v7", 5, root, "cpu"), ("v8", 83, root, "cpu"), ("embedded", 5, root, "cpu")]
+    assert cli._chat_face(c, "none", "v8", None, interactive=False) is None
+    with pytest.raises(ConfigError, match="face_version"):
+        cli._chat_face(c, "none", "v6", None, interactive=False)
+
+
+def test_a_bad_face_setting_is_reported_before_the_chat_starts(home):
+    proc = run(home, "chat", "--jsonl", input="", env={"OHLORA_FACE_VERSION": "v6"})
+    assert proc.returncode != 0 and "face_version" in proc.stderr.decode()
+    proc = run(home, "chat", "--face", "none", "--face-version", "v6", input="")
+    assert proc.returncode != 0 and "face_version" in proc.stderr.decode()
+    assert "Traceback" not in proc.stderr.decode()
+
+
 # --- fresh-user stumbles: several words, exact --jsonl errors, a busy port, finding web users ----------------------
 def test_ask_takes_several_words_as_one_message(home):
     words = json.loads(out(run(home, "ask", "--json", "--user", "w", "로라야", "안녕")))

@@ -1,4 +1,5 @@
-"""`ohlora face render|gif|live` through Typer (embedded face), `make_face`, and the frame sinks."""
+"""`ohlora face render|gif|live` through Typer (embedded face), `make_face`, `face_from_settings`, and the
+frame sinks."""
 
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ohlora.config import load_settings
+from ohlora.config import load_settings, with_flags
 from ohlora.errors import ConfigError, OhloraError
 from ohlora.face.base import Expression
 from ohlora.face.commands import demo_sweep, face_app
-from ohlora.face.factory import make_face
+from ohlora.face.factory import face_from_settings, make_face, pick_version
 from ohlora.face.procedural import ProceduralFace
 from ohlora.face.sinks import (
     CallbackSink,
@@ -56,16 +57,20 @@ def read_png(path: Path) -> np.ndarray:
     return raw[:, 1:].reshape(height, width, 3)
 
 
-@pytest.fixture
-def app(tmp_path):
+def app_with(settings) -> typer.Typer:
     root = typer.Typer()
 
     @root.callback()
     def main(ctx: typer.Context) -> None:
-        ctx.obj = types.SimpleNamespace(settings=load_settings(tmp_path / "home", env={}, seed=7))
+        ctx.obj = types.SimpleNamespace(settings=settings)
 
     root.add_typer(face_app, name="face")
     return root
+
+
+@pytest.fixture
+def app(tmp_path):
+    return app_with(load_settings(tmp_path / "home", env={}, seed=7))
 
 
 def invoke(app, *args: str):
@@ -211,6 +216,68 @@ def test_make_face_loads_stylegan_faces_lazily(monkeypatch, tmp_path):
     rng = random.Random(1)
     assert make_face("v8", 83, tmp_path, rng, "cpu") == "a stylegan face"
     assert calls == [(tmp_path, "v8", 83, rng, "cpu")]
+
+
+@pytest.fixture
+def fake_stylegan(monkeypatch, embedded):
+    """`ohlora.face.stylegan_face` replaced: every load is recorded and gets the embedded face."""
+    calls = []
+    fake = types.ModuleType("ohlora.face.stylegan_face")
+
+    def load_stylegan_face(models_root, version, case=None, rng=None, device="auto", dtype="auto"):
+        calls.append((models_root, version, case, device))
+        return embedded
+
+    fake.load_stylegan_face = load_stylegan_face
+    monkeypatch.setitem(sys.modules, "ohlora.face.stylegan_face", fake)
+    return calls
+
+
+# --- face_from_settings ------------------------------------------------------------------------------------------------
+def test_face_from_settings_takes_version_case_models_and_device_from_the_settings(tmp_path, fake_stylegan):
+    env = {"OHLORA_FACE_VERSION": "v8", "OHLORA_FACE_CASE": "83", "OHLORA_DEVICE": "reply=cuda:0,face=cpu"}
+    settings = load_settings(tmp_path / "home", env=env, models_dir=tmp_path / "models")
+    face_from_settings(settings, random.Random(1))
+    face_from_settings(settings, version=" V7", case=3)  # a command's flags win
+    face_from_settings(with_flags(settings, device="cuda:1"), case=84)
+    assert fake_stylegan == [(tmp_path / "models", "v8", 83, "cpu"), (tmp_path / "models", "v7", 3, "cpu"),
+                             (tmp_path / "models", "v8", 84, "cuda:1")]
+    assert isinstance(face_from_settings(with_flags(settings, face_version="embedded")), ProceduralFace)
+    assert len(fake_stylegan) == 3
+    with pytest.raises(ConfigError):
+        face_from_settings(settings, version="v6")
+
+
+def test_auto_is_v8_when_its_files_verify_else_the_embedded_face(monkeypatch, tmp_path):
+    settings = load_settings(tmp_path / "home", env={})
+    assert settings.face_version == "auto" and pick_version(settings) == "embedded"  # no models here
+    assert pick_version(settings, "V7") == "v7"
+    asked = []
+
+    def ready(s, group):
+        asked.append(group)
+        return group == "face-v8", []
+
+    monkeypatch.setattr("ohlora.models.readiness.full_path_ready", ready)
+    assert pick_version(settings) == "v8" and pick_version(settings, "auto") == "v8"
+    assert pick_version(with_flags(settings, face_version="embedded")) == "embedded"
+    assert asked == ["face-v8", "face-v8"]
+
+
+def test_face_commands_take_models_and_device_from_the_settings_and_keep_their_version_default(
+    tmp_path, fake_stylegan
+):
+    env = {"OHLORA_FACE_VERSION": "v8", "OHLORA_FACE_CASE": "83", "OHLORA_DEVICE": "face=cpu,reply=cuda:1"}
+    app = app_with(load_settings(tmp_path / "home", env=env, seed=7))
+    models = tmp_path / "elsewhere"
+    out = tmp_path / "a.png"
+    for extra in ([], ["--face", "84"]):
+        result = invoke(app, "render", "-o", str(out), "--no-ombre", "--version", "v8", "--models-dir", str(models),
+                        *extra)
+        assert result.exit_code == 0, result.output
+    result = invoke(app, "render", "-o", str(out), "--no-ombre")  # --version stays `embedded` by default
+    assert result.exit_code == 0, result.output
+    assert fake_stylegan == [(models, "v8", 83, "cpu"), (models, "v8", 84, "cpu")]
 
 
 # --- sinks -------------------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ sanctions); the concurrency test runs the real embedded engine behind a real uvi
 from __future__ import annotations
 
 import json
+import random
 import re
 import sqlite3
 import threading
@@ -400,6 +401,88 @@ def test_face_picker_lists_the_embedded_face_and_refuses_unknown_ones(scripted_a
         assert [c["id"] for c in faces["choices"]] == ["embedded"]
         assert client.post("/api/face", json={"id": "v8:83"}).status_code == 400
         assert client.post("/api/face", json={"id": "embedded"}).json() == {"current": "embedded"}
+
+
+def face_catalog(home, env: dict[str, str], choices=None):
+    from ohlora.web.faces import EMBEDDED, FaceCatalog, FaceChoice
+
+    if choices is None:
+        choices = (FaceChoice("v8:83", "v8 83", "v8", 83), FaceChoice("v8:84", "v8 84", "v8", 84),
+                   FaceChoice("v7:3", "v7 3", "v7", 3), FaceChoice(EMBEDDED, "embedded", EMBEDDED))
+    return FaceCatalog(load_settings(home, env=env), choices, random.Random(5))
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, {"v8:83", "v8:84"}),  # auto: a random v8 face, as the original
+        ({"OHLORA_FACE_CASE": "84"}, {"v8:84"}),
+        ({"OHLORA_FACE_VERSION": "v7"}, {"v7:3"}),
+        ({"OHLORA_FACE_VERSION": "V8", "OHLORA_FACE_CASE": "83"}, {"v8:83"}),
+        ({"OHLORA_FACE_VERSION": "v8", "OHLORA_FACE_CASE": "99"}, {"v8:83", "v8:84"}),  # a case not offered
+        ({"OHLORA_FACE_VERSION": "embedded", "OHLORA_FACE_CASE": "83"}, {"embedded"}),
+    ],
+)
+def test_the_face_settings_choose_a_new_sessions_face(home, env, expected):
+    catalog = face_catalog(home, env)
+    assert {catalog.default_id() for _ in range(20)} <= expected
+
+
+def test_a_face_version_the_picker_does_not_offer_falls_back_to_what_it_offers(home):
+    from ohlora.web.faces import EMBEDDED, FaceChoice
+
+    only_v8 = (FaceChoice("v8:83", "v8 83", "v8", 83), FaceChoice(EMBEDDED, "embedded", EMBEDDED))
+    assert face_catalog(home, {"OHLORA_FACE_VERSION": "v7"}, only_v8).default_id() == "v8:83"
+    only_embedded = (FaceChoice(EMBEDDED, "embedded", EMBEDDED),)
+    assert face_catalog(home, {"OHLORA_FACE_VERSION": "v8"}, only_embedded).default_id() == EMBEDDED
+
+
+@pytest.fixture
+def fake_stylegan(monkeypatch):
+    """StyleGAN faces replaced: every load is recorded and gets the embedded face."""
+    import sys
+    import types
+
+    from ohlora.face.procedural import ProceduralFace
+
+    loads = []
+    fake = types.ModuleType("ohlora.face.stylegan_face")
+
+    def load_stylegan_face(models_root, version, case=None, rng=None, device="auto", dtype="auto"):
+        loads.append((models_root, version, case, device))
+        return ProceduralFace()
+
+    fake.load_stylegan_face = load_stylegan_face
+    monkeypatch.setitem(sys.modules, "ohlora.face.stylegan_face", fake)
+    return loads
+
+
+def test_picked_faces_load_from_the_settings_models_folder_on_the_face_device(home, fake_stylegan):
+    from ohlora.face.procedural import ProceduralFace
+
+    loads = fake_stylegan
+    catalog = face_catalog(home, {"OHLORA_DEVICE": "reply=cuda:0,face=cpu", "OHLORA_FACE_CASE": "84"})
+    first = catalog.face("v8:83")
+    assert catalog.face("v7:3") is not first and catalog.face("v8:83") is first  # loaded once, then shared
+    assert isinstance(catalog.face("embedded"), ProceduralFace)
+    root = catalog.settings.models_root
+    assert loads == [(root, "v8", 83, "cpu"), (root, "v7", 3, "cpu")]
+
+
+def test_a_new_session_gets_the_face_the_settings_ask_for(home, clock, fake_stylegan):
+    from ohlora.web.faces import EMBEDDED, FaceChoice
+
+    choices = (FaceChoice("v8:83", "v8 83", "v8", 83), FaceChoice(EMBEDDED, "embedded", EMBEDDED))
+    engine = make_engine(home, clock)
+    try:
+        for env, expected in (({}, "v8:83"), ({"OHLORA_FACE_VERSION": "embedded"}, EMBEDDED)):
+            settings = load_settings(home, env=env)
+            with TestClient(create_app(settings, engine=engine, face_choices=choices)) as client:
+                assert client.get("/api/face/frame.jpg").status_code == 200  # opens the session
+                assert client.get("/api/faces").json()["current"] == expected
+    finally:
+        engine.close()
+    assert [load[1:] for load in fake_stylegan] == [("v8", 83, "auto")]
 
 
 # --- isolation ------------------------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def chat(
     user: str = UserOption,
     jsonl: bool = typer.Option(False, "--jsonl", help=messages.HELP_CHAT_JSONL),
     face: str = typer.Option("auto", "--face", help=messages.HELP_CHAT_FACE),
-    face_version: str = typer.Option("auto", "--face-version", help=messages.HELP_CHAT_FACE_VERSION),
+    face_version: str | None = typer.Option(None, "--face-version", help=messages.HELP_CHAT_FACE_VERSION),
     face_case: int | None = typer.Option(None, "--face-case", help=messages.HELP_CHAT_FACE_CASE),
     stream: bool = typer.Option(True, "--stream/--no-stream", help=messages.HELP_CHAT_STREAM),
 ) -> None:
@@ -231,21 +231,24 @@ def chat(
             view.close()
 
 
-def _chat_face(c: Context, mode: str, version: str, case: int | None, interactive: bool):
-    """The live face for the chat, or None (`--face none`, or not a terminal with `auto`)."""
-    from ohlora.face.chatview import FACE_MODES, ChatFace, pick_sink, pick_version
+def _chat_face(c: Context, mode: str, version: str | None, case: int | None, interactive: bool):
+    """The live face for the chat, or None (`--face none`, or not a terminal with `auto`).
+    `--face-version`/`--face-case` override the face_version/face_case settings."""
+    from ohlora.config import with_flags
+    from ohlora.face.chatview import FACE_MODES, ChatFace, pick_sink
 
     if mode not in FACE_MODES:
         raise BadInput(messages.CONFIG_BAD_VALUE.format(key="--face", value=mode, allowed=", ".join(FACE_MODES)))
-    sink, note = pick_sink(mode, c.settings.home, interactive)
+    settings = with_flags(c.settings, face_version=version, face_case=case)
+    sink, note = pick_sink(mode, settings.home, interactive)
     if sink is None:
         return None
     import random
 
-    from ohlora.face.factory import make_face
+    from ohlora.face.factory import face_from_settings
 
-    rng = random.Random(c.settings.seed)
-    the_face = make_face(pick_version(c.settings, version), case, c.settings.models_root, rng, c.settings.device)
+    rng = random.Random(settings.seed)
+    the_face = face_from_settings(settings, rng)
     if note:
         c.out.print(f"[dim]{escape(note)}[/]")
     return ChatFace(the_face, sink, rng=rng).__enter__()

@@ -17,7 +17,6 @@ from typing import TypeVar
 
 from ohlora import messages
 from ohlora.clock import Clock, SystemClock
-from ohlora.config import Settings
 from ohlora.conversation.result import TurnResult
 from ohlora.face.animator import Animator, FramePipeline, expression_from_scores
 from ohlora.face.base import Face
@@ -43,16 +42,6 @@ def pick_sink(mode: str, home: Path, interactive: bool) -> tuple[Sink | None, st
     path = home / "face" / "latest.png"
     sink = FileSink(path, min_interval_s=0.1)
     return sink, (note + "\n" if note else "") + messages.FACE_FILE_NOTE.format(path=path)
-
-
-def pick_version(settings: Settings, version: str) -> str:
-    """`auto`: v8 when its StyleGAN files verify, else the embedded face."""
-    if version != "auto":
-        return version
-    from ohlora.models.readiness import full_path_ready
-
-    ready, _ = full_path_ready(settings, "face-v8")
-    return "v8" if ready else "embedded"
 
 
 class ChatFace:

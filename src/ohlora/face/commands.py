@@ -19,7 +19,7 @@ from ohlora.clihelp import OhloraTyper
 from ohlora.errors import OhloraError
 from ohlora.face.animator import OmbreFn, OmbreParams, default_ombre
 from ohlora.face.base import BASE_EYES, BASE_MOUTH, BASE_POSE, Expression, Face
-from ohlora.face.factory import check_version, make_face
+from ohlora.face.factory import check_version, face_from_settings
 
 DEFAULT_OMBRE = OmbreParams(color=0.0, height=0.3, grad_height=0.4)  # generate_ombre_img defaults (spec §4)
 
@@ -68,10 +68,11 @@ def _ombre(no_ombre: bool, version: str) -> OmbreFn | None:
 
 
 def _face_for(ctx: typer.Context, version: str, case: int | None, models_dir: Path | None) -> Face:
-    settings = _settings(ctx)
-    rng = random.Random(settings.seed)
-    root = models_dir if models_dir is not None else settings.models_root
-    return make_face(version, case, root, rng, settings.device)
+    """The face of `--version` (`--face`, else the face_case setting), from `--models-dir` or the settings'."""
+    from ohlora.config import with_flags
+
+    settings = with_flags(_settings(ctx), models_dir=models_dir)
+    return face_from_settings(settings, random.Random(settings.seed), version=version, case=case)
 
 
 def _save_image(rgb, path: Path) -> None:

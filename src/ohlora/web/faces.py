@@ -2,7 +2,9 @@
 present, the embedded procedural face always (and as the default when nothing else is there).
 
 Faces are shared by every session that shows them (the procedural face is thread-safe and
-caches its parts; a StyleGAN face holds its generator once). Loading is lazy and bounded.
+caches its parts; a StyleGAN face holds its generator once). Loading is lazy and bounded; a face
+is built by `face_from_settings` (models folder and device from the settings). The settings'
+face_version/face_case choose a new session's face when the picker offers it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from ohlora import messages
 from ohlora.config import Settings
@@ -22,7 +23,7 @@ from ohlora.face.base import Face
 EMBEDDED = "embedded"
 FULL_VERSIONS = ("v8", "v7")
 
-FaceLoader = Callable[[str, "int | None", Path, random.Random, str], Face]
+FaceLoader = Callable[[Settings, str, "int | None", random.Random], Face]  # settings, version, case, rng
 ReadyProbe = Callable[[Settings, str], bool]
 
 
@@ -37,10 +38,10 @@ class FaceChoice:
         return {"id": self.id, "label": self.label, "version": self.version, "case": self.case}
 
 
-def _default_loader(version: str, case: int | None, models_root: Path, rng: random.Random, device: str) -> Face:
-    from ohlora.face.factory import make_face
+def _default_loader(settings: Settings, version: str, case: int | None, rng: random.Random) -> Face:
+    from ohlora.face.factory import face_from_settings
 
-    return make_face(version, case, models_root, rng, device)
+    return face_from_settings(settings, rng, version=version, case=case)
 
 
 def _default_probe(settings: Settings, version: str) -> bool:
@@ -87,12 +88,25 @@ class FaceCatalog:
         return found
 
     def default_id(self) -> str:
-        """A random v8 face when v8 is present (the original picks one per run), else the first choice."""
-        full = [c for c in self.choices if c.version == FULL_VERSIONS[0]] or [
-            c for c in self.choices if c.version != EMBEDDED
-        ]
+        """The face_version/face_case settings' face when offered; `auto` (or a version not offered):
+        a random v8 face when v8 is present (the original picks one per run), else another StyleGAN
+        face, else the embedded one. A face_case not offered for the version: a random case of it."""
+        wanted = self.settings.face_version
+        if wanted == EMBEDDED:
+            return EMBEDDED
+        candidates = [c for c in self.choices if c.version == wanted]
+        if not candidates:
+            candidates = [c for c in self.choices if c.version == FULL_VERSIONS[0]] or [
+                c for c in self.choices if c.version != EMBEDDED
+            ]
+        if not candidates:
+            return EMBEDDED
+        case = self.settings.face_case
+        exact = [c for c in candidates if case is not None and c.case == case]
+        if exact:
+            return exact[0].id
         with self._lock:
-            return self._rng.choice(full).id if full else EMBEDDED
+            return self._rng.choice(candidates).id
 
     def face(self, choice_id: str) -> Face:
         """The loaded face for a choice (loaded on first use; the least recently used one is dropped)."""
@@ -102,8 +116,7 @@ class FaceCatalog:
             if hit is not None:
                 self._loaded.move_to_end(choice.id)
                 return hit
-            face = self._loader(choice.version, choice.case, self.settings.models_root, self._rng,
-                                self.settings.device)
+            face = self._loader(self.settings, choice.version, choice.case, self._rng)
             self._loaded[choice.id] = face
             while len(self._loaded) > self._max_loaded:
                 self._loaded.popitem(last=False)
