@@ -26,19 +26,21 @@ from _common import emit, machine, percentiles, src_on_path
 src_on_path()
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from datetime import datetime  # noqa: E402
+
 import torch  # noqa: E402
 
-from ohlora.conversation.markers import EXPRESSION_END, REPLY_END, SUMMARY_END  # noqa: E402
 from ohlora.embedding.sbert import SBertEmbedder  # noqa: E402
-from ohlora.mind.base import GenerationRequest  # noqa: E402
+from ohlora.mind.base import GenerationRequest, RoleInput  # noqa: E402
 from ohlora.mind.hf import HFBackend  # noqa: E402
 from ohlora.models.registry import artifact  # noqa: E402
 
-PROMPTS = {  # (prompt, stop marker, temperature, max_new_tokens) as completion.py sends them
-    "reply": ("로라야 안녕 (답변 시작)", REPLY_END, 0.6, 96),
-    "memory": ("나 떡볶이 진짜 좋아해 (요약 시작)", SUMMARY_END, 0.6, 24),
-    "summary": ("로라야 주말에 뭐 해? (오로라 답변) 친구랑 영화 볼 거야! (요약 시작)", SUMMARY_END, 0.6, 64),
-    "expression": (" 우와 합격 축하해!! (표정 출력 시작)", EXPRESSION_END, 1.0, 36),
+NOW = datetime(2025, 6, 25, 14, 0)
+INPUTS = {  # (user's words, her answer, temperature, max_new_tokens) as completion.py sends them
+    "reply": ("로라야 안녕", None, 0.6, 96),
+    "memory": ("나 떡볶이 진짜 좋아해", None, 0.6, 24),
+    "summary": ("로라야 주말에 뭐 해?", " 친구랑 영화 볼 거야!", 0.6, 64),
+    "expression": ("", " 우와 합격 축하해!!", 1.0, 36),
 }
 REAL_POLYGLOT_PARAMS = 1.43e9  # spec §6.1
 
@@ -60,11 +62,12 @@ def rss_mb() -> dict:
 def generation_latency(backend: HFBackend, runs: int) -> dict:
     out = {}
     for role, generator in backend.generators.items():
-        prompt, marker, temperature, limit = PROMPTS[role]
+        text, answer, temperature, limit = INPUTS[role]
+        role_input = RoleInput(user="bench", text=text, now=NOW, answer=answer)
         times, tokens = [], []
         tracemalloc.start()
         for trial in range(runs + 1):
-            request = GenerationRequest(prompt, marker, temperature, limit, trial)
+            request = GenerationRequest(role, role_input, temperature, limit, trial)
             start = time.perf_counter()
             result = generator.generate(request)
             if trial:  # the first call warms caches

@@ -15,11 +15,12 @@ import pytest
 from ohlora.clock import ManualClock
 from ohlora.config import load_settings
 from ohlora.conversation.engine import Engine, Roles
-from ohlora.conversation.length import EstimatedCounter
 from ohlora.ethics.base import Category, EthicsThresholds
 from ohlora.ethics.sanctions import Sanctions
 from ohlora.memory import MemoryBook
 from ohlora.mind.base import Generation, GenerationRequest
+from ohlora.mind.length import EstimatedCounter
+from ohlora.mind.prompt import role_prompt
 from ohlora.store import Store
 
 # 2025-06-25 is a Wednesday
@@ -29,6 +30,11 @@ WEDNESDAY_AFTERNOON = datetime(2025, 6, 25, 14, 0, 0)
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(WEDNESDAY_AFTERNOON)
+
+
+def prompt_of(request: GenerationRequest) -> str:
+    """The prompt a released adapter would continue for this request (the original's format)."""
+    return role_prompt(request.role, request.input)
 
 
 @dataclass
@@ -75,6 +81,17 @@ class KeywordJudge:
         if not any(out.values()):
             out[Category.NORMAL] = 0.9
         return out
+
+
+@dataclass
+class CountingJudge(KeywordJudge):
+    """A keyword judge that records every text it scores (to count the judge's calls per turn)."""
+
+    texts: list[str] = field(default_factory=list)
+
+    def scores(self, text: str) -> dict[Category, float]:
+        self.texts.append(text)
+        return super().scores(text)
 
 
 class ToyEmbedder:

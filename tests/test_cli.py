@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ohlora import messages
+from ohlora.conversation.result import TurnResult
 
 TURN_KEYS = {"user", "text", "reply", "system_message", "blocked", "sanction", "memory_used", "memory_added",
              "summary", "expression", "backend", "timings_ms"}
@@ -320,7 +321,7 @@ def test_users_list_finds_web_users_at_80_columns_and_as_json(home):
     assert messages.USERS_NONE in out(run(home, "users", "list", env={"COLUMNS": "80"}))
     now = int(time.time())
     store = Store(f"sqlite:///{home / 'ohlora.db'}")
-    store.finish_turn(web, now - 7200.0, {"text": "안녕"}, None)
+    store.finish_turn(web, now - 7200.0, TurnResult(user=web, text="안녕"), None)
     store.add_memories(web, [("[이름: 민아]", "[이름:민아]", None)], None, now - 3600.0)
     store.add_sanction_rows("rude", [SanctionRow(now - 60, 7 * 86400, "paedrip", 1)])
     store.add_sanction_rows("shy", [SanctionRow(now - 30, 0, "love", 1)])

@@ -3,24 +3,30 @@ from datetime import datetime
 
 import pytest
 
-from conftest import Scripted
+from conftest import Scripted, prompt_of
 from ohlora.mind import completion as c
+from ohlora.mind.base import RoleInput
+from ohlora.mind.prompt import STOP_MARKERS
 
 WED = datetime(2025, 6, 25, 14, 0)  # Wednesday
 FRI = datetime(2025, 6, 27, 20, 0)
 SAT_NIGHT = datetime(2025, 6, 28, 2, 0)  # counts as Friday evening
 
 
+def ri(text: str, now: datetime = WED) -> RoleInput:
+    return RoleInput(user="u", text=text, now=now)
+
+
 def reply(outputs, now=WED, **kw):
     gen = Scripted(outputs, **kw)
-    return c.generate_reply(gen, "안녕", now, max_new_tokens=96), gen
+    return c.generate_reply(gen, ri("안녕", now), max_new_tokens=96), gen
 
 
 def test_accepts_first_good_answer_and_keeps_inner_text():
     out, gen = reply([" 안녕! 👋 (답변 종료)"])
     assert out.text == " 안녕! 👋 " and not out.fallback and out.trials == 1
-    assert gen.requests[0].prompt == "안녕 (답변 시작)"
-    assert gen.requests[0].stop_marker == "(답변 종료)"
+    assert prompt_of(gen.requests[0]) == "안녕 (답변 시작)"
+    assert STOP_MARKERS[gen.requests[0].role] == "(답변 종료)"
     assert gen.requests[0].temperature == pytest.approx(0.6)
 
 
@@ -44,7 +50,7 @@ def test_each_rejection_rule_then_retry(bad, reason):
 
 def test_truncated_answer_without_end_marker_is_rejected():
     gen = Scripted([" 끝나지 않은 대답"], stopped=False)
-    out = c.generate_reply(gen, "안녕", WED, max_new_tokens=8)
+    out = c.generate_reply(gen, ri("안녕", WED), max_new_tokens=8)
     assert out.fallback and set(out.rejections) == {"truncated"}
 
 
@@ -72,7 +78,7 @@ def test_weekday_check_applies_to_the_last_trial_too():
 
 def test_unsafe_answers_are_rejected():
     gen = Scripted([" 나쁜 말 (답변 종료)", " 착한 말 (답변 종료)"])
-    out = c.generate_reply(gen, "x", WED, max_new_tokens=96, is_unsafe=lambda a: "나쁜" in a)
+    out = c.generate_reply(gen, ri("x", WED), max_new_tokens=96, is_unsafe=lambda a: "나쁜" in a)
     assert out.text == " 착한 말 " and out.rejections == ("unsafe",)
 
 
@@ -115,7 +121,7 @@ def test_weekday_hallucination_table(answer, now, bad):
     ],
 )
 def test_memory_normalisation(raw, expected):
-    assert c.extract_memory(Scripted([raw]), "입력") == expected
+    assert c.extract_memory(Scripted([raw]), ri("입력")) == expected
 
 
 @pytest.mark.parametrize(
@@ -132,27 +138,27 @@ def test_memory_normalisation(raw, expected):
 )
 def test_memory_rejections_give_none_after_five_trials(bad):
     gen = Scripted([bad])
-    assert c.extract_memory(gen, "입력") is None
+    assert c.extract_memory(gen, ri("입력")) is None
     assert len(gen.requests) == 5
-    assert gen.requests[0].prompt == "입력 (요약 시작)" and gen.requests[0].max_new_tokens == 24
+    assert prompt_of(gen.requests[0]) == "입력 (요약 시작)" and gen.requests[0].max_new_tokens == 24
 
 
 def test_memory_hitting_the_token_limit_is_rejected():
-    assert c.extract_memory(Scripted([" [k: v] (요약 종료)"], tokens=24), "x") is None
+    assert c.extract_memory(Scripted([" [k: v] (요약 종료)"], tokens=24), ri("x")) is None
 
 
 # --- summary --------------------------------------------------------------------------------------------
 def test_summary_prompt_and_acceptance():
     gen = Scripted([" 주말에 혜나와 맥주 예정 (요약 종료)"])
-    assert c.summarize(gen, "주말에 뭐 해?", " 혜나랑 맥주! ") == "주말에 혜나와 맥주 예정"
-    assert gen.requests[0].prompt == "주말에 뭐 해? (오로라 답변) 혜나랑 맥주!  (요약 시작)"
+    assert c.summarize(gen, ri("주말에 뭐 해?"), " 혜나랑 맥주! ") == "주말에 혜나와 맥주 예정"
+    assert prompt_of(gen.requests[0]) == "주말에 뭐 해? (오로라 답변) 혜나랑 맥주!  (요약 시작)"
 
 
 @pytest.mark.parametrize("bad,tokens", [(" 요약종료 (요약 종료)", None), (" x (요약 종료)", None), (" 긴 요약 (요약 종료)", 60),
                                         (" http 요약 (요약 종료)", None)])
 def test_summary_rejections_fall_back_to_empty_after_three(bad, tokens):
     gen = Scripted([bad], tokens=tokens)
-    assert c.summarize(gen, "a", " b") == ""
+    assert c.summarize(gen, ri("a"), " b") == ""
     assert len(gen.requests) == 3
 
 
@@ -166,15 +172,15 @@ def test_summary_rejections_fall_back_to_empty_after_three(bad, tokens):
     ],
 )
 def test_expression_parsing(raw, labels):
-    assert c.choose_expression(Scripted([raw]), " 답") == labels
+    assert c.choose_expression(Scripted([raw]), ri("답이 뭐야"), " 답") == labels
 
 
 @pytest.mark.parametrize("raw", [" (눈 커다랗게, 입 보통, 고개 돌림 없음)", " (입 보통, 고개 돌림 없음)", " 아무말"])
 def test_expression_defaults_after_five_failures(raw):
     gen = Scripted([raw])
-    assert c.choose_expression(gen, " 답") == ("보통", "보통", "없음")
+    assert c.choose_expression(gen, ri("답이 뭐야"), " 답") == ("보통", "보통", "없음")
     assert len(gen.requests) == 5 and gen.requests[0].temperature == 1.0
-    assert gen.requests[0].prompt == " 답 (표정 출력 시작)"
+    assert prompt_of(gen.requests[0]) == " 답 (표정 출력 시작)"
 
 
 RANGES = {

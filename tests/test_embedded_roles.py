@@ -8,25 +8,21 @@ pipeline exactly like a fine-tuned model's answer would be.
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
+from datetime import datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ohlora.conversation.compose import compose_input
-from ohlora.conversation.markers import (
-    ANSWER_MARK,
-    EXPRESSION_END,
-    EXPRESSION_START,
-    SUMMARY_END,
-    SUMMARY_START,
-)
-from ohlora.mind.base import GenerationRequest
+from ohlora.mind.base import GenerationRequest, RoleInput
 from ohlora.mind.embedded.expression import EYES, MOUTH, POSE, EmbeddedExpressionTagger, mood_of
+from ohlora.mind.embedded.facts import EmbeddedMemoryExtractor
 from ohlora.mind.embedded.korean import has_batchim, strip_copula, strip_particle, with_particle
-from ohlora.mind.embedded.memory import EmbeddedMemoryExtractor
 from ohlora.mind.embedded.summary import EmbeddedSummariser
+from ohlora.mind.prompt import EXPRESSION_END, SUMMARY_END, compose_input
+from ohlora.mind.timetag import TimeTag
 
 MEMORY_MAX_NEW = 24
 SUMMARY_MAX_NEW = 64
@@ -95,15 +91,30 @@ def parse_expression(continuation: str) -> tuple[str, str, str] | None:
     return None if None in parts else parts  # type: ignore[return-value]
 
 
-def request(prompt: str, marker: str, limit: int, temperature: float = 0.6) -> GenerationRequest:
-    return GenerationRequest(prompt=prompt, stop_marker=marker, temperature=temperature, max_new_tokens=limit)
+_CASE = re.compile(
+    r"^(?:\(오로라 답변 요약\) (?P<summary>.*?) \(사용자 질문\) |(?P<memory>\[[^\[\]]*\]) )?"
+    r"(?:\(지금은 (?P<day>[월화수목금토일])요일 (?P<part>오전|오후|저녁)\) )?(?P<text>.*)$",
+    re.S,
+)
+
+
+def case(notation: str, answer: str | None = None) -> RoleInput:
+    """The role input for a case written in the original's prompt notation (the tables below read like
+    the spec's examples): "(오로라 답변 요약) S (사용자 질문) ...", "[key: value] ...", "(지금은 X요일 Y) ..."."""
+    m = _CASE.match(notation.strip())
+    assert m is not None
+    tag = TimeTag(m["day"], m["part"]) if m["day"] else None
+    return RoleInput(user="u", text=m["text"].strip(), now=datetime(2025, 6, 25, 14, 0), memory=m["memory"],
+                     summary=m["summary"], time_tag=tag, answer=answer)
+
+
+def request(role: str, role_input: RoleInput, limit: int, temperature: float = 0.6) -> GenerationRequest:
+    return GenerationRequest(role=role, input=role_input, temperature=temperature, max_new_tokens=limit)
 
 
 def remember(final_input: str) -> str | None:
     """The accepted memory item for one composed input, through the generator."""
-    gen = EmbeddedMemoryExtractor(rng=random.Random(0)).generate(
-        request(final_input + SUMMARY_START, SUMMARY_END, MEMORY_MAX_NEW)
-    )
+    gen = EmbeddedMemoryExtractor(rng=random.Random(0)).generate(request("memory", case(final_input), MEMORY_MAX_NEW))
     assert gen.stopped and gen.text.startswith(" ") and gen.text.endswith(SUMMARY_END)
     assert gen.new_tokens < MEMORY_MAX_NEW
     return memory_accepts(gen.text, gen.new_tokens)
@@ -269,7 +280,7 @@ def test_memory_survives_noise(text: str) -> None:
 def test_memory_generation_contract() -> None:
     seen: list[str] = []
     gen = EmbeddedMemoryExtractor(rng=random.Random(1)).generate(
-        request("나 내일 면접이야" + SUMMARY_START, SUMMARY_END, MEMORY_MAX_NEW), on_text=seen.append
+        request("memory", case("나 내일 면접이야"), MEMORY_MAX_NEW), on_text=seen.append
     )
     assert gen.text == " [내일 일정: 면접] (요약 종료)"
     assert seen == [gen.text]
@@ -281,7 +292,7 @@ def test_memory_generation_contract() -> None:
 
 def summarise(final_input: str, answer: str, lookup=None) -> str | None:
     gen = EmbeddedSummariser(lookup=lookup, rng=random.Random(0)).generate(
-        request(final_input + ANSWER_MARK + answer + SUMMARY_START, SUMMARY_END, SUMMARY_MAX_NEW)
+        request("summary", case(final_input, answer), SUMMARY_MAX_NEW)
     )
     assert gen.stopped and gen.text.startswith(" ") and gen.text.endswith(SUMMARY_END)
     assert gen.new_tokens < SUMMARY_MAX_NEW
@@ -370,7 +381,7 @@ def test_summary_uses_the_lookup_first() -> None:
 
 def test_summary_of_the_fallback_reply_is_blank() -> None:
     gen = EmbeddedSummariser().generate(
-        request("아무거나" + ANSWER_MARK + "(읽씹)" + SUMMARY_START, SUMMARY_END, SUMMARY_MAX_NEW)
+        request("summary", case("아무거나", "(읽씹)"), SUMMARY_MAX_NEW)
     )
     assert gen.text == f" {SUMMARY_END}"
     assert summary_accepts(gen.text, gen.new_tokens) is None  # the pipeline falls back to no summary
@@ -387,7 +398,7 @@ NEUTRAL = "응 나 인스타 해"
 def express(answer: str, rng: random.Random, temperature: float = 1.0) -> tuple[str, str, str]:
     seen: list[str] = []
     gen = EmbeddedExpressionTagger(rng=rng).generate(
-        request(answer + EXPRESSION_START, EXPRESSION_END, EXPRESSION_MAX_NEW, temperature), on_text=seen.append
+        request("expression", case("", answer), EXPRESSION_MAX_NEW, temperature), on_text=seen.append
     )
     assert seen == [gen.text] and gen.stopped and gen.new_tokens < EXPRESSION_MAX_NEW
     assert gen.text.startswith(" (눈 ") and gen.text.endswith(") " + EXPRESSION_END)

@@ -24,11 +24,10 @@ pytest.importorskip("sentence_transformers")
 import numpy as np  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
 
-from ohlora.conversation.markers import EXPRESSION_END, FALLBACK_REPLY, REPLY_END, SUMMARY_END  # noqa: E402
 from ohlora.errors import ConfigError, MissingModel  # noqa: E402
 from ohlora.ethics.base import CATEGORY_ANCHORS, SBERT_THRESHOLDS, Category  # noqa: E402
 from ohlora.mind import completion  # noqa: E402
-from ohlora.mind.base import GenerationRequest  # noqa: E402
+from ohlora.mind.base import GenerationRequest, RoleInput  # noqa: E402
 from ohlora.mind.hf import (  # noqa: E402
     RELEASED_STOP_IDS,
     HFBackend,
@@ -40,6 +39,7 @@ from ohlora.mind.hf import (  # noqa: E402
     stop_rule,
     tokenizer_counter,
 )
+from ohlora.mind.prompt import EXPRESSION_END, FALLBACK_REPLY, REPLY_END, SUMMARY_END, role_prompt  # noqa: E402
 from ohlora.models.registry import ADAPTER_FILES, SBERT_FILES, artifact  # noqa: E402
 from tiny_models import ROLE_SCRIPTS, build_tiny_models  # noqa: E402
 
@@ -75,10 +75,27 @@ def backend(tiny):
     return HFBackend(tiny["root"], device_map="cpu", seed=SEED)
 
 
+# The role inputs whose prompts are the lines in ROLE_SCRIPTS: (the user's words, her answer).
+SCRIPT_INPUTS = {
+    "reply": (("로라야 안녕", None), ("로라야 주소 알려 줘", None)),
+    "memory": (("나 떡볶이 진짜 좋아해", None), ("내일 세 시에 만나", None)),
+    "summary": (("로라야 주말에 뭐 해?", " 친구랑 영화 볼 거야!"), ("응", " 응!")),
+    "expression": (("", " 우와 합격 축하해!!"), ("", " 미안 오늘은 좀 바빠")),
+}
+
+
+def ri(text: str, answer: str | None = None) -> RoleInput:
+    return RoleInput(user="u", text=text, now=WEDNESDAY, answer=answer)
+
+
 def _request(role: str, index: int = 0, *, temperature: float = 0.6, max_new_tokens: int = 40, trial: int = 0):
-    markers = {"reply": REPLY_END, "memory": SUMMARY_END, "summary": SUMMARY_END, "expression": EXPRESSION_END}
-    prompt, _ = ROLE_SCRIPTS[role][index]
-    return GenerationRequest(prompt, markers[role], temperature, max_new_tokens, trial)
+    return GenerationRequest(role, ri(*SCRIPT_INPUTS[role][index]), temperature, max_new_tokens, trial)
+
+
+def test_script_inputs_build_the_prompts_the_tiny_adapters_learnt():
+    for role, lines in ROLE_SCRIPTS.items():
+        for index, (prompt, _) in enumerate(lines):
+            assert role_prompt(role, _request(role, index).input) == prompt
 
 
 class Counting:
@@ -222,14 +239,14 @@ def test_each_role_continues_its_prompt_sliced_by_token_ids(backend, role):
 
 def test_reply_through_completion(backend):
     generator = Counting(backend.generator("reply"))
-    outcome = completion.generate_reply(generator, "로라야 안녕", WEDNESDAY, max_new_tokens=40)
+    outcome = completion.generate_reply(generator, ri("로라야 안녕"), max_new_tokens=40)
     assert (outcome.text, outcome.fallback, outcome.trials) == (" 안녕! 오늘도 반가워 😊 ", False, 1)
     assert completion.display_reply(outcome.text) == "안녕! 오늘도 반가워 😊"
 
 
 def test_reply_nonsense_falls_back_to_read_and_ignore(backend):
     generator = Counting(backend.generator("reply"))
-    outcome = completion.generate_reply(generator, "로라야 주소 알려 줘", WEDNESDAY, max_new_tokens=40)
+    outcome = completion.generate_reply(generator, ri("로라야 주소 알려 줘"), max_new_tokens=40)
     assert outcome.text == FALLBACK_REPLY and outcome.fallback
     assert outcome.rejections == ("http",) * completion.REPLY_TRIALS
     assert len(generator.seen) == completion.REPLY_TRIALS
@@ -238,30 +255,30 @@ def test_reply_nonsense_falls_back_to_read_and_ignore(backend):
 def test_max_new_tokens_is_respected_and_truncation_rejected(backend):
     result = backend.generator("reply").generate(_request("reply", max_new_tokens=3))
     assert result.new_tokens == 3 and not result.stopped
-    outcome = completion.generate_reply(backend.generator("reply"), "로라야 안녕", WEDNESDAY, max_new_tokens=3)
+    outcome = completion.generate_reply(backend.generator("reply"), ri("로라야 안녕"), max_new_tokens=3)
     assert outcome.fallback and set(outcome.rejections) == {"truncated"}
 
 
 def test_memory_accepts_and_rejects(backend):
-    assert completion.extract_memory(backend.generator("memory"), "나 떡볶이 진짜 좋아해") == ["[좋아하는 음식: 떡볶이]"]
+    assert completion.extract_memory(backend.generator("memory"), ri("나 떡볶이 진짜 좋아해")) == ["[좋아하는 음식: 떡볶이]"]
     generator = Counting(backend.generator("memory"))
-    assert completion.extract_memory(generator, "내일 세 시에 만나") is None  # "[약속 시간: 3:00]": two colons
+    assert completion.extract_memory(generator, ri("내일 세 시에 만나")) is None  # "[약속 시간: 3:00]": two colons
     assert len(generator.seen) == completion.MEMORY_TRIALS
 
 
 def test_summary_accepts_and_rejects(backend):
-    summary = completion.summarize(backend.generator("summary"), "로라야 주말에 뭐 해?", " 친구랑 영화 볼 거야!")
+    summary = completion.summarize(backend.generator("summary"), ri("로라야 주말에 뭐 해?"), " 친구랑 영화 볼 거야!")
     assert summary == "주말에 친구와 영화 예정"
     generator = Counting(backend.generator("summary"))
-    assert completion.summarize(generator, "응", " 응!") == ""  # "응" is shorter than 2 characters
+    assert completion.summarize(generator, ri("응"), " 응!") == ""  # "응" is shorter than 2 characters
     assert len(generator.seen) == completion.SUMMARY_TRIALS
 
 
 def test_expression_parses_labels_and_defaults_on_nonsense(backend):
-    assert completion.choose_expression(backend.generator("expression"), " 우와 합격 축하해!!") == ("아주 크게", "아주 크게", "없음")
-    assert completion.choose_expression(backend.generator("expression"), " 미안 오늘은 좀 바빠") == ("작게", "보통", "많이")
+    assert completion.choose_expression(backend.generator("expression"), ri("x"), " 우와 합격 축하해!!") == ("아주 크게", "아주 크게", "없음")
+    assert completion.choose_expression(backend.generator("expression"), ri("x"), " 미안 오늘은 좀 바빠") == ("작게", "보통", "많이")
     nonsense = Counting(backend.generator("reply"))  # the reply adapter knows no expression format
-    assert completion.choose_expression(nonsense, "로라야 안녕") == completion.DEFAULT_EXPRESSION
+    assert completion.choose_expression(nonsense, ri("x"), "로라야 안녕") == completion.DEFAULT_EXPRESSION
     assert len(nonsense.seen) == completion.EXPRESSION_TRIALS
 
 
@@ -281,34 +298,40 @@ def test_random_adapters_talk_nonsense_and_every_role_falls_back(tmp_path):
     request = _request("memory", 0)
     assert b.generator("memory").generate(request).text != b.generator("expression").generate(request).text
     assert info["losses"]["reply"] != info["losses"]["reply"]  # nan: untrained
-    outcome = completion.generate_reply(b.generator("reply"), "로라야 안녕", WEDNESDAY, max_new_tokens=24)
+    outcome = completion.generate_reply(b.generator("reply"), ri("로라야 안녕"), max_new_tokens=24)
     assert outcome.text == FALLBACK_REPLY and len(outcome.rejections) == completion.REPLY_TRIALS
-    assert completion.extract_memory(b.generator("memory"), "나 떡볶이 진짜 좋아해") is None
-    assert completion.summarize(b.generator("summary"), "로라야 주말에 뭐 해?", " 영화 볼 거야!") == ""
-    assert completion.choose_expression(b.generator("expression"), " 우와!") == completion.DEFAULT_EXPRESSION
+    assert completion.extract_memory(b.generator("memory"), ri("나 떡볶이 진짜 좋아해")) is None
+    assert completion.summarize(b.generator("summary"), ri("로라야 주말에 뭐 해?"), " 영화 볼 거야!") == ""
+    assert completion.choose_expression(b.generator("expression"), ri("x"), " 우와!") == completion.DEFAULT_EXPRESSION
+
+
+def with_rule(generator, rule: StopRule):
+    """A copy of the generator that stops by `rule` whatever the role's marker."""
+    other = copy.copy(generator)
+    other.rule = rule
+    other._rule = lambda marker: rule
+    return other
 
 
 # --- stop rules ------------------------------------------------------------------------------------------
 def test_stop_by_ids_alone_and_by_string_alone(backend):
     generator = backend.generator("reply")
     expected = ROLE_SCRIPTS["reply"][0][1]
-    ids_only = copy.copy(generator)
-    ids_only.rule = StopRule("<never printed>", generator.rule.ids, False)
-    by_ids = ids_only.generate(GenerationRequest(ROLE_SCRIPTS["reply"][0][0], "<never printed>", 0.6, 40))
+    ids_only = with_rule(generator, StopRule("<never printed>", generator.rule.ids, False))
+    by_ids = ids_only.generate(_request("reply"))
     assert by_ids.text == expected and by_ids.stopped
-    string_only = copy.copy(generator)
-    string_only.rule = StopRule(REPLY_END, (), False)
+    string_only = with_rule(generator, StopRule(REPLY_END, (), False))
     by_string = string_only.generate(_request("reply"))
     assert by_string.text == expected and by_string.stopped
     # any marker works through the string check, even one the adapter never learnt as a marker
-    early = generator.generate(GenerationRequest(ROLE_SCRIPTS["reply"][0][0], "반가워", 0.6, 40))
+    any_marker = with_rule(generator, StopRule("반가워", (), False))
+    early = any_marker.generate(_request("reply"))
     assert early.text == " 안녕! 오늘도 반가워" and early.stopped
 
 
 def test_eos_ends_generation_when_no_marker_matches(backend):
-    generator = copy.copy(backend.generator("reply"))
-    generator.rule = StopRule("<never printed>", (), False)
-    result = generator.generate(GenerationRequest(ROLE_SCRIPTS["reply"][0][0], "<never printed>", 0.6, 40))
+    generator = with_rule(backend.generator("reply"), StopRule("<never printed>", (), False))
+    result = generator.generate(_request("reply"))
     assert result.text == ROLE_SCRIPTS["reply"][0][1]  # EOS itself is not in the text
     assert result.stopped and result.new_tokens == len(generator.tokenizer.encode(result.text, add_special_tokens=False)) + 1
 

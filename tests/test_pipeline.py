@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import Scripted
+from conftest import Scripted, prompt_of
 from ohlora import messages
 from ohlora.conversation.session import Conversation, Status
 
@@ -42,12 +42,12 @@ def test_summary_used_without_memory_and_not_with_memory(engine_factory):
     conv = Conversation(engine, "a")
     conv.turn("로라야 마라탕 좋아해?")
     conv.turn("몇 단계로 먹어?")
-    assert reply.requests[-1].prompt == "(오로라 답변 요약) 마라탕을 좋아함 (사용자 질문) 몇 단계로 먹어? (답변 시작)"
+    assert prompt_of(reply.requests[-1]) == "(오로라 답변 요약) 마라탕을 좋아함 (사용자 질문) 몇 단계로 먹어? (답변 시작)"
     engine.memory.add("a", ["[내일 일정: 면접]"], 0)
     result = conv.turn("내일 일정 면접 떨려")
     assert result.memory_used == "[내일 일정: 면접]"
-    assert reply.requests[-1].prompt.startswith("[내일 일정: 면접] (지금은 수요일 오후) 내일 일정 면접 떨려")
-    assert "(오로라 답변 요약)" not in reply.requests[-1].prompt
+    assert prompt_of(reply.requests[-1]).startswith("[내일 일정: 면접] (지금은 수요일 오후) 내일 일정 면접 떨려")
+    assert "(오로라 답변 요약)" not in prompt_of(reply.requests[-1])
 
 
 def test_stale_summary_is_not_used(engine_factory, clock):
@@ -57,7 +57,7 @@ def test_stale_summary_is_not_used(engine_factory, clock):
     conv.turn("첫 말")
     clock.advance(601)
     conv.turn("둘째 말")
-    assert reply.requests[-1].prompt == "둘째 말 (답변 시작)"
+    assert prompt_of(reply.requests[-1]) == "둘째 말 (답변 시작)"
 
 
 def test_love_warning_then_one_hour_block(engine_factory, clock):
@@ -158,7 +158,7 @@ def test_control_characters_are_removed_with_a_note(engine_factory):
     reply = Scripted([" 응 (답변 종료)"])
     result = Conversation(engine_factory(reply=reply), "a").turn("안\x1b[31m녕\x00")
     assert result.reply == "응" and result.system_message == messages.CONTROL_REMOVED
-    assert reply.requests[0].prompt == "안[31m녕 (답변 시작)"
+    assert prompt_of(reply.requests[0]) == "안[31m녕 (답변 시작)"
 
 
 def test_idle_expiry(engine_factory, clock):
@@ -199,7 +199,7 @@ def test_background_work_finishes_before_the_next_turn(engine_factory):
     release.set()
     conv.turn("떨린다")  # waits for the previous turn's memory and summary first
     assert engine.memory.items("a") == ["[내일 일정: 면접]"]
-    assert reply.requests[-1].prompt.startswith("(오로라 답변 요약) 면접 얘기 (사용자 질문)")
+    assert prompt_of(reply.requests[-1]).startswith("(오로라 답변 요약) 면접 얘기 (사용자 질문)")
     conv.close()
 
 

@@ -7,6 +7,7 @@ from ohlora.errors import CorruptData
 from ohlora.ethics.sanctions import Sanctions
 from ohlora.memory import normalise_key
 from ohlora.store import SCHEMA_VERSION, Store
+from ohlora.conversation.result import TurnResult
 
 
 def test_schema_version_is_recorded(tmp_path):
@@ -84,10 +85,10 @@ def test_user_rows_sum_up_every_user_in_one_query(tmp_path):
     from ohlora.store import SanctionRow
 
     store = Store(f"sqlite:///{tmp_path / 'a.db'}")
-    store.finish_turn("web-00000000000000aa", 1000.0, {"text": "안녕"}, "인사함")
+    store.finish_turn("web-00000000000000aa", 1000.0, TurnResult(user="web-00000000000000aa", text="안녕"), "인사함")
     store.add_memories("web-00000000000000aa", [("[이름: 민아]", "[이름:민아]", None), ("[취미: 등산]", "[취미:등산]", None)],
                        None, 1500.0)
-    store.finish_turn("web-00000000000000aa", 2000.0, {"text": "또 왔어"}, None)
+    store.finish_turn("web-00000000000000aa", 2000.0, TurnResult(user="web-00000000000000aa", text="또 왔어"), None)
     store.add_sanction_rows("warned", [SanctionRow(3000, 0, "love", 1)])
     store.add_sanction_rows("blocked", [SanctionRow(500, 0, "hate", 1), SanctionRow(4000, 86400, "hate", 2),
                                         SanctionRow(4000, 3600, "love", 1)])

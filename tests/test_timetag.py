@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from ohlora.conversation.timetag import TRIGGER_WORDS, add_time_tag
+from ohlora.mind.timetag import TRIGGER_WORDS, add_time_tag
 
 # 2025-06-23 is a Monday; day offsets 0..6 give 월..일
 DAYS = "월화수목금토일"

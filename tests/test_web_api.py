@@ -22,7 +22,7 @@ pytest.importorskip("httpx")
 import httpx  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from conftest import Scripted, make_engine, wait_until  # noqa: E402
+from conftest import CountingJudge, Scripted, make_engine, wait_until  # noqa: E402
 from ohlora import messages  # noqa: E402
 from ohlora.config import load_settings  # noqa: E402
 from ohlora.web.app import create_app  # noqa: E402
@@ -36,11 +36,11 @@ HANGUL = re.compile(r"[가-힣]")
 
 
 def reply_for(request) -> str:
-    return SORRY if "사랑" in request.prompt else " 응 좋아! 오늘도 화이팅이야 (답변 종료)"
+    return SORRY if "사랑" in request.input.text else " 응 좋아! 오늘도 화이팅이야 (답변 종료)"
 
 
 def memory_for(request) -> str:
-    match = re.search(r"생일은 (\d+월 \d+일)", request.prompt)
+    match = re.search(r"생일은 (\d+월 \d+일)", request.input.text)
     return f" [생일: {match.group(1)}] (요약 종료)" if match else " (요약 종료)"
 
 
@@ -560,16 +560,30 @@ def test_twenty_users_five_turns_each_concurrently(home):
     db.close()
 
 
-def test_engine_is_shared_and_sessions_get_their_own_reply_stream(scripted_app):
+def test_engine_is_shared_by_every_session(scripted_app):
     app = scripted_app()
     with TestClient(app) as client:
         chat_events(Browser(client), "안녕")
         chat_events(Browser(client), "안녕")
         first, second = app.state.web.sessions.sessions.values()
-        assert first.engine.store is second.engine.store and first.engine.judge is second.engine.judge
-        assert first.engine.roles.memory is second.engine.roles.memory  # one engine for everybody
-        assert first.engine.roles.reply is not second.engine.roles.reply  # but each its own reply stream
-        assert first.engine.roles.reply.inner is second.engine.roles.reply.inner
+        assert first.engine is second.engine  # one engine for everybody; streaming is the turn's own business
+
+
+def test_the_judge_reads_each_message_once_per_web_turn(home, clock):
+    judge = CountingJudge()
+    engine = make_engine(home, clock, reply=Scripted(reply_for), judge=judge)
+    try:
+        app = create_app(engine.settings, engine=engine, options=WebOptions())
+        with TestClient(app) as client:
+            client.get("/")
+            for text in ("오늘 날씨 좋다", "로라야 사랑해"):
+                judge.texts.clear()
+                events = chat_events(client, text)
+                assert events[-1]["type"] == "done"
+                assert judge.texts.count(text) == 1  # the message, once, whatever streams or is sanctioned
+                assert len(judge.texts) == 2  # and her one accepted answer, checked before anyone sees it
+    finally:
+        engine.close()
 
 
 def test_the_web_path_never_imports_torch(tmp_path):

@@ -211,7 +211,7 @@ def scripted_server(home, clock):
     from ohlora.web.server import ServerThread
 
     def memory_for(request) -> str:
-        match = re.search(r"생일은 (\d+월 \d+일)", request.prompt)
+        match = re.search(r"생일은 (\d+월 \d+일)", request.input.text)
         return f" [생일: {match.group(1)}] (요약 종료)" if match else " (요약 종료)"
 
     engine = make_engine(home, clock, memory=Scripted(memory_for))

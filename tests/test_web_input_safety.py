@@ -22,6 +22,7 @@ from ohlora.conversation.inputs import (
 )
 from ohlora.errors import BadInput
 from ohlora.store import Store
+from ohlora.conversation.result import TurnResult
 
 SECURITY = ("x-content-type-options", "content-security-policy", "x-frame-options", "referrer-policy")
 
@@ -102,7 +103,7 @@ def test_store_refuses_lone_surrogates_instead_of_failing(tmp_path):
             lambda: store.add_memories("a", [("[a: \ud800]", "[a:\ud800]", None)], None, 0.0),
             lambda: store.add_memories("\udc80", [("[a: b]", "[a:b]", None)], None, 0.0),
             lambda: store.forget_memory("a", "\ud800"),
-            lambda: store.finish_turn("a", 0.0, {"text": "\ud800"}, None),
+            lambda: store.finish_turn("a", 0.0, TurnResult(user="a", text="\ud800"), None),
         ):
             with pytest.raises(BadInput) as err:
                 call()

@@ -8,7 +8,7 @@ import select
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
@@ -21,7 +21,6 @@ from ohlora.config import Settings, load_settings
 from ohlora.conversation.result import TurnResult
 from ohlora.errors import BadInput, OhloraError
 from ohlora.face.commands import face_app
-from ohlora.mind.streaming import StreamingReply, draft_text, safe_to_stream
 from ohlora.models.commands import models_app
 from ohlora.web.commands import serve
 
@@ -156,10 +155,8 @@ def chat(
     view = _chat_face(c, face, face_version, face_case, interactive)
     engine = c.engine()
     conversation = None
-    streamer = StreamingReply(engine.roles.reply) if stream else None
     try:
-        session_engine = replace(engine, roles=replace(engine.roles, reply=streamer)) if streamer else engine
-        conversation = Conversation(session_engine, user)
+        conversation = Conversation(engine, user)
         block = conversation.active_block()
         if block is not None:
             _print_system(c.out, conversation.refusal(block), "red")
@@ -194,8 +191,6 @@ def chat(
                 continue
             shown: list[TurnResult] = []
             live = _TerminalStream(c.out)
-            if streamer is not None:
-                streamer.listener = live.piece if safe_to_stream(engine.judge, text) else None
 
             def show(early: TurnResult, shown: list[TurnResult] = shown, live: _TerminalStream = live) -> None:
                 if live.finish(early):
@@ -207,8 +202,8 @@ def chat(
                 if view is not None:
                     view.answered(early)
 
-            def run_turn(text: str = text, show=show) -> TurnResult:
-                return conversation.turn(text, on_reply=show, background=True)
+            def run_turn(text: str = text, show=show, draft=live.draft if stream else None) -> TurnResult:
+                return conversation.turn(text, on_reply=show, on_draft=draft, background=True)
 
             if view is not None:
                 view.user_sent()
@@ -260,18 +255,16 @@ class _TerminalStream:
     def __init__(self, out: Console):
         self.out = out
         self.trial: int | None = None
-        self.raw = ""
         self.shown = ""
 
-    def piece(self, trial: int, text: str) -> None:
+    def draft(self, trial: int, draft: str) -> None:
+        """The answer so far (`Conversation.turn`'s `on_draft`); a new trial starts a fresh line."""
         if trial != self.trial:
             if self.trial is not None:
                 self.out.print()
                 self.out.print(f"[dim]{escape(messages.STREAM_RETRY)}[/]")
             self.out.print(f"[bold magenta]{messages.REPLY_LABEL}[/]", end="")
-            self.trial, self.raw, self.shown = trial, "", ""
-        self.raw += text
-        draft = draft_text(self.raw)
+            self.trial, self.shown = trial, ""
         if draft.startswith(self.shown) and len(draft) > len(self.shown):
             self.out.print(escape(draft[len(self.shown):]), end="")
             self.out.file.flush()

@@ -17,12 +17,12 @@ from ohlora import messages
 from ohlora.clock import Clock, SystemClock
 from ohlora.config import LLM_ROLES, Settings
 from ohlora.conversation.engine import Engine, Roles
-from ohlora.conversation.length import EstimatedCounter, TokenCounter
 from ohlora.embedding.base import Embedder
 from ohlora.errors import MissingModel
 from ohlora.ethics.base import EthicsJudge
 from ohlora.ethics.sanctions import Sanctions
 from ohlora.memory import MemoryBook
+from ohlora.mind.length import EstimatedCounter, TokenCounter
 from ohlora.models.bases import base_overrides
 from ohlora.models.registry import BY_NAME
 from ohlora.store import Store
@@ -89,12 +89,12 @@ def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.
         embedder = SBertEmbedder(BY_NAME["sbert-memory"].path(settings.models_root), settings.device_for("embedding"))
         judge: EthicsJudge = SBertEthicsJudge(BY_NAME["sbert-ethics"].path(settings.models_root),
                                               settings.device_for("ethics"))
-        embedded_judge, ngram = None, None
+        ngram = None
     else:
         from ohlora.embedding.factory import make_embedder
 
         embedder = make_embedder(settings.embedder)
-        judge = embedded_judge = _embedded_judge()
+        judge = _embedded_judge()
         ngram = embedder if embedder.name == "ngram-v1" else None
 
     # the four text roles
@@ -107,7 +107,7 @@ def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.
         roles = Roles(*(backend.generator(role) for role in ("reply", "memory", "summary", "expression")))
         counter = tokenizer_counter(backend)
     else:
-        roles = _embedded_roles(settings, rng, judge=embedded_judge, ngram=ngram)
+        roles = _embedded_roles(settings, rng, ngram=ngram)
         counter = EstimatedCounter()
 
     store = Store(settings.db_url)
@@ -126,22 +126,20 @@ def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.
     )
 
 
-def _embedded_roles(
-    settings: Settings, rng: random.Random, *, judge: EthicsJudge | None = None, ngram: Embedder | None = None
-) -> Roles:
-    """Our own components. The persona replier keeps its own n-gram embedder and embedded judge
-    (its corpus index and refusal steering are part of the persona, whatever serves memory/ethics);
-    `judge` and `ngram` are reused when the engine already loaded those same components."""
+def _embedded_roles(settings: Settings, rng: random.Random, *, ngram: Embedder | None = None) -> Roles:
+    """Our own components. The persona replier keeps its own n-gram embedder (its corpus index is
+    part of the persona, whatever serves memory); `ngram` is reused when the engine already loaded it.
+    Its refusal steering reads the categories the engine's judge flagged (`RoleInput.flagged`)."""
     from ohlora.embedding.factory import make_embedder
     from ohlora.mind.embedded.corpus import load_corpus
     from ohlora.mind.embedded.expression import EmbeddedExpressionTagger
-    from ohlora.mind.embedded.memory import EmbeddedMemoryExtractor
+    from ohlora.mind.embedded.facts import EmbeddedMemoryExtractor
     from ohlora.mind.embedded.replier import EmbeddedReplier
     from ohlora.mind.embedded.summary import EmbeddedSummariser
 
     corpus = load_corpus()
-    replier = EmbeddedReplier(corpus, ngram or make_embedder("ngram"), judge or _embedded_judge(),
-                              random.Random(rng.random()), cache_dir=settings.home / "cache")
+    replier = EmbeddedReplier(corpus, ngram or make_embedder("ngram"), random.Random(rng.random()),
+                              cache_dir=settings.home / "cache")
     return Roles(
         reply=replier,
         memory=EmbeddedMemoryExtractor(rng=random.Random(rng.random())),

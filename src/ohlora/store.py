@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import sqlalchemy as sa
@@ -78,6 +78,12 @@ turns = sa.Table(
     sa.Column("blocked", sa.Boolean, nullable=False),
     sa.Column("result", sa.Text, nullable=False),  # the TurnResult as JSON
 )
+
+
+class TurnRecord(Protocol):
+    """A finished turn as the store records it (the conversation's `TurnResult`)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -289,8 +295,9 @@ class Store:
             ).first()
             return (row.summary, row.updated_at) if row else None
 
-    def finish_turn(self, user: str, at: float, result: dict[str, Any], summary: str | None) -> None:
+    def finish_turn(self, user: str, at: float, turn: TurnRecord, summary: str | None) -> None:
         """Record a finished turn and, when `summary` is not None, replace the user's summary."""
+        result = turn.to_dict()
         encoded = json.dumps(result, ensure_ascii=False)
         _text(user, summary, encoded)  # the text, reply and system message are in `encoded` too
         with self.transaction() as conn:
@@ -309,6 +316,7 @@ class Store:
                 _upsert_summary(conn, user, summary, at)
 
     def turns(self, user: str, limit: int = 100) -> list[dict[str, Any]]:
+        """The user's latest turns, oldest first, as recorded (`TurnResult.from_dict` reads them back)."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(turns.c.result).where(turns.c.user == user).order_by(turns.c.id.desc()).limit(limit)

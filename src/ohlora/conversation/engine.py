@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from ohlora.clock import Clock
 from ohlora.config import Settings
-from ohlora.conversation.length import TokenCounter
 from ohlora.ethics.base import EthicsJudge
 from ohlora.ethics.sanctions import Sanctions
 from ohlora.memory import MemoryBook
 from ohlora.mind.base import Generator
+from ohlora.mind.length import TokenCounter
 from ohlora.store import Store
 
 

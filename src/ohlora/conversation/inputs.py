@@ -24,9 +24,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from ohlora import messages
-from ohlora.conversation.markers import ALL_MARKERS
 from ohlora.errors import BadInput
 from ohlora.mind.completion import memory_format_ok, normalise_memory
+from ohlora.mind.prompt import ALL_MARKERS
 
 MAX_MEMORY_CHARS = 200  # a memory item longer than this is refused
 ZWJ = "\u200d"

@@ -1,7 +1,8 @@
 """Conversation: one user's session and the per-turn pipeline (spec §3, design §3).
 
-    1 block check → 2 time tag → 3 length limit → 4 memory → 5 compose → 6 reply
-    7 ethics + sanctions (a block ends the turn, the reply is never shown) → 8 expression
+    1 block check → 2 time tag → 3 length limit → ethics scores of the message (once per turn)
+    4 memory → 5 the role input → 6 reply (drafts to `on_draft` only when the message is harmless)
+    7 sanctions (a block ends the turn, the reply is never shown) → 8 expression
     9 the result is ready (`on_reply`) → 10 memory extraction and summary, then the turn is stored
 """
 
@@ -15,14 +16,17 @@ from datetime import datetime
 from enum import Enum
 
 from ohlora import messages
-from ohlora.conversation.compose import compose_input
 from ohlora.conversation.engine import Engine
 from ohlora.conversation.inputs import check_user_id, clean_extracted_items, clean_user_text
-from ohlora.conversation.result import ExpressionInfo, SanctionInfo, TurnResult
-from ohlora.conversation.timetag import add_time_tag
+from ohlora.conversation.result import SanctionInfo, TurnResult
 from ohlora.errors import BadInput
+from ohlora.ethics.base import Action, firing
 from ohlora.ethics.sanctions import ActiveBlock, Sanction, fired_categories, unsafe_reply
 from ohlora.mind import completion
+from ohlora.mind.base import RoleInput
+from ohlora.mind.timetag import tag_for
+
+Draft = Callable[[int, str], None]  # (trial, the answer so far): a half-made reply that may be shown
 
 
 class Status(str, Enum):
@@ -76,9 +80,18 @@ class Conversation:
 
     # --- one turn ---------------------------------------------------------------------------------------
     def turn(
-        self, raw_text: str, on_reply: Callable[[TurnResult], None] | None = None, *, background: bool = False
+        self,
+        raw_text: str,
+        on_reply: Callable[[TurnResult], None] | None = None,
+        *,
+        on_draft: Draft | None = None,
+        background: bool = False,
     ) -> TurnResult:
         """Run one turn. `on_reply` gets the result as soon as the reply can be shown.
+
+        `on_draft(trial, text)` gets the answer while it is generated, but only for a message the
+        ethics judge finds harmless on its own: a turn that may end in a warning or a block never
+        shows a draft that is then taken back. A new `trial` means the previous draft was rejected.
 
         With `background=True` the memory extraction and the summary (step 10) run in a worker
         thread after the reply and the result is returned without them (`memory_added` empty,
@@ -91,7 +104,7 @@ class Conversation:
         self.last_activity = engine.clock.monotonic()
         self.status = Status.GENERATING
         try:
-            return self._turn(raw_text, timer, on_reply, background)
+            return self._turn(raw_text, timer, on_reply, on_draft, background)
         finally:
             if self.status != Status.FINISHED:
                 self.status = Status.WAITING  # also after a refused or too-long prompt (spec §12 bug 4)
@@ -112,7 +125,12 @@ class Conversation:
                 self._worker = None
 
     def _turn(
-        self, raw_text: str, timer: _Timer, on_reply: Callable[[TurnResult], None] | None, background: bool
+        self,
+        raw_text: str,
+        timer: _Timer,
+        on_reply: Callable[[TurnResult], None] | None,
+        on_draft: Draft | None,
+        background: bool,
     ) -> TurnResult:
         engine = self.engine
         now = engine.clock.now()
@@ -133,7 +151,7 @@ class Conversation:
         base = replace(base, text=text)
 
         # 2. time tag (one timestamp for date and hour)
-        tagged = add_time_tag(text, now)
+        time_tag = tag_for(text, now)
         timer.lap("time_tag")
 
         # 3. length limit: nothing else runs, the previous summary is kept
@@ -142,36 +160,44 @@ class Conversation:
             return replace(base, system_message=messages.TOO_LONG, timings_ms=timer.done())
         timer.lap("length")
 
+        # the judge reads the message once; the reply role, the drafts and the sanctions share it
+        judge = engine.judge
+        thresholds = judge.thresholds
+        scores = judge.scores(text)
+        flagged = firing(scores, thresholds)
+        timer.lap("ethics_scores")
+
         # 4. memory retrieval (single best item)
         match = engine.memory.best(self.user, text)
         memory_used = match.text if match else None
         timer.lap("memory_retrieval")
 
-        # 5. input composition: memory, else a fresh previous summary
-        summary = "" if memory_used else self._fresh_summary(now)
-        final_input = compose_input(tagged, memory_used, summary)
+        # 5. the roles' input: memory, else a fresh previous summary
+        summary = None if memory_used else self._fresh_summary(now)
+        role_input = RoleInput(
+            user=self.user, text=text, now=now, memory=memory_used, summary=summary, time_tag=time_tag,
+            flagged=flagged,
+        )
 
         # 6. reply (validation + retries; Oh-LoRA's own words are checked by the judge too)
-        thresholds = engine.judge.thresholds
-
         def is_unsafe(answer: str) -> bool:
-            return unsafe_reply(engine.judge.scores(answer), answer, thresholds)
+            return unsafe_reply(judge.scores(answer), answer, thresholds)
 
         outcome = completion.generate_reply(
             engine.roles.reply,
-            final_input,
-            now,
+            role_input,
             max_new_tokens=engine.settings.reply_max_new_tokens,
             is_unsafe=is_unsafe,
+            on_text=_Drafts(on_draft) if on_draft is not None and not flagged else None,
         )
         timer.lap("reply")
 
-        # 7. ethics on the user's words (with the answer's cue words) and sanctions
-        codes = fired_categories(engine.judge.scores(text), outcome.text, thresholds)
+        # 7. sanctions: the message's scores with the answer's cue words
+        codes = fired_categories(scores, outcome.text, thresholds)
         sanction = engine.sanctions.record(self.user, codes, now)
         timer.lap("ethics")
         sanction_info = _sanction_info(sanction) if sanction else None
-        if sanction is not None and sanction.action == "block":
+        if sanction is not None and sanction.action == Action.BLOCK:
             self.finish()
             result = replace(
                 base,
@@ -181,14 +207,14 @@ class Conversation:
                 memory_used=memory_used,
                 timings_ms=timer.done(),
             )
-            engine.store.finish_turn(self.user, now.timestamp(), result.to_dict(), None)
+            engine.store.finish_turn(self.user, now.timestamp(), result, None)
             return result
 
         # 8. expression (the fallback "(읽씹)" is not a real answer: neutral face, no model call)
         if outcome.fallback:
             labels = completion.DEFAULT_EXPRESSION
         else:
-            labels = completion.choose_expression(engine.roles.expression, outcome.text)
+            labels = completion.choose_expression(engine.roles.expression, role_input, outcome.text)
         expression = completion.expression_scores(labels, engine.rng)
         timer.lap("expression")
 
@@ -199,7 +225,7 @@ class Conversation:
             system_message="\n".join(notes) or None,
             sanction=sanction_info,
             memory_used=memory_used,
-            expression=ExpressionInfo(expression.eyes, expression.mouth, expression.pose, dict(expression.scores)),
+            expression=expression,
         )
         # 9. the reply can be shown now
         if on_reply is not None:
@@ -207,17 +233,17 @@ class Conversation:
 
         # 10. memory extraction and summary (must finish before the next turn)
         def after_reply() -> TurnResult:
-            extracted = completion.extract_memory(engine.roles.memory, final_input) or []
+            extracted = completion.extract_memory(engine.roles.memory, role_input) or []
             added = engine.memory.add(self.user, clean_extracted_items(extracted), now.timestamp())
             timer.lap("memory_extraction")
             new_summary = (
-                None if outcome.fallback else completion.summarize(engine.roles.summary, final_input, outcome.text)
+                None if outcome.fallback else completion.summarize(engine.roles.summary, role_input, outcome.text)
             )
             timer.lap("summary")
             full = replace(
-                result, memory_added=tuple(added), summary=new_summary if new_summary is not None else (summary or None)
+                result, memory_added=tuple(added), summary=new_summary if new_summary is not None else summary
             )
-            engine.store.finish_turn(self.user, now.timestamp(), replace(full, timings_ms=timer.done()).to_dict(), new_summary)
+            engine.store.finish_turn(self.user, now.timestamp(), replace(full, timings_ms=timer.done()), new_summary)
             timer.lap("store")
             return replace(full, timings_ms=timer.done())
 
@@ -228,14 +254,33 @@ class Conversation:
         self._pending = self._worker.submit(after_reply)
         return replace(result, timings_ms=dict(timer.marks))
 
-    def _fresh_summary(self, now: datetime) -> str:
+    def _fresh_summary(self, now: datetime) -> str | None:
         stored = self.engine.store.summary(self.user)
         if stored is None:
-            return ""
+            return None
         text, updated_at = stored
         if now.timestamp() - updated_at > self.engine.settings.summary_ttl_s:
-            return ""
-        return text
+            return None
+        return text or None
+
+
+class _Drafts:
+    """Turns the reply role's text pieces into drafts: the answer so far, per trial, marker hidden."""
+
+    def __init__(self, on_draft: Draft):
+        self._on_draft = on_draft
+        self._trial = -1
+        self._raw = ""
+        self._shown = ""
+
+    def __call__(self, trial: int, piece: str) -> None:
+        if trial != self._trial:
+            self._trial, self._raw, self._shown = trial, "", ""
+        self._raw += piece
+        draft = completion.draft_text(self._raw)
+        if draft and draft != self._shown:
+            self._shown = draft
+            self._on_draft(trial, draft)
 
 
 def _sanction_info(sanction: Sanction) -> SanctionInfo:

@@ -1,30 +1,23 @@
-"""The four text roles with the original's prompt formats, validation and retry rules (spec §3.6–3.10).
+"""The four text roles with the original's validation and retry rules (spec §3.6–3.10).
 
-Each function takes a `Generator` (released LoRA model or embedded component) and returns the
-accepted result. Generators return only the continuation, so the original's character-offset
-slicing bug cannot happen here.
+Each function takes a `Generator` (released LoRA model or embedded component) and the turn's
+`RoleInput`, and returns the accepted result. Generators return only their output (never the
+prompt), so the original's character-offset slicing bug cannot happen here.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
+from typing import Any
 
-from ohlora.conversation.markers import (
-    ANSWER_MARK,
-    EXPRESSION_END,
-    EXPRESSION_START,
-    FALLBACK_REPLY,
-    REPLY_END,
-    REPLY_START,
-    SUMMARY_END,
-    SUMMARY_START,
-)
-from ohlora.conversation.timetag import WEEKDAYS, effective_day
-from ohlora.mind.base import GenerationRequest, Generator
+from ohlora.face.base import Expression
+from ohlora.mind.base import GenerationRequest, Generator, RoleInput
+from ohlora.mind.prompt import FALLBACK_REPLY, REPLY_END, SUMMARY_END
+from ohlora.mind.timetag import WEEKDAYS, effective_day
 
 REPLY_TRIALS = 5
 MEMORY_TRIALS = 5
@@ -106,31 +99,32 @@ def reply_rejection(text: str, stopped: bool, now: datetime, check_days: bool) -
 
 def generate_reply(
     generator: Generator,
-    final_input: str,
-    now: datetime,
+    role_input: RoleInput,
     *,
     max_new_tokens: int,
     is_unsafe: Callable[[str], bool] | None = None,
-    on_text: Callable[[str], None] | None = None,
+    on_text: Callable[[int, str], None] | None = None,
 ) -> ReplyOutcome:
     """Up to 5 trials; temperature 0.6 + 0.1 per weekday hallucination so far; fallback "(읽씹)".
 
     Unlike the original, the weekday check also applies to the last trial (spec §12 bug 7), an
     answer cut off before its end marker is rejected (bug 6), and `is_unsafe` (the ethics judge on
-    Oh-LoRA's own words) can reject an answer before anyone sees it.
+    Oh-LoRA's own words) can reject an answer before anyone sees it. `on_text(trial, piece)`
+    receives the output of each trial as it is made.
     """
-    prompt = final_input + REPLY_START
+    now = role_input.now
     hallucinations = 0
     rejections: list[str] = []
     for trial in range(REPLY_TRIALS):
         request = GenerationRequest(
-            prompt=prompt,
-            stop_marker=REPLY_END,
+            role="reply",
+            input=role_input,
             temperature=REPLY_TEMPERATURE + 0.1 * hallucinations,
             max_new_tokens=max_new_tokens,
             trial=trial,
         )
-        generation = generator.generate(request, on_text=on_text)
+        pieces = None if on_text is None else (lambda piece, trial=trial: on_text(trial, piece))
+        generation = generator.generate(request, on_text=pieces)
         text = _clean(generation.text).replace("오늘는", "오늘은").replace("내일는", "내일은")
         # keep only what precedes the end marker: anything after it is not part of the answer
         if REPLY_END in text:
@@ -145,6 +139,17 @@ def generate_reply(
         if reason == "weekday":
             hallucinations += 1
     return ReplyOutcome(FALLBACK_REPLY, True, REPLY_TRIALS, tuple(rejections))
+
+
+def draft_text(raw: str) -> str:
+    """What a half-made answer shows: up to the end marker, a partial marker at the tail hidden."""
+    end = raw.find(REPLY_END)
+    if end >= 0:
+        return _clean(raw[:end]).strip()
+    for k in range(len(REPLY_END) - 1, 0, -1):
+        if raw.endswith(REPLY_END[:k]):
+            return _clean(raw[:-k]).strip()
+    return _clean(raw).strip()
 
 
 # --- memory ----------------------------------------------------------------------------------------------
@@ -176,12 +181,11 @@ def memory_format_ok(text: str) -> bool:
     return bool(key.strip()) and bool(value.strip())
 
 
-def extract_memory(generator: Generator, final_input: str) -> list[str] | None:
+def extract_memory(generator: Generator, role_input: RoleInput) -> list[str] | None:
     """A one-item list (maybe blank) when a trial is accepted, None after 5 failures."""
-    prompt = final_input + SUMMARY_START
     for trial in range(MEMORY_TRIALS):
         generation = generator.generate(
-            GenerationRequest(prompt, SUMMARY_END, MEMORY_TEMPERATURE, MEMORY_MAX_NEW_TOKENS, trial)
+            GenerationRequest("memory", role_input, MEMORY_TEMPERATURE, MEMORY_MAX_NEW_TOKENS, trial)
         )
         text = _clean(generation.text)
         if SUMMARY_END in text:
@@ -200,12 +204,12 @@ def extract_memory(generator: Generator, final_input: str) -> list[str] | None:
 
 
 # --- summary ---------------------------------------------------------------------------------------------
-def summarize(generator: Generator, final_input: str, answer: str) -> str:
+def summarize(generator: Generator, role_input: RoleInput, answer: str) -> str:
     """The accepted summary, or "" after 3 failures (then the next turn has no summary prefix)."""
-    prompt = final_input + ANSWER_MARK + answer + SUMMARY_START
+    role_input = replace(role_input, answer=answer)
     for trial in range(SUMMARY_TRIALS):
         generation = generator.generate(
-            GenerationRequest(prompt, SUMMARY_END, SUMMARY_TEMPERATURE, SUMMARY_MAX_NEW_TOKENS, trial)
+            GenerationRequest("summary", role_input, SUMMARY_TEMPERATURE, SUMMARY_MAX_NEW_TOKENS, trial)
         )
         text = _clean(generation.text)
         if SUMMARY_END in text:
@@ -255,11 +259,11 @@ def parse_expression(text: str) -> tuple[str, str, str] | None:
     return eyes, mouth, pose
 
 
-def choose_expression(generator: Generator, answer: str) -> tuple[str, str, str]:
-    prompt = answer + EXPRESSION_START
+def choose_expression(generator: Generator, role_input: RoleInput, answer: str) -> tuple[str, str, str]:
+    role_input = replace(role_input, answer=answer)
     for trial in range(EXPRESSION_TRIALS):
         generation = generator.generate(
-            GenerationRequest(prompt, EXPRESSION_END, EXPRESSION_TEMPERATURE, EXPRESSION_MAX_NEW_TOKENS, trial)
+            GenerationRequest("expression", role_input, EXPRESSION_TEMPERATURE, EXPRESSION_MAX_NEW_TOKENS, trial)
         )
         labels = parse_expression(_clean(generation.text))
         if labels is not None:
@@ -268,14 +272,29 @@ def choose_expression(generator: Generator, answer: str) -> tuple[str, str, str]
 
 
 @dataclass(frozen=True)
-class Expression:
+class TurnExpression:
+    """Her expression for one answer: the labels the expression role chose and the face weights drawn
+    from them (`weights` is what the face animates; more negative = wider eyes, more open mouth)."""
+
     eyes: str
     mouth: str
     pose: str
-    scores: dict[str, float] = field(default_factory=dict)
+    weights: Expression = field(default_factory=Expression)
 
-    def to_json(self) -> dict:
-        return {"eyes": self.eyes, "mouth": self.mouth, "pose": self.pose, "scores": dict(self.scores)}
+    @property
+    def scores(self) -> dict[str, float]:
+        return {"eyes": self.weights.eyes, "mouth": self.weights.mouth, "pose": self.weights.pose}
+
+    def to_dict(self) -> dict:
+        return {"eyes": self.eyes, "mouth": self.mouth, "pose": self.pose, "scores": self.scores}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TurnExpression:
+        scores = data.get("scores") or {}
+        base = Expression()
+        weights = Expression(float(scores.get("eyes", base.eyes)), float(scores.get("mouth", base.mouth)),
+                             float(scores.get("pose", base.pose)))
+        return cls(str(data.get("eyes", "")), str(data.get("mouth", "")), str(data.get("pose", "")), weights)
 
 
 _EYES_RANGES = MappingProxyType({"작게": (-0.2, 0.1), "보통": (0.3, 0.6), "크게": (0.8, 1.1)})
@@ -303,12 +322,12 @@ def expression_scores(
     pose_key = pose
     if original_pose_bug and pose != "없음":
         pose_key = "보통" if mouth == "보통" else "많이"
-    scores = {
-        "eyes": round(draw(_EYES_RANGES.get(eyes, _EYES_OTHER)), 4),
-        "mouth": round(draw(_MOUTH_RANGES.get(mouth, _MOUTH_OTHER)), 4),
-        "pose": round(draw(_POSE_RANGES.get(pose_key, _POSE_OTHER)), 4),
-    }
-    return Expression(eyes, mouth, pose, scores)
+    weights = Expression(
+        round(draw(_EYES_RANGES.get(eyes, _EYES_OTHER)), 4),
+        round(draw(_MOUTH_RANGES.get(mouth, _MOUTH_OTHER)), 4),
+        round(draw(_POSE_RANGES.get(pose_key, _POSE_OTHER)), 4),
+    )
+    return TurnExpression(eyes, mouth, pose, weights)
 
 
 def display_reply(answer: str) -> str:

@@ -59,22 +59,15 @@ from transformers import (
 from transformers.generation.streamers import BaseStreamer
 
 from ohlora import messages
-from ohlora.conversation.length import TokenizerCounter
-from ohlora.conversation.markers import EXPRESSION_END, REPLY_END, SUMMARY_END
 from ohlora.errors import ConfigError, MissingModel
-from ohlora.mind.base import Generation, GenerationRequest
+from ohlora.mind.base import ROLES, Generation, GenerationRequest
+from ohlora.mind.length import TokenizerCounter
+from ohlora.mind.prompt import EXPRESSION_END, REPLY_END, STOP_MARKERS, SUMMARY_END, role_prompt
 from ohlora.models.bases import base_source
 from ohlora.models.registry import LLM_ROLE_ARTIFACTS, artifact
 
 log = logging.getLogger(__name__)
 
-ROLES = ("reply", "memory", "summary", "expression")
-ROLE_MARKERS = MappingProxyType({
-    "reply": REPLY_END,
-    "memory": SUMMARY_END,
-    "summary": SUMMARY_END,
-    "expression": EXPRESSION_END,
-})
 REQUIRED_ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "tokenizer.json", "tokenizer_config.json")
 DEFAULT_TOP_K = 50  # transformers 4.51's sampling default, which the original ran with
 
@@ -281,11 +274,11 @@ class _TextPieces(BaseStreamer):
             self._sent = text
 
 
-def request_seed(seed: int | None, request: GenerationRequest) -> int:
+def request_seed(seed: int | None, request: GenerationRequest, prompt: str) -> int:
     """A 63-bit seed: fresh entropy without `seed`, else a hash of (seed, trial, temperature, prompt)."""
     if seed is None:
         return secrets.randbits(63)
-    key = f"{seed}\x1f{request.trial}\x1f{request.temperature:.6f}\x1f{request.prompt}".encode()
+    key = f"{seed}\x1f{request.trial}\x1f{request.temperature:.6f}\x1f{prompt}".encode()
     return int.from_bytes(hashlib.sha256(key).digest()[:8], "big") >> 1
 
 
@@ -468,7 +461,7 @@ class HFGenerator:
         self.group = group
         self.tokenizer = tokenizer
         self._backend = backend
-        self.rule = stop_rule(tokenizer, ROLE_MARKERS[role])
+        self.rule = stop_rule(tokenizer, STOP_MARKERS[role])
         eos = {tokenizer.eos_token_id}
         config_eos = group.model.get_base_model().generation_config.eos_token_id
         eos.update(config_eos if isinstance(config_eos, list) else [config_eos])
@@ -494,19 +487,20 @@ class HFGenerator:
         return config
 
     def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> Generation:
+        prompt = role_prompt(request.role, request.input)
         group = self.group
         base_config = group.model.get_base_model().generation_config
         processors = LogitsProcessorList()
         if request.temperature > 0:
             top_k = base_config.top_k if base_config.top_k is not None else DEFAULT_TOP_K
-            seed = request_seed(self._backend.seed, request)
+            seed = request_seed(self._backend.seed, request, prompt)
             processors.append(_Sampler(request.temperature, top_k, base_config.top_p, seed))
         streamer = _TextPieces(self._decode, on_text) if on_text is not None else None
         config = self._generation_config(request.max_new_tokens)
         # The lock covers the tokenizer too: a fast tokenizer must not be used by two threads at once.
         with group.lock:
-            rule = self._rule(request.stop_marker)
-            encoded = self.tokenizer(request.prompt, return_tensors="pt")
+            rule = self._rule(STOP_MARKERS[request.role])
+            encoded = self.tokenizer(prompt, return_tensors="pt")
             input_ids = encoded["input_ids"].to(group.device)
             attention = encoded["attention_mask"].to(group.device)
             prompt_len = int(input_ids.shape[1])

@@ -30,7 +30,7 @@ import random
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -38,12 +38,11 @@ import anyio
 
 from ohlora import messages
 from ohlora.conversation.engine import Engine
-from ohlora.conversation.result import TurnResult
+from ohlora.conversation.result import SanctionInfo, TurnResult
 from ohlora.conversation.session import Conversation
 from ohlora.conversation.session import Status as TurnStatus
-from ohlora.face.animator import Animator, FramePipeline, Timing, expression_from_scores
+from ohlora.face.animator import Animator, FramePipeline, Timing
 from ohlora.face.base import Face
-from ohlora.mind.streaming import StreamingReply, draft_text, safe_to_stream
 from ohlora.web.faces import FaceCatalog
 from ohlora.web.frames import encode_jpeg
 from ohlora.web.heap import release_free_memory
@@ -79,18 +78,18 @@ class SessionClosed(RuntimeError):
     """The session was closed (idle, blocked, shutdown) while a request was using it."""
 
 
-def describe_sanction(sanction: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A stored or fresh sanction with the texts the page shows: the reasons and the expiry.
+def describe_sanction(sanction: SanctionInfo | None) -> dict[str, Any] | None:
+    """A sanction with the texts the page shows: the reasons and the expiry.
 
     `until` stays the TurnResult's (the server's local time, no offset); `until_utc` is the same
     instant with its offset, which the page shows in the browser's own time zone.
     """
-    if not sanction:
-        return sanction
-    codes = sanction.get("categories") or [sanction.get("category")]
-    out = dict(sanction)
-    out["reason_text"] = ", ".join(messages.CATEGORY_NAMES.get(c, str(c)) for c in codes)
-    until = datetime.fromisoformat(sanction["until"]) if sanction.get("until") else None
+    if sanction is None:
+        return None
+    out = sanction.to_dict()
+    codes = sanction.categories or (sanction.category,)
+    out["reason_text"] = ", ".join(messages.CATEGORY_NAMES.get(c.value, c.value) for c in codes)
+    until = datetime.fromisoformat(sanction.until) if sanction.until else None
     out["until_text"] = until.strftime("%Y.%m.%d %H:%M:%S") if until else None
     out["until_utc"] = until.astimezone(timezone.utc).isoformat(timespec="seconds") if until else None
     return out
@@ -100,8 +99,17 @@ def public_result(result: TurnResult) -> dict[str, Any]:
     """A turn result as the browser gets it (its own data only; the user id is not repeated)."""
     data = result.to_dict()
     data.pop("user", None)
-    data["sanction"] = describe_sanction(data.get("sanction"))
+    data["sanction"] = describe_sanction(result.sanction)
     return data
+
+
+HISTORY_FIELDS = ("text", "reply", "system_message", "blocked", "memory_used", "memory_added")
+
+
+def history_entry(result: TurnResult) -> dict[str, Any]:
+    """A recorded turn as the page shows it again after a reload."""
+    data = result.to_dict()
+    return {**{k: data[k] for k in HISTORY_FIELDS}, "sanction": describe_sanction(result.sanction)}
 
 
 # --- one session --------------------------------------------------------------------------------------------
@@ -116,8 +124,7 @@ class WebSession:
                  unwatched_s: float = UNWATCHED_S, address: str = "?"):
         self.user = user
         self.address = address  # the client address that opened it (per-address session cap)
-        self.reply = StreamingReply(engine.roles.reply)
-        self.engine = replace(engine, roles=replace(engine.roles, reply=self.reply))
+        self.engine = engine
         self.conversation = Conversation(self.engine, user)
         self.face_id = face_id
         self.rng = rng
@@ -195,34 +202,23 @@ class WebSession:
 
     # --- a turn (blocking; runs in a worker thread while `turn_lock` is held) ------------------------------
     def run_turn(self, text: str, emit: Emit) -> TurnResult:
-        engine = self.engine
-        judge = engine.judge
-        # Half-made answers are shown only for messages the judge finds harmless on their own: a
-        # message that may end in a warning or block never shows a draft that is then taken back.
-        risky = not safe_to_stream(judge, text)
-        drafts: dict[int, str] = {}
-
-        def on_piece(trial: int, piece: str) -> None:
-            drafts[trial] = drafts.get(trial, "") + piece
-            shown = draft_text(drafts[trial])
-            if shown:
-                emit({"type": "draft", "trial": trial, "text": shown})
+        def on_draft(trial: int, shown: str) -> None:
+            emit({"type": "draft", "trial": trial, "text": shown})
 
         def on_reply(early: TurnResult) -> None:
             pipeline = self.pipeline
             if pipeline is not None and early.expression is not None and early.reply is not None:
-                pipeline.answered(expression_from_scores(early.expression.scores))
+                pipeline.answered(early.expression.weights)
             emit({"type": "reply", "result": public_result(early)})
 
         self.mark_active()
         pipeline = self.pipeline
         if pipeline is not None:
             pipeline.user_sent()
-        self.reply.listener = None if risky else on_piece
         try:
-            result = self.conversation.turn(text, on_reply=on_reply, background=False)
+            # the conversation decides what may be streamed (only messages the judge finds harmless)
+            result = self.conversation.turn(text, on_reply=on_reply, on_draft=on_draft, background=False)
         finally:
-            self.reply.listener = None
             pipeline = self.pipeline
             if pipeline is not None:
                 pipeline.turn_finished()

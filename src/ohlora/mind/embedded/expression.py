@@ -1,7 +1,7 @@
 """Embedded expression tagger: eyes, mouth and head turn for Oh-LoRA's answer.
 
-It serves the eyes_mouth_pose role like the fine-tuned Polyglot model: the prompt is the answer
-plus " (표정 출력 시작)", the output " (눈 <eyes>, 입 <mouth>, 고개 돌림 <pose>) (표정 출력 종료)".
+It serves the eyes_mouth_pose role like the fine-tuned Polyglot model: it reads the answer from
+the role input and writes the original's output, " (눈 <eyes>, 입 <mouth>, 고개 돌림 <pose>) (표정 출력 종료)".
 Cue words and emoji put the answer in one mood (the dataset's pattern: refusals and apologies →
 narrow eyes and a turned head; excitement and congratulations → wide eyes and an open mouth;
 comfort → a calm face; plain facts → 보통/보통/없음). Each mood is a distribution over labels, and
@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ohlora.conversation.markers import EXPRESSION_END, EXPRESSION_START
 from ohlora.mind.base import Generation, GenerationRequest
 from ohlora.mind.embedded.korean import estimate_tokens
+from ohlora.mind.prompt import EXPRESSION_END
 
 EYES = ("작게", "보통", "크게", "아주 크게")
 MOUTH = ("보통", "크게", "아주 크게")
@@ -122,9 +122,7 @@ class EmbeddedExpressionTagger:
         self.rng = rng if rng is not None else random.Random()
 
     def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> Generation:
-        answer = request.prompt
-        if answer.endswith(EXPRESSION_START):
-            answer = answer[: -len(EXPRESSION_START)]
+        answer = request.input.answer or ""
         eyes, mouth, pose = choose_labels(answer, self.rng, request.temperature)
         text = f" (눈 {eyes}, 입 {mouth}, 고개 돌림 {pose}) {EXPRESSION_END}"
         if on_text is not None:

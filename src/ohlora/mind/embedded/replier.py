@@ -1,13 +1,14 @@
 """Embedded persona replier: retrieval over Oh-LoRA's own dialogue corpus.
 
-It serves the reply role like the fine-tuned model: it reads the composed input (memory or
-previous summary, time tag, user words), picks an answer in Oh-LoRA's voice and returns it with
-the end marker. Eligibility follows the entry's conditions (follow-up context, remembered fact,
-day and day part); when the ethics judge flags the message, the matching refusal entries get a
-bonus (not an exclusive right: a greeting the judge mistakes for a confession still finds the
+It serves the reply role like the fine-tuned model: it reads the role input (memory or previous
+summary, time tag, user words), picks an answer in Oh-LoRA's voice and returns it with the end
+marker. Eligibility follows the entry's conditions (follow-up context, remembered fact, day and
+day part); when the ethics judge flags the message (`RoleInput.flagged`, scored once per turn by
+the pipeline), the matching refusal entries get a bonus (not an exclusive right: a greeting the judge mistakes for a confession still finds the
 greeting when it matches it well, and so is not refused, nor sanctioned through the cue words).
 Each turn draws a fresh random order of good candidates, so answers vary; later trials of the
-same prompt take the next candidate, so a rejected answer is not offered again.
+same input take the next candidate, so a rejected answer is not offered again. What she said
+lately is remembered per user (one user's conversation never changes another's answers).
 """
 
 from __future__ import annotations
@@ -17,18 +18,16 @@ import random
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ohlora.conversation.compose import ParsedInput, parse_input
-from ohlora.conversation.length import EstimatedCounter
-from ohlora.conversation.markers import REPLY_END, REPLY_START
 from ohlora.embedding.base import Embedder
-from ohlora.ethics.base import Category, EthicsJudge
-from ohlora.mind.base import Generation, GenerationRequest
+from ohlora.mind.base import Generation, GenerationRequest, RoleInput
 from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
+from ohlora.mind.length import EstimatedCounter
+from ohlora.mind.prompt import REPLY_END
 
 TOPIC_CHANGE = "근데"
 FOLLOWUP_BONUS = 0.08  # a follow-up whose context matches the previous summary
@@ -37,14 +36,21 @@ TIME_BONUS = 0.03  # an entry written for this day or day part
 REFUSAL_BONUS = 0.15  # refusal entries of a category the ethics judge flags in the message
 MARGIN = 0.12  # candidates within this much of the best entry
 MAX_ENTRIES = 5
-_RANKINGS_KEPT = 256
+_RANKINGS_KEPT = 8  # per user: the retry trials of a turn reuse its ranking
 _RECENT_KEPT = 12  # answers given lately are offered after the others, so she does not repeat herself
+USERS_KEPT = 4096  # users whose recent answers are remembered (least recently active forgotten first)
 
 
 @dataclass(frozen=True)
 class Candidate:
     entry: Entry
     answer: str  # rendered
+
+
+@dataclass
+class _UserState:
+    rankings: OrderedDict[RoleInput, list[Candidate]] = field(default_factory=OrderedDict)
+    recent: deque[str] = field(default_factory=lambda: deque(maxlen=_RECENT_KEPT))
 
 
 class EmbeddedReplier:
@@ -54,15 +60,14 @@ class EmbeddedReplier:
         self,
         corpus: Corpus,
         embedder: Embedder,
-        judge: EthicsJudge,
         rng: random.Random,
         *,
         floor: float = 0.2,
         cache_dir: Path | None = None,
+        users_kept: int = USERS_KEPT,
     ):
         self.corpus = corpus
         self.embedder = embedder
-        self.judge = judge
         self.rng = rng
         self.floor = floor
         self._counter = EstimatedCounter()
@@ -75,41 +80,53 @@ class EmbeddedReplier:
                 texts.append(prompt)
         self._owners = np.asarray(owners, dtype=np.int64)
         self._matrix = _encode_cached(embedder, texts, corpus.digest, cache_dir)
-        self._rankings: OrderedDict[str, list[Candidate]] = OrderedDict()
-        self._recent: deque[str] = deque(maxlen=_RECENT_KEPT)
+        self._users: OrderedDict[str, _UserState] = OrderedDict()
+        self._users_kept = max(1, users_kept)
         self._lock = threading.Lock()
+
+    def _state(self, user: str) -> _UserState:
+        """This user's state (call with the lock held); the least recently active user is forgotten first."""
+        state = self._users.get(user)
+        if state is None:
+            state = self._users[user] = _UserState()
+            while len(self._users) > self._users_kept:
+                self._users.popitem(last=False)
+        self._users.move_to_end(user)
+        return state
 
     # --- Generator protocol ---------------------------------------------------------------------------
     def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> Generation:
-        body = request.prompt[: -len(REPLY_START)] if request.prompt.endswith(REPLY_START) else request.prompt
+        role_input = request.input
         with self._lock:
-            ranking = self._rankings.get(request.prompt) if request.trial > 0 else None
+            state = self._state(role_input.user)
+            ranking = state.rankings.get(role_input) if request.trial > 0 else None
         if ranking is None:
-            ranking = self.rank(parse_input(body), request.temperature)
+            ranking = self.rank(role_input, request.temperature)
             with self._lock:
-                recent = set(self._recent)
-            ranking = [c for c in ranking if c.answer not in recent] + [c for c in ranking if c.answer in recent]
-            with self._lock:
-                self._rankings[request.prompt] = ranking
-                self._rankings.move_to_end(request.prompt)
-                while len(self._rankings) > _RANKINGS_KEPT:
-                    self._rankings.popitem(last=False)
+                recent = set(state.recent)
+                ranking = [c for c in ranking if c.answer not in recent] + [c for c in ranking if c.answer in recent]
+                state.rankings[role_input] = ranking
+                state.rankings.move_to_end(role_input)
+                while len(state.rankings) > _RANKINGS_KEPT:
+                    state.rankings.popitem(last=False)
         candidate = ranking[min(request.trial, len(ranking) - 1)]
         with self._lock:
-            self._recent.append(candidate.answer)
+            state.recent.append(candidate.answer)
         text = f" {candidate.answer} {REPLY_END}"
         if on_text is not None:
             on_text(text)
         return Generation(text=text, new_tokens=self._counter.count(text), stopped=True)
 
     # --- ranking --------------------------------------------------------------------------------------
-    def rank(self, parsed: ParsedInput, temperature: float) -> list[Candidate]:
+    def rank(self, role_input: RoleInput, temperature: float) -> list[Candidate]:
         """Candidates in the order they will be offered (best-first with randomness)."""
-        text = parsed.user_text
+        text = role_input.text
         topic_change = text.startswith(TOPIC_CHANGE)
-        summary = None if topic_change else parsed.summary
-        key, value = parsed.memory_key, parsed.memory_value
-        flagged = self._refusal_topics(text)
+        summary = None if topic_change else role_input.summary
+        key, value = role_input.memory_key, role_input.memory_value
+        tag = role_input.time_tag
+        day, day_part = (tag.day, tag.day_part) if tag is not None else (None, None)
+        flagged = {name for category in role_input.flagged for name in REFUSAL_TOPICS.get(category.value, ())}
 
         best = np.full(len(self.corpus.entries), -np.inf, dtype=np.float32)
         if len(self._owners):
@@ -119,7 +136,7 @@ class EmbeddedReplier:
         for index in np.flatnonzero(np.isfinite(best)).tolist():
             sim = float(best[index])
             entry = self.corpus.entries[index]
-            if not entry.eligible(summary=summary, memory_key=key, day=parsed.day, day_part=parsed.day_part):
+            if not entry.eligible(summary=summary, memory_key=key, day=day, day_part=day_part):
                 continue
             score = sim
             if entry.context:
@@ -140,18 +157,6 @@ class EmbeddedReplier:
             ranking = self._order(top, temperature, key, value)
         ranking += self._order([(0.0, e) for e in self._fallbacks], 1.0, key, value)
         return ranking
-
-    def _refusal_topics(self, text: str) -> set[str]:
-        scores = self.judge.scores(text)
-        thresholds = self.judge.thresholds
-        if scores[Category.NORMAL] >= thresholds.normal_veto:
-            return set()
-        topics: set[str] = set()
-        for code, names in REFUSAL_TOPICS.items():
-            category = Category(code)
-            if scores[category] >= thresholds.of(category):
-                topics.update(names)
-        return topics
 
     def _order(
         self, scored: list[tuple[float, Entry]], temperature: float, key: str | None, value: str | None

@@ -1,7 +1,8 @@
 """Embedded summariser: one short line that carries this turn into the next one.
 
-It serves the summary role like the fine-tuned Kanana model: the prompt is the composed input,
-" (오로라 답변)", the answer and " (요약 시작)"; the output is " <summary> (요약 종료)". The summary
+It serves the summary role like the fine-tuned Kanana model: it reads the user's words, the
+remembered fact or previous summary and Oh-LoRA's answer from the role input; the output is
+" <summary> (요약 종료)". The summary
 (≤ 32 characters, in the dataset's terse style: "주말에 혜나와 맥주 예정", "감기, 휴식과 수분 섭취
 권유") keeps the topic nouns of the user's message so that a follow-up ("그 사람 왜 좋아?") can be
 understood next turn, and adds what Oh-LoRA did with them (advice, cheering, refusing, her own
@@ -14,9 +15,15 @@ import random
 import re
 from collections.abc import Callable
 
-from ohlora.conversation.compose import ParsedInput, parse_input
-from ohlora.conversation.markers import ANSWER_MARK, FALLBACK_REPLY, SUMMARY_END, SUMMARY_START
-from ohlora.mind.base import Generation, GenerationRequest
+from ohlora.mind.base import Generation, GenerationRequest, RoleInput
+from ohlora.mind.embedded.facts import (
+    QUESTION_WORDS,
+    Fact,
+    day_word,
+    extract_fact,
+    known_noun,
+    schedule_fact,
+)
 from ohlora.mind.embedded.korean import (
     PARTICLE_LIKE_NOUNS,
     clean,
@@ -28,14 +35,7 @@ from ohlora.mind.embedded.korean import (
     tokens,
     with_particle,
 )
-from ohlora.mind.embedded.memory import (
-    QUESTION_WORDS,
-    Fact,
-    day_word,
-    extract_fact,
-    known_noun,
-    schedule_fact,
-)
+from ohlora.mind.prompt import FALLBACK_REPLY, SUMMARY_END
 
 MAX_CHARS = 32
 TOPIC_CHANGE = "근데"
@@ -245,7 +245,7 @@ def _fit(parts: list[str]) -> str:
     return ""
 
 
-def _subject(parsed: ParsedInput, user: str, fact: Fact | None, act: str | None) -> str:
+def _subject(parsed: RoleInput, user: str, fact: Fact | None, act: str | None) -> str:
     """What the turn was about: the user's fact or topic nouns, with the referent of a follow-up."""
     subject = _fact_phrase(fact) if fact else " ".join(_nouns(user))
     intent = next((name for name, pattern in _INTENTS if pattern.search(user)), None)
@@ -260,9 +260,9 @@ def _subject(parsed: ParsedInput, user: str, fact: Fact | None, act: str | None)
     return subject
 
 
-def build_summary(parsed: ParsedInput, answer: str) -> str:
-    """The summary from the user's words (parsed input) and Oh-LoRA's answer, ≤ 32 characters."""
-    user = clean(parsed.user_text)
+def build_summary(parsed: RoleInput, answer: str) -> str:
+    """The summary from the user's words (with their context) and Oh-LoRA's answer, ≤ 32 characters."""
+    user = clean(parsed.text)
     reply = clean(answer)
     asked = any(q for _, q in sentences_and_clauses(user)) or person_address(user)[1] or any(
         w.strip("?") in QUESTION_WORDS for w in tokens(user)
@@ -270,7 +270,7 @@ def build_summary(parsed: ParsedInput, answer: str) -> str:
     plan = _plan(user, reply) if asked else None
     if plan:
         return _fit([plan])
-    fact = extract_fact(parsed.user_text)
+    fact = extract_fact(parsed.text)
     act = _act(answer)
     subject = _subject(parsed, user, fact, act)
     if _GREETING.match(user) and not subject.replace("안녕", "").strip():
@@ -299,22 +299,18 @@ class EmbeddedSummariser:
         self.lookup = lookup
         self.rng = rng if rng is not None else random.Random()  # unused: the rules are deterministic
 
-    def summarise(self, final_input: str, answer: str) -> str:
+    def summarise(self, role_input: RoleInput, answer: str) -> str:
         if answer.strip() in ("", FALLBACK_REPLY):
             return ""
         if self.lookup is not None:
             ready = self.lookup(answer.strip())
             if ready and len(ready.strip()) >= 2:
                 return ready.strip()
-        summary = build_summary(parse_input(final_input), answer)
+        summary = build_summary(role_input, answer)
         return summary if len(summary) >= 2 else "일상 대화"
 
     def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> Generation:
-        body = request.prompt
-        if body.endswith(SUMMARY_START):
-            body = body[: -len(SUMMARY_START)]
-        final_input, _, answer = body.partition(ANSWER_MARK)
-        summary = self.summarise(final_input, answer)
+        summary = self.summarise(request.input, request.input.answer or "")
         text = f" {summary} {SUMMARY_END}" if summary else f" {SUMMARY_END}"
         if on_text is not None:
             on_text(text)

@@ -29,6 +29,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
 from ohlora import messages
+from ohlora.conversation.result import TurnResult
 from ohlora.errors import OhloraError
 from ohlora.web.deps import (
     CurrentUser,
@@ -42,7 +43,7 @@ from ohlora.web.deps import (
     turn_rate,
 )
 from ohlora.web.routes.common import block_info, open_session, refuse_if_blocked
-from ohlora.web.sessions import WebSession, describe_sanction, public_result
+from ohlora.web.sessions import WebSession, history_entry, public_result
 from ohlora.web.state import WebState
 
 router = APIRouter(dependencies=[Depends(require_access)])
@@ -130,6 +131,5 @@ async def chat(body: ChatIn, request: Request, state: State, user: CurrentUser, 
 async def history(state: State, user: CurrentUser, limit: int = Query(30, ge=1, le=200)) -> JSONResponse:
     """This user's latest turns (oldest first), to show the conversation again after a reload."""
     turns = await anyio.to_thread.run_sync(state.engine.store.turns, user, limit)
-    keep = ("text", "reply", "system_message", "blocked", "memory_used", "memory_added")
-    shown = [{**{k: t.get(k) for k in keep}, "sanction": describe_sanction(t.get("sanction"))} for t in turns]
+    shown = [history_entry(TurnResult.from_dict(t)) for t in turns]
     return JSONResponse({"turns": shown}, headers={"Cache-Control": "no-store"})

@@ -1,7 +1,8 @@
-"""Time tag (spec §3.2): '(지금은 X요일 Y) ' before prompts that talk about time."""
+"""Time tag (spec §3.2): which weekday and part of the day a message that talks about time is read in."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 TRIGGER_WORDS = ("오늘", "내일", "지금", "요일", "이따", "휴일")
@@ -28,12 +29,34 @@ def day_part(now: datetime) -> str:
     return "저녁"
 
 
+@dataclass(frozen=True)
+class TimeTag:
+    """The effective weekday letter ("금") and part of the day ("저녁") a message is read in."""
+
+    day: str
+    day_part: str
+
+
+def tag_of(now: datetime) -> TimeTag:
+    return TimeTag(WEEKDAYS[effective_day(now)], day_part(now))
+
+
+def tag_for(text: str, now: datetime) -> TimeTag | None:
+    """The tag when the message contains a time word (the original tags only those), else None."""
+    if any(word in text for word in TRIGGER_WORDS):
+        return tag_of(now)
+    return None
+
+
+def format_time_tag(tag: TimeTag) -> str:
+    return f"(지금은 {tag.day}요일 {tag.day_part}) "
+
+
 def time_tag(now: datetime) -> str:
-    return f"(지금은 {WEEKDAYS[effective_day(now)]}요일 {day_part(now)}) "
+    return format_time_tag(tag_of(now))
 
 
 def add_time_tag(prompt: str, now: datetime) -> str:
     """The prompt with the tag in front when it contains a time word; unchanged otherwise."""
-    if any(word in prompt for word in TRIGGER_WORDS):
-        return time_tag(now) + prompt
-    return prompt
+    tag = tag_for(prompt, now)
+    return prompt if tag is None else format_time_tag(tag) + prompt

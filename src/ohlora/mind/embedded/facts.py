@@ -1,9 +1,8 @@
 """Embedded memory extractor: pulls one `[key: value]` fact about the user out of their words.
 
-It serves the memory role like the fine-tuned Polyglot model: the prompt is the composed input
-plus " (요약 시작)", the answer is " [key: value] (요약 종료)" or " (요약 종료)" when nothing is
-worth remembering. Only the user's own words are read (the remembered fact or the previous
-summary in front of them are not). Rules are regular expressions over clauses with a little
+It serves the memory role like the fine-tuned Polyglot model: the answer is
+" [key: value] (요약 종료)" or " (요약 종료)" when nothing is worth remembering. Only the user's own
+words are read (`RoleInput.text`; the remembered fact and the previous summary are not). Rules are regular expressions over clauses with a little
 particle handling; each rule prefers saying nothing over saying something wrong: questions,
 negations, wishes and other people's news give no fact.
 """
@@ -16,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ohlora.conversation.compose import parse_input
-from ohlora.conversation.markers import SUMMARY_END, SUMMARY_START
 from ohlora.mind.base import Generation, GenerationRequest
 from ohlora.mind.embedded.korean import (
     FIRST_PERSON,
@@ -31,6 +28,7 @@ from ohlora.mind.embedded.korean import (
     tokens,
     with_particle,
 )
+from ohlora.mind.prompt import SUMMARY_END
 
 MAX_VALUE = 20
 
@@ -685,14 +683,8 @@ class EmbeddedMemoryExtractor:
     def __init__(self, rng: random.Random | None = None):
         self.rng = rng if rng is not None else random.Random()  # unused: the rules are deterministic
 
-    def extract(self, final_input: str) -> Fact | None:
-        return extract_fact(parse_input(final_input).user_text)
-
     def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> Generation:
-        body = request.prompt
-        if body.endswith(SUMMARY_START):
-            body = body[: -len(SUMMARY_START)]
-        fact = self.extract(body)
+        fact = extract_fact(request.input.text)
         text = f" {fact.item()} {SUMMARY_END}" if fact else f" {SUMMARY_END}"
         if on_text is not None:
             on_text(text)
