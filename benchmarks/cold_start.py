@@ -36,9 +36,9 @@ def main() -> None:
             runs_warm.append((time.perf_counter() - t) * 1000)
         probe = subprocess.run(
             [sys.executable, "-c",
-             "import sys; from ohlora.cli import app; from ohlora.factory import build_engine; "
+             "import sys; from ohlora.cli import app; from ohlora.factory import build_services; "
              "from ohlora.config import load_settings; import tempfile, pathlib; "
-             "build_engine(load_settings(pathlib.Path(tempfile.mkdtemp()), env={})); print('torch' in sys.modules)"],
+             "build_services(load_settings(pathlib.Path(tempfile.mkdtemp()), env={})); print('torch' in sys.modules)"],
             capture_output=True, text=True, check=True,
         )
         torch_loaded = probe.stdout.strip() == "True"

@@ -16,7 +16,7 @@ src_on_path()
 
 from ohlora.config import load_settings  # noqa: E402
 from ohlora.conversation.session import Conversation  # noqa: E402
-from ohlora.factory import build_engine  # noqa: E402
+from ohlora.factory import build_services  # noqa: E402
 
 MESSAGES = [
     "로라야 안녕", "오늘 뭐 해?", "나 내일 면접 있어", "떨린다 ㅠㅠ", "너 마라탕 좋아해?", "몇 단계로 먹어?",
@@ -33,11 +33,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(Path(tmp), env={}, seed=1, embedder=args.embedder)
         t0 = time.perf_counter()
-        engine = build_engine(settings)
+        services = build_services(settings)
         build_ms = (time.perf_counter() - t0) * 1000
         totals, replies, steps = [], [], {}
         for i in range(args.turns):
-            conv = Conversation(engine, f"user{i % 7}")
+            conv = Conversation(services, f"user{i % 7}")
             text = MESSAGES[i % len(MESSAGES)]
             t = time.perf_counter()
             result = conv.turn(text)
@@ -46,7 +46,7 @@ def main() -> None:
                 replies.append(result.timings_ms.get("reply", 0.0))
             for name, ms in result.timings_ms.items():
                 steps.setdefault(name, []).append(ms)
-        engine.close()
+        services.close()
     emit({
         "benchmark": "embedded_turn_latency",
         "machine": machine(),

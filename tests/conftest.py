@@ -14,7 +14,7 @@ import pytest
 
 from ohlora.clock import ManualClock
 from ohlora.config import load_settings
-from ohlora.conversation.engine import Engine, Roles
+from ohlora.conversation.services import Roles, Services
 from ohlora.ethics.base import Category, EthicsThresholds
 from ohlora.ethics.sanctions import Sanctions
 from ohlora.memory import MemoryBook
@@ -118,8 +118,8 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
-def make_engine(home: Path, clock: ManualClock, *, reply=None, memory=None, summary=None, expression=None,
-                judge=None, embedder=None, **settings) -> Engine:
+def make_services(home: Path, clock: ManualClock, *, reply=None, memory=None, summary=None, expression=None,
+                judge=None, embedder=None, **settings) -> Services:
     settings = load_settings(home, env={}, **settings)
     store = Store(settings.db_url)
     embedder = embedder or ToyEmbedder()
@@ -130,22 +130,22 @@ def make_engine(home: Path, clock: ManualClock, *, reply=None, memory=None, summ
         summary=summary or Scripted([" 좋다고 함 (요약 종료)"]),
         expression=expression or Scripted([" (눈 보통, 입 보통, 고개 돌림 없음) (표정 출력 종료)"]),
     )
-    return Engine(settings, store, MemoryBook(store, embedder, embedder.memory_threshold), Sanctions(store), judge,
+    return Services(settings, store, MemoryBook(store, embedder, embedder.memory_threshold), Sanctions(store), judge,
                   roles, EstimatedCounter(), clock, random.Random(0))
 
 
 @pytest.fixture
-def engine_factory(home, clock):
-    engines: list[Engine] = []
+def services_factory(home, clock):
+    services_list: list[Services] = []
 
-    def factory(**kwargs) -> Engine:
-        engine = make_engine(home, clock, **kwargs)
-        engines.append(engine)
-        return engine
+    def factory(**kwargs) -> Services:
+        services = make_services(home, clock, **kwargs)
+        services_list.append(services)
+        return services
 
     yield factory
-    for engine in engines:
-        engine.close()
+    for services in services_list:
+        services.close()
 
 
 def wait_until(predicate, timeout: float = 20.0) -> bool:

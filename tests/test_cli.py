@@ -1,4 +1,4 @@
-"""The command line as users run it: real processes, the embedded engine, a real SQLite file."""
+"""The command line as users run it: real processes, the embedded services, a real SQLite file."""
 
 from __future__ import annotations
 

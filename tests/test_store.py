@@ -3,11 +3,11 @@ import sqlite3
 
 import pytest
 
+from ohlora.conversation.result import TurnResult
 from ohlora.errors import CorruptData
 from ohlora.ethics.sanctions import Sanctions
 from ohlora.memory import normalise_key
 from ohlora.store import SCHEMA_VERSION, Store
-from ohlora.conversation.result import TurnResult
 
 
 def test_schema_version_is_recorded(tmp_path):

@@ -31,9 +31,9 @@ class Chunky(Scripted):
         return generation
 
 
-def test_drafts_grow_per_trial_and_a_rejected_trial_starts_over(engine_factory):
+def test_drafts_grow_per_trial_and_a_rejected_trial_starts_over(services_factory):
     reply = Chunky([" 오늘 불금이다! (답변 종료)", " 좋은 하루 보내! (답변 종료)"])  # Wednesday: trial 0 is rejected
-    conversation = Conversation(engine_factory(reply=reply), "u")
+    conversation = Conversation(services_factory(reply=reply), "u")
     drafts: list[tuple[int, str]] = []
     result = conversation.turn("오늘 뭐 해?", on_draft=lambda trial, text: drafts.append((trial, text)))
     assert result.reply == "좋은 하루 보내!"
@@ -42,16 +42,16 @@ def test_drafts_grow_per_trial_and_a_rejected_trial_starts_over(engine_factory):
     assert all("(답변" not in text for _, text in drafts)
 
 
-def test_a_message_that_may_be_sanctioned_gets_no_drafts(engine_factory):
-    conversation = Conversation(engine_factory(reply=Chunky([" 미안 ㅠㅠ 친구로 지내자 (답변 종료)"])), "u")
+def test_a_message_that_may_be_sanctioned_gets_no_drafts(services_factory):
+    conversation = Conversation(services_factory(reply=Chunky([" 미안 ㅠㅠ 친구로 지내자 (답변 종료)"])), "u")
     drafts: list[tuple[int, str]] = []
     result = conversation.turn("로라야 사랑해", on_draft=lambda trial, text: drafts.append((trial, text)))
     assert drafts == [] and result.sanction is not None and result.sanction.action == "warning"
 
 
-def test_the_judge_reads_the_message_once_per_turn(engine_factory):
+def test_the_judge_reads_the_message_once_per_turn(services_factory):
     judge = CountingJudge()
-    conversation = Conversation(engine_factory(judge=judge), "u")
+    conversation = Conversation(services_factory(judge=judge), "u")
     for text in ("오늘 날씨 좋다", "로라야 사랑해", "대통령 누구 좋아해?"):
         judge.texts.clear()
         conversation.turn(text, on_draft=lambda trial, draft: None)

@@ -21,7 +21,7 @@ pytest.importorskip("httpx")
 
 import httpx  # noqa: E402
 
-from conftest import make_engine  # noqa: E402
+from conftest import make_services  # noqa: E402
 from ohlora.web.app import create_app  # noqa: E402
 from ohlora.web.connections import ConnectionGuard, ConnectionRules, address_key, in_networks  # noqa: E402
 from ohlora.web.options import WebOptions  # noqa: E402
@@ -61,17 +61,17 @@ def open_files(at_least: int):
 
 @pytest.fixture
 def serve(home, clock):
-    """`serve(**options)` -> a started ServerThread on the scripted engine; stopped at the end."""
-    engine = make_engine(home, clock)
+    """`serve(**options)` -> a started ServerThread on the scripted services; stopped at the end."""
+    services = make_services(home, clock)
     with contextlib.ExitStack() as stack:
         def start(**overrides) -> ServerThread:
             options = WebOptions(**{**SHORT, **overrides})
-            server = ServerThread(create_app(engine.settings, engine=engine, options=options), options=options)
+            server = ServerThread(create_app(services.settings, services=services, options=options), options=options)
             stack.enter_context(server)
             return server
 
         yield start
-    engine.close()
+    services.close()
 
 
 def wait_for(condition, what: str, deadline_s: float = DEADLINE_S) -> None:

@@ -1,7 +1,7 @@
 """The web API through HTTP: identity cookies, chat events, memory panel, blocks, limits, isolation.
 
-Most tests use Starlette's TestClient on an engine with scripted roles and a keyword judge (exact
-sanctions); the concurrency test runs the real embedded engine behind a real uvicorn server.
+Most tests use Starlette's TestClient on an services with scripted roles and a keyword judge (exact
+sanctions); the concurrency test runs the real embedded services behind a real uvicorn server.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ pytest.importorskip("httpx")
 import httpx  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from conftest import CountingJudge, Scripted, make_engine, wait_until  # noqa: E402
+from conftest import CountingJudge, Scripted, make_services, wait_until  # noqa: E402
 from ohlora import messages  # noqa: E402
 from ohlora.config import load_settings  # noqa: E402
 from ohlora.web.app import create_app  # noqa: E402
@@ -46,15 +46,15 @@ def memory_for(request) -> str:
 
 @pytest.fixture
 def scripted_app(home, clock):
-    """An app on a scripted engine (keyword judge: '사랑해' is a love confession) and a manual clock."""
-    engine = make_engine(home, clock, reply=Scripted(reply_for), memory=Scripted(memory_for))
-    settings = engine.settings
+    """An app on a scripted services (keyword judge: '사랑해' is a love confession) and a manual clock."""
+    services = make_services(home, clock, reply=Scripted(reply_for), memory=Scripted(memory_for))
+    settings = services.settings
 
     def build(**options):
-        return create_app(settings, engine=engine, options=WebOptions(**options))
+        return create_app(settings, services=services, options=WebOptions(**options))
 
     yield build
-    engine.close()
+    services.close()
 
 
 class Browser:
@@ -152,7 +152,7 @@ def test_chat_streams_start_draft_reply_done_and_stores_the_turn(scripted_app, h
         result = done_result(events)
         assert result["memory_added"] == ["[생일: 3월 7일]"] and "user" not in result
         user = user_of(client, home)
-        stored = app.state.web.engine.store.turns(user)
+        stored = app.state.web.services.store.turns(user)
         assert [t["text"] for t in stored] == ["내 생일은 3월 7일이야"]
         history = client.get("/api/history").json()["turns"]
         assert history[0]["reply"] == "응 좋아! 오늘도 화이팅이야"
@@ -473,15 +473,15 @@ def test_a_new_session_gets_the_face_the_settings_ask_for(home, clock, fake_styl
     from ohlora.web.faces import EMBEDDED, FaceChoice
 
     choices = (FaceChoice("v8:83", "v8 83", "v8", 83), FaceChoice(EMBEDDED, "embedded", EMBEDDED))
-    engine = make_engine(home, clock)
+    services = make_services(home, clock)
     try:
         for env, expected in (({}, "v8:83"), ({"OHLORA_FACE_VERSION": "embedded"}, EMBEDDED)):
             settings = load_settings(home, env=env)
-            with TestClient(create_app(settings, engine=engine, face_choices=choices)) as client:
+            with TestClient(create_app(settings, services=services, face_choices=choices)) as client:
                 assert client.get("/api/face/frame.jpg").status_code == 200  # opens the session
                 assert client.get("/api/faces").json()["current"] == expected
     finally:
-        engine.close()
+        services.close()
     assert [load[1:] for load in fake_stylegan] == [("v8", 83, "auto")]
 
 
@@ -505,7 +505,7 @@ def test_one_user_sees_nothing_of_another(scripted_app, home):
 
 
 def test_twenty_users_five_turns_each_concurrently(home):
-    """The real embedded engine behind uvicorn: every turn lands under its own user, nothing leaks."""
+    """The real embedded services behind uvicorn: every turn lands under its own user, nothing leaks."""
     from ohlora.web.server import ServerThread
 
     settings = load_settings(home, env={}, seed=7)
@@ -566,14 +566,14 @@ def test_engine_is_shared_by_every_session(scripted_app):
         chat_events(Browser(client), "안녕")
         chat_events(Browser(client), "안녕")
         first, second = app.state.web.sessions.sessions.values()
-        assert first.engine is second.engine  # one engine for everybody; streaming is the turn's own business
+        assert first.services is second.services  # one services for everybody; streaming is the turn's own business
 
 
 def test_the_judge_reads_each_message_once_per_web_turn(home, clock):
     judge = CountingJudge()
-    engine = make_engine(home, clock, reply=Scripted(reply_for), judge=judge)
+    services = make_services(home, clock, reply=Scripted(reply_for), judge=judge)
     try:
-        app = create_app(engine.settings, engine=engine, options=WebOptions())
+        app = create_app(services.settings, services=services, options=WebOptions())
         with TestClient(app) as client:
             client.get("/")
             for text in ("오늘 날씨 좋다", "로라야 사랑해"):
@@ -583,7 +583,7 @@ def test_the_judge_reads_each_message_once_per_web_turn(home, clock):
                 assert judge.texts.count(text) == 1  # the message, once, whatever streams or is sanctioned
                 assert len(judge.texts) == 2  # and her one accepted answer, checked before anyone sees it
     finally:
-        engine.close()
+        services.close()
 
 
 def test_the_web_path_never_imports_torch(tmp_path):

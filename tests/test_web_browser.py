@@ -205,7 +205,7 @@ def scripted_server(home, clock):
     """
     from contextlib import ExitStack
 
-    from conftest import Scripted, make_engine
+    from conftest import Scripted, make_services
     from ohlora.web.app import create_app
     from ohlora.web.options import RateRule, WebOptions
     from ohlora.web.server import ServerThread
@@ -214,17 +214,17 @@ def scripted_server(home, clock):
         match = re.search(r"생일은 (\d+월 \d+일)", request.input.text)
         return f" [생일: {match.group(1)}] (요약 종료)" if match else " (요약 종료)"
 
-    engine = make_engine(home, clock, memory=Scripted(memory_for))
+    services = make_services(home, clock, memory=Scripted(memory_for))
     stack = ExitStack()
 
     def start(**options):
         options.setdefault("api_rate", RateRule(burst=10_000, per_second=100))
-        app = create_app(engine.settings, engine=engine, options=WebOptions(**options))
+        app = create_app(services.settings, services=services, options=WebOptions(**options))
         return stack.enter_context(ServerThread(app)), app
 
     yield start
     stack.close()
-    engine.close()
+    services.close()
 
 
 def welcome_shown(page) -> None:
@@ -329,7 +329,7 @@ def test_block_expiry_is_shown_in_the_browsers_time_zone(chromium, scripted_serv
         user = Identities(load_secret(home)).read_user(next(c["value"] for c in cookies if c["name"] == USER_COOKIE))
         assert user is not None
         blocked_at = int(clock.now().timestamp())
-        app.state.web.engine.store.add_sanction_rows(user, [SanctionRow(blocked_at, 3600, "love", 2)])
+        app.state.web.services.store.add_sanction_rows(user, [SanctionRow(blocked_at, 3600, "love", 2)])
         until_ts = blocked_at + 3600
 
         seoul.reload(wait_until="domcontentloaded")

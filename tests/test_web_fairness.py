@@ -1,7 +1,7 @@
 """Session fairness: one person cannot hog face streams, end other people's sessions, or multiply
 the turn rate with many identities; and the session cap holds under concurrent opens.
 
-The engine runs on scripted roles with a manual clock (activity windows and rate buckets move only
+The services runs on scripted roles with a manual clock (activity windows and rate buckets move only
 when the test advances it). Held-open face streams need a real server (uvicorn in a thread); the
 rest goes through Starlette's TestClient. Nothing here asserts a duration.
 """
@@ -20,7 +20,7 @@ pytest.importorskip("httpx")
 import httpx  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from conftest import make_engine, wait_until  # noqa: E402
+from conftest import make_services, wait_until  # noqa: E402
 from ohlora import messages  # noqa: E402
 from ohlora.web.app import create_app  # noqa: E402
 from ohlora.web.frames import BOUNDARY  # noqa: E402
@@ -34,20 +34,20 @@ MARKER = f"--{BOUNDARY}\r\n".encode("ascii")
 
 
 @pytest.fixture
-def engine(home, clock):
-    engine = make_engine(home, clock)
-    yield engine
-    engine.close()
+def services(home, clock):
+    services = make_services(home, clock)
+    yield services
+    services.close()
 
 
 @pytest.fixture
-def build(engine):
-    """`build(**options) -> app`: the app on the scripted engine; identity minting and API calls are not limited."""
+def build(services):
+    """`build(**options) -> app`: the app on the scripted services; identity minting and API calls are not limited."""
 
     def make(**options):
         options.setdefault("new_user_rate", MANY)
         options.setdefault("api_rate", MANY)
-        return create_app(engine.settings, engine=engine, options=WebOptions(**options))
+        return create_app(services.settings, services=services, options=WebOptions(**options))
 
     return make
 

@@ -11,7 +11,7 @@ import stat
 import pytest
 import typer
 
-from conftest import Scripted, make_engine
+from conftest import Scripted, make_services
 from ohlora import messages
 from ohlora.conversation.inputs import (
     check_user_id,
@@ -20,9 +20,9 @@ from ohlora.conversation.inputs import (
     find_marker,
     normalise_text,
 )
+from ohlora.conversation.result import TurnResult
 from ohlora.errors import BadInput
 from ohlora.store import Store
-from ohlora.conversation.result import TurnResult
 
 SECURITY = ("x-content-type-options", "content-security-policy", "x-frame-options", "referrer-policy")
 
@@ -147,14 +147,14 @@ ROOMY = RateRule(burst=10_000, per_second=1_000)
 
 @pytest.fixture
 def web(home, clock):
-    engine = make_engine(home, clock, reply=Scripted(lambda r: " 응 좋아! (답변 종료)"))
+    services = make_services(home, clock, reply=Scripted(lambda r: " 응 좋아! (답변 종료)"))
 
     def build(**options):
         options = {"api_rate": ROOMY, "turn_rate": ROOMY, **options}
-        return create_app(engine.settings, engine=engine, options=WebOptions(**options))
+        return create_app(services.settings, services=services, options=WebOptions(**options))
 
-    yield build, engine
-    engine.close()
+    yield build, services
+    services.close()
 
 
 def has_security_headers(response) -> bool:
@@ -162,7 +162,7 @@ def has_security_headers(response) -> bool:
 
 
 def test_surrogate_bodies_get_a_400_with_a_clear_message(web):
-    build, engine = web
+    build, services = web
     with TestClient(build()) as client:
         client.get("/")
         for url, body in (("/api/memory", '{"item":"[a: \\ud800]"}'),
@@ -178,11 +178,11 @@ def test_surrogate_bodies_get_a_400_with_a_clear_message(web):
         ok = client.post("/api/memory", content='{"item":"[기분: \\ud83d\\ude00]"}',
                          headers={"content-type": "application/json"})
         assert ok.status_code == 200 and ok.json()["added"]
-    assert engine.memory.items(next(iter(engine.store.users()))) == ["[기분: 😀]"]
+    assert services.memory.items(next(iter(services.store.users()))) == ["[기분: 😀]"]
 
 
 def test_memory_items_go_through_the_normaliser(web):
-    build, engine = web
+    build, services = web
     with TestClient(build()) as client:
         added = client.post("/api/memory", json={"item": "[좋아\x00하는\x07 음식:\u202e 떡볶이]\u0085"})
         assert added.status_code == 200 and added.json()["items"] == ["[좋아하는 음식: 떡볶이]"]
@@ -248,13 +248,13 @@ def test_no_body_gives_a_500_on_any_json_endpoint(web):
 
 
 def test_every_error_response_has_the_security_headers(web, monkeypatch):
-    build, engine = web
+    build, services = web
     app = build(max_body_bytes=100)
 
     def broken(_user):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(engine.memory, "items", broken)
+    monkeypatch.setattr(services.memory, "items", broken)
     with TestClient(app, raise_server_exceptions=False) as client:
         failed = client.get("/api/memory")
         assert failed.status_code == 500 and failed.json()["error"]["code"] == "internal"
@@ -269,7 +269,7 @@ def test_every_error_response_has_the_security_headers(web, monkeypatch):
 
 # --- the Host header -----------------------------------------------------------------------------------------
 def test_a_foreign_host_is_refused_even_with_a_matching_origin(web):
-    build, engine = web
+    build, services = web
     with TestClient(build(), follow_redirects=False) as client:
         evil = {"host": "evil.example", "origin": "http://evil.example"}
         for method, url, kwargs in (("POST", "/api/chat", {"json": {"text": "안녕"}}), ("GET", "/", {}),
@@ -282,7 +282,7 @@ def test_a_foreign_host_is_refused_even_with_a_matching_origin(web):
             assert "location" not in response.headers and "set-cookie" not in response.headers
         for bad in ("", "a b", "evil.example:99999", "testserver@evil.example", "[::1", "testserver:80:80"):
             assert client.get("/api/health", headers={"host": bad}).status_code in (400, 421), bad
-        assert engine.store.users() == [] and engine.store.turns("x") == []
+        assert services.store.users() == [] and services.store.turns("x") == []
         assert client.get("/api/health").status_code == 200  # the address it came in on
 
 
@@ -383,13 +383,13 @@ def test_real_server_checks_the_host_against_its_port(web):
 
 # --- a blocked user's memories ------------------------------------------------------------------------------
 def test_a_blocked_user_can_read_and_forget_but_not_add_memories(web, clock):
-    build, engine = web
+    build, services = web
     with TestClient(build()) as client:
         assert client.post("/api/memory", json={"item": "[취미: 등산]"}).json()["added"]
-        user = engine.store.users()[0]
-        engine.sanctions.record(user, ["love"], clock.now())
-        engine.sanctions.record(user, ["love"], clock.now())  # the second time: a block
-        assert engine.sanctions.active(user, clock.now()) is not None
+        user = services.store.users()[0]
+        services.sanctions.record(user, ["love"], clock.now())
+        services.sanctions.record(user, ["love"], clock.now())  # the second time: a block
+        assert services.sanctions.active(user, clock.now()) is not None
         refused = client.post("/api/memory", json={"item": "[음식: 떡볶이]"})
         assert refused.status_code == 403
         error = refused.json()["error"]
@@ -399,7 +399,7 @@ def test_a_blocked_user_can_read_and_forget_but_not_add_memories(web, clock):
         assert client.get("/api/memory").json()["items"] == ["[취미: 등산]"]
         forgot = client.post("/api/memory/forget", json={"item": "[취미: 등산]"})
         assert forgot.status_code == 200 and forgot.json()["forgotten"]
-    assert engine.memory.items(user) == []
+    assert services.memory.items(user) == []
 
 
 def test_cli_memory_add_and_import_refuse_a_blocked_user(home, clock, tmp_path):
@@ -407,15 +407,15 @@ def test_cli_memory_add_and_import_refuse_a_blocked_user(home, clock, tmp_path):
 
     from ohlora.cli import app
 
-    engine = make_engine(home, clock)
+    services = make_services(home, clock)
     try:
         from datetime import datetime
 
         now = datetime.now()
-        engine.sanctions.record("mina", ["love"], now)
-        engine.sanctions.record("mina", ["love"], now)
+        services.sanctions.record("mina", ["love"], now)
+        services.sanctions.record("mina", ["love"], now)
     finally:
-        engine.close()
+        services.close()
     runner = CliRunner()
     env = {"OHLORA_HOME": str(home)}
     added = runner.invoke(app, ["memory", "add", "--user", "mina", "[음식: 떡볶이]"], env=env)

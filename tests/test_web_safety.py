@@ -127,15 +127,15 @@ def token_client(home, clock):
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
 
-    from conftest import make_engine
+    from conftest import make_services
     from ohlora.web.app import create_app
     from ohlora.web.options import WebOptions
 
-    engine = make_engine(home, clock)
-    app = create_app(engine.settings, engine=engine, options=WebOptions(token=TOKEN))
+    services = make_services(home, clock)
+    app = create_app(services.settings, services=services, options=WebOptions(token=TOKEN))
     with TestClient(app, follow_redirects=False) as client:
         yield client
-    engine.close()
+    services.close()
 
 
 def test_every_user_endpoint_needs_the_token(token_client):
@@ -321,19 +321,19 @@ def test_token_guard_backs_off_exponentially_per_address_and_stays_bounded():
 
 
 def _token_app(home, clock, **options):
-    from conftest import make_engine
+    from conftest import make_services
     from ohlora.web.app import create_app
     from ohlora.web.options import WebOptions
 
-    engine = make_engine(home, clock)
-    return engine, create_app(engine.settings, engine=engine, options=WebOptions(token=TOKEN, **options))
+    services = make_services(home, clock)
+    return services, create_app(services.settings, services=services, options=WebOptions(token=TOKEN, **options))
 
 
 def test_wrong_token_guesses_are_limited(home, clock):
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
 
-    engine, app = _token_app(home, clock)
+    services, app = _token_app(home, clock)
     try:
         with TestClient(app, follow_redirects=False) as client:
             codes = [client.get(f"/?token=guess-{n:04d}-of-enough-length").status_code for n in range(600)]
@@ -357,7 +357,7 @@ def test_wrong_token_guesses_are_limited(home, clock):
             assert client.get("/?token=one-more-of-enough-length").status_code == 429
             assert client.get("/api/state").status_code == 200  # a valid access cookie is never held back
     finally:
-        engine.close()
+        services.close()
 
 
 # --- issue 12: access cookies of one's own, that expire, Secure behind TLS -------------------------------------
@@ -376,7 +376,7 @@ def test_access_cookies_are_per_client_and_expire(home, clock):
 
     from ohlora.web.deps import ACCESS_COOKIE
 
-    engine, app = _token_app(home, clock)
+    services, app = _token_app(home, clock)
     day = 24 * 3600.0
     try:
         with TestClient(app, follow_redirects=False) as first:
@@ -402,7 +402,7 @@ def test_access_cookies_are_per_client_and_expire(home, clock):
             first.cookies.set(ACCESS_COOKIE, original)
             assert first.get("/api/state").status_code == 401  # and an old copy cannot be replayed
     finally:
-        engine.close()
+        services.close()
 
 
 def test_access_cookie_of_another_token_or_old_format_is_refused(tmp_path):
@@ -435,7 +435,7 @@ def test_secure_cookie_flag(home, clock, options, base_url, headers, peer, secur
 
     from ohlora.web.deps import USER_COOKIE
 
-    engine, app = _token_app(home, clock, **options)
+    services, app = _token_app(home, clock, **options)
     try:
         with TestClient(app, base_url=base_url, follow_redirects=False, client=(peer, 40000)) as client:
             link = client.get(f"/?token={TOKEN}", headers=headers)
@@ -446,7 +446,7 @@ def test_secure_cookie_flag(home, clock, options, base_url, headers, peer, secur
             user = next(h for h in page.headers.get_list("set-cookie") if h.startswith(USER_COOKIE + "="))
             assert ("Secure" in user) is secure
     finally:
-        engine.close()
+        services.close()
 
 
 def test_a_trusted_proxy_names_the_client_for_the_back_off(home, clock):
@@ -459,7 +459,7 @@ def test_a_trusted_proxy_names_the_client_for_the_back_off(home, clock):
     assert client_address("10.0.0.1", {"x-forwarded-for": "203.0.113.9, 10.0.0.2"}, proxies) == "203.0.113.9"
     assert client_address("10.0.0.1", {"x-forwarded-for": "6.6.6.6, 203.0.113.9"}, proxies) == "203.0.113.9"
     assert client_address("192.0.2.1", {"x-forwarded-for": "203.0.113.9"}, proxies) == "192.0.2.1"  # not a proxy
-    engine, app = _token_app(home, clock, trusted_proxies=proxies)
+    services, app = _token_app(home, clock, trusted_proxies=proxies)
     try:
         with TestClient(app, follow_redirects=False, client=("10.0.0.1", 40000)) as proxy:
             attacker, friend = {"X-Forwarded-For": "203.0.113.9"}, {"X-Forwarded-For": "198.51.100.4"}
@@ -467,7 +467,7 @@ def test_a_trusted_proxy_names_the_client_for_the_back_off(home, clock):
             assert codes == [401] * 5 + [429] * 2
             assert proxy.get(f"/?token={TOKEN}", headers=friend).status_code == 303  # others behind the proxy are fine
     finally:
-        engine.close()
+        services.close()
 
 
 # --- issue 12: identity cookies expire, with a sliding renewal ------------------------------------------------
@@ -476,7 +476,7 @@ def test_identity_cookies_carry_a_time_and_slide(home, clock, tmp_path):
     from fastapi.testclient import TestClient
     from itsdangerous import URLSafeSerializer
 
-    from conftest import make_engine
+    from conftest import make_services
     from ohlora.web.app import create_app
     from ohlora.web.deps import USER_COOKIE
     from ohlora.web.identity import Identities, load_secret
@@ -484,11 +484,11 @@ def test_identity_cookies_carry_a_time_and_slide(home, clock, tmp_path):
     def user_header(response) -> str | None:
         return next((h for h in response.headers.get_list("set-cookie") if h.startswith(USER_COOKIE + "=")), None)
 
-    engine = make_engine(home, clock)
+    services = make_services(home, clock)
     day = 24 * 3600.0
     ids = Identities(load_secret(home))
     try:
-        with TestClient(create_app(engine.settings, engine=engine)) as client:
+        with TestClient(create_app(services.settings, services=services)) as client:
             first = client.get("/")
             assert "Max-Age=15552000" in user_header(first)  # 180 days
             user = ids.read_user(client.cookies[USER_COOKIE])
@@ -515,4 +515,4 @@ def test_identity_cookies_carry_a_time_and_slide(home, clock, tmp_path):
             stamp = ids.user_stamp(upgraded.cookies[USER_COOKIE])
             assert stamp is not None and stamp.issued == int(clock.now().timestamp())
     finally:
-        engine.close()
+        services.close()

@@ -50,10 +50,10 @@ class Context:
     out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
     err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
 
-    def engine(self):
-        from ohlora.factory import build_engine
+    def services(self):
+        from ohlora.factory import build_services
 
-        return build_engine(self.settings)
+        return build_services(self.settings)
 
     def store(self):
         from ohlora.store import Store
@@ -153,18 +153,18 @@ def chat(
 
     interactive = sys.stdin.isatty()
     view = _chat_face(c, face, face_version, face_case, interactive)
-    engine = c.engine()
+    services = c.services()
     conversation = None
     try:
-        conversation = Conversation(engine, user)
+        conversation = Conversation(services, user)
         block = conversation.active_block()
         if block is not None:
             _print_system(c.out, conversation.refusal(block), "red")
             return
         if interactive:
-            for line in engine.describe_choices():
+            for line in services.describe_choices():
                 c.out.print(f"[dim]{escape(line)}[/]")
-            c.out.print(f"[dim]{escape(messages.BACKEND_PICKED.format(roles=_describe(engine.backend())))}[/]")
+            c.out.print(f"[dim]{escape(messages.BACKEND_PICKED.format(roles=_describe(services.backend())))}[/]")
             c.out.print(messages.CHAT_WELCOME)
         reader = LineReader(sys.stdin.fileno())
         while True:
@@ -221,7 +221,7 @@ def chat(
     finally:
         if conversation is not None:
             conversation.close()  # memory and summary of the last turn are saved before we leave
-        engine.close()
+        services.close()
         if view is not None:
             view.close()
 
@@ -342,7 +342,7 @@ def _jsonl_request(obj: object) -> tuple[str, str]:
 def _chat_jsonl(c: Context) -> None:
     from ohlora.conversation.session import Conversation
 
-    engine = c.engine()
+    services = c.services()
     conversations: dict[str, Conversation] = {}
     try:
         for number, raw in _jsonl_lines():
@@ -352,7 +352,7 @@ def _chat_jsonl(c: Context) -> None:
                 user, text = _jsonl_request(json.loads(_decode(raw)))
                 conversation = conversations.get(user)
                 if conversation is None:
-                    conversation = conversations[user] = Conversation(engine, user)
+                    conversation = conversations[user] = Conversation(services, user)
                 result = conversation.turn(text)
             except json.JSONDecodeError:
                 print(_error_line(number, "bad_json", messages.JSONL_NOT_JSON), flush=True)
@@ -362,7 +362,7 @@ def _chat_jsonl(c: Context) -> None:
                 continue
             print(result.to_json(), flush=True)
     finally:
-        engine.close()
+        services.close()
 
 
 @app.command(help=messages.HELP_ASK)
@@ -376,11 +376,11 @@ def ask(
 
     c: Context = ctx.obj
     text = " ".join(words)  # `ohlora ask 로라야 안녕` and `ohlora ask "로라야 안녕"` say the same
-    engine = c.engine()
+    services = c.services()
     try:
-        result = Conversation(engine, user).turn(text)
+        result = Conversation(services, user).turn(text)
     finally:
-        engine.close()
+        services.close()
     if as_json:
         print(result.to_json())
     else:

@@ -1,4 +1,4 @@
-"""Builds the engine from settings: picks an implementation for every role group (design §1).
+"""Builds the services from settings: picks an implementation for every role group (design §1).
 
 Two groups are chosen separately: the four LLM roles and the two S-BERTs (memory embedder +
 ethics judge). `embedded` uses our own components; `full` the released Oh-LoRA v4 models (an
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ohlora import messages
 from ohlora.clock import Clock, SystemClock
 from ohlora.config import LLM_ROLES, Settings
-from ohlora.conversation.engine import Engine, Roles
+from ohlora.conversation.services import Roles, Services
 from ohlora.embedding.base import Embedder
 from ohlora.errors import MissingModel
 from ohlora.ethics.base import EthicsJudge
@@ -76,7 +76,7 @@ def _embedded_judge() -> EthicsJudge:
     return EmbeddedEthicsJudge.load()
 
 
-def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.Random | None = None) -> Engine:
+def build_services(settings: Settings, *, clock: Clock | None = None, rng: random.Random | None = None) -> Services:
     clock = clock or SystemClock()
     rng = rng or random.Random(settings.seed)
     llm, embedding = choose(settings, "llm"), choose(settings, "embedding")
@@ -112,7 +112,7 @@ def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.
 
     store = Store(settings.db_url)
     threshold = settings.memory_threshold if settings.memory_threshold is not None else embedder.memory_threshold
-    return Engine(
+    return Services(
         settings=settings,
         store=store,
         memory=MemoryBook(store, embedder, threshold),
@@ -128,8 +128,8 @@ def build_engine(settings: Settings, *, clock: Clock | None = None, rng: random.
 
 def _embedded_roles(settings: Settings, rng: random.Random, *, ngram: Embedder | None = None) -> Roles:
     """Our own components. The persona replier keeps its own n-gram embedder (its corpus index is
-    part of the persona, whatever serves memory); `ngram` is reused when the engine already loaded it.
-    Its refusal steering reads the categories the engine's judge flagged (`RoleInput.flagged`)."""
+    part of the persona, whatever serves memory); `ngram` is reused when the services already loaded it.
+    Its refusal steering reads the categories the services' judge flagged (`RoleInput.flagged`)."""
     from ohlora.embedding.factory import make_embedder
     from ohlora.mind.embedded.corpus import load_corpus
     from ohlora.mind.embedded.expression import EmbeddedExpressionTagger

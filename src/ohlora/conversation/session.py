@@ -16,9 +16,9 @@ from datetime import datetime
 from enum import Enum
 
 from ohlora import messages
-from ohlora.conversation.engine import Engine
 from ohlora.conversation.inputs import check_user_id, clean_extracted_items, clean_user_text
 from ohlora.conversation.result import SanctionInfo, TurnResult
+from ohlora.conversation.services import Services
 from ohlora.errors import BadInput
 from ohlora.ethics.base import Action, firing
 from ohlora.ethics.sanctions import ActiveBlock, Sanction, fired_categories, unsafe_reply
@@ -54,26 +54,26 @@ class _Timer:
 class Conversation:
     """One user's session. Cheap to create; all lasting state lives in the store."""
 
-    def __init__(self, engine: Engine, user: str = "local"):
-        self.engine = engine
+    def __init__(self, services: Services, user: str = "local"):
+        self.services = services
         self.user = check_user_id(user)
         self.status = Status.WAITING
-        self.last_activity = engine.clock.monotonic()
+        self.last_activity = services.clock.monotonic()
         self._pending: Future[TurnResult] | None = None
         self._worker: ThreadPoolExecutor | None = None
 
     # --- start-up ---------------------------------------------------------------------------------------
     def active_block(self) -> ActiveBlock | None:
-        return self.engine.sanctions.active(self.user, self.engine.clock.now())
+        return self.services.sanctions.active(self.user, self.services.clock.now())
 
     def refusal(self, block: ActiveBlock) -> str:
         return messages.start_refused(datetime.fromtimestamp(block.until), list(block.reasons))
 
     def idle_seconds(self) -> float:
-        return self.engine.clock.monotonic() - self.last_activity
+        return self.services.clock.monotonic() - self.last_activity
 
     def idle_expired(self) -> bool:
-        return self.status == Status.WAITING and self.idle_seconds() >= self.engine.settings.idle_timeout_s
+        return self.status == Status.WAITING and self.idle_seconds() >= self.services.settings.idle_timeout_s
 
     def finish(self) -> None:
         self.status = Status.FINISHED
@@ -98,17 +98,17 @@ class Conversation:
         `summary` None); the next turn (or `close()`) waits for that work first, so every turn
         still sees the memory and summary of the one before. `pending()` gives the full result.
         """
-        engine = self.engine
+        services = self.services
         self.wait_pending()
         timer = _Timer()
-        self.last_activity = engine.clock.monotonic()
+        self.last_activity = services.clock.monotonic()
         self.status = Status.GENERATING
         try:
             return self._turn(raw_text, timer, on_reply, on_draft, background)
         finally:
             if self.status != Status.FINISHED:
                 self.status = Status.WAITING  # also after a refused or too-long prompt (spec §12 bug 4)
-            self.last_activity = engine.clock.monotonic()
+            self.last_activity = services.clock.monotonic()
 
     def wait_pending(self) -> TurnResult | None:
         """Wait for the background part of the previous turn; its complete result (or None)."""
@@ -132,9 +132,9 @@ class Conversation:
         on_draft: Draft | None,
         background: bool,
     ) -> TurnResult:
-        engine = self.engine
-        now = engine.clock.now()
-        base = TurnResult(user=self.user, text=raw_text, backend=engine.backend())
+        services = self.services
+        now = services.clock.now()
+        base = TurnResult(user=self.user, text=raw_text, backend=services.backend())
 
         # 1. block check
         block = self.active_block()
@@ -155,20 +155,20 @@ class Conversation:
         timer.lap("time_tag")
 
         # 3. length limit: nothing else runs, the previous summary is kept
-        if engine.counter.count(text) > engine.settings.max_prompt_tokens:
+        if services.counter.count(text) > services.settings.max_prompt_tokens:
             timer.lap("length")
             return replace(base, system_message=messages.TOO_LONG, timings_ms=timer.done())
         timer.lap("length")
 
         # the judge reads the message once; the reply role, the drafts and the sanctions share it
-        judge = engine.judge
+        judge = services.judge
         thresholds = judge.thresholds
         scores = judge.scores(text)
         flagged = firing(scores, thresholds)
         timer.lap("ethics_scores")
 
         # 4. memory retrieval (single best item)
-        match = engine.memory.best(self.user, text)
+        match = services.memory.best(self.user, text)
         memory_used = match.text if match else None
         timer.lap("memory_retrieval")
 
@@ -184,9 +184,9 @@ class Conversation:
             return unsafe_reply(judge.scores(answer), answer, thresholds)
 
         outcome = completion.generate_reply(
-            engine.roles.reply,
+            services.roles.reply,
             role_input,
-            max_new_tokens=engine.settings.reply_max_new_tokens,
+            max_new_tokens=services.settings.reply_max_new_tokens,
             is_unsafe=is_unsafe,
             on_text=_Drafts(on_draft) if on_draft is not None and not flagged else None,
         )
@@ -194,7 +194,7 @@ class Conversation:
 
         # 7. sanctions: the message's scores with the answer's cue words
         codes = fired_categories(scores, outcome.text, thresholds)
-        sanction = engine.sanctions.record(self.user, codes, now)
+        sanction = services.sanctions.record(self.user, codes, now)
         timer.lap("ethics")
         sanction_info = _sanction_info(sanction) if sanction else None
         if sanction is not None and sanction.action == Action.BLOCK:
@@ -207,15 +207,15 @@ class Conversation:
                 memory_used=memory_used,
                 timings_ms=timer.done(),
             )
-            engine.store.finish_turn(self.user, now.timestamp(), result, None)
+            services.store.finish_turn(self.user, now.timestamp(), result, None)
             return result
 
         # 8. expression (the fallback "(읽씹)" is not a real answer: neutral face, no model call)
         if outcome.fallback:
             labels = completion.DEFAULT_EXPRESSION
         else:
-            labels = completion.choose_expression(engine.roles.expression, role_input, outcome.text)
-        expression = completion.expression_scores(labels, engine.rng)
+            labels = completion.choose_expression(services.roles.expression, role_input, outcome.text)
+        expression = completion.expression_scores(labels, services.rng)
         timer.lap("expression")
 
         notes = [m for m in (sanction.message() if sanction else None, cleaned.note) if m]
@@ -233,17 +233,17 @@ class Conversation:
 
         # 10. memory extraction and summary (must finish before the next turn)
         def after_reply() -> TurnResult:
-            extracted = completion.extract_memory(engine.roles.memory, role_input) or []
-            added = engine.memory.add(self.user, clean_extracted_items(extracted), now.timestamp())
+            extracted = completion.extract_memory(services.roles.memory, role_input) or []
+            added = services.memory.add(self.user, clean_extracted_items(extracted), now.timestamp())
             timer.lap("memory_extraction")
             new_summary = (
-                None if outcome.fallback else completion.summarize(engine.roles.summary, role_input, outcome.text)
+                None if outcome.fallback else completion.summarize(services.roles.summary, role_input, outcome.text)
             )
             timer.lap("summary")
             full = replace(
                 result, memory_added=tuple(added), summary=new_summary if new_summary is not None else summary
             )
-            engine.store.finish_turn(self.user, now.timestamp(), replace(full, timings_ms=timer.done()), new_summary)
+            services.store.finish_turn(self.user, now.timestamp(), replace(full, timings_ms=timer.done()), new_summary)
             timer.lap("store")
             return replace(full, timings_ms=timer.done())
 
@@ -255,11 +255,11 @@ class Conversation:
         return replace(result, timings_ms=dict(timer.marks))
 
     def _fresh_summary(self, now: datetime) -> str | None:
-        stored = self.engine.store.summary(self.user)
+        stored = self.services.store.summary(self.user)
         if stored is None:
             return None
         text, updated_at = stored
-        if now.timestamp() - updated_at > self.engine.settings.summary_ttl_s:
+        if now.timestamp() - updated_at > self.services.settings.summary_ttl_s:
             return None
         return text or None
 

@@ -1,7 +1,7 @@
 """`create_app(settings)`: the FastAPI application of `ohlora serve`.
 
 Everything the app holds lives in `app.state.web` (a `WebState`), created in the lifespan: the
-engine (built here unless one is passed in), the per-home secret, the rate limiter, the face
+services (built here unless one is passed in), the per-home secret, the rate limiter, the face
 catalogue and the session registry with its idle reaper. Nothing is module-global.
 """
 
@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException  # FastAPI's own is a subclass; i
 from ohlora import __version__, messages
 from ohlora.clock import Clock
 from ohlora.config import Settings
-from ohlora.conversation.engine import Engine
+from ohlora.conversation.services import Services
 from ohlora.errors import BadInput, ConfigError, OhloraError
 from ohlora.web.faces import FaceCatalog, FaceChoice, available_choices
 from ohlora.web.identity import Identities, load_secret
@@ -101,25 +101,25 @@ def _install_handlers(app: FastAPI) -> None:
 def create_app(
     settings: Settings,
     *,
-    engine: Engine | None = None,
+    services: Services | None = None,
     clock: Clock | None = None,
     options: WebOptions | None = None,
     face_choices: tuple[FaceChoice, ...] | None = None,
 ) -> FastAPI:
-    """The app. `engine` (shared by all users) is built in the lifespan when not given; `clock`
-    defaults to the engine's. `face_choices` overrides what the picker offers (tests)."""
+    """The app. `services` (shared by all users) is built in the lifespan when not given; `clock`
+    defaults to the services'. `face_choices` overrides what the picker offers (tests)."""
     options = options or WebOptions()
     template = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from ohlora.factory import build_engine
+        from ohlora.factory import build_services
 
-        owns_engine = engine is None
-        the_engine = engine if engine is not None else await anyio.to_thread.run_sync(
-            lambda: build_engine(settings, clock=clock)
+        owns_services = services is None
+        the_services = services if services is not None else await anyio.to_thread.run_sync(
+            lambda: build_services(settings, clock=clock)
         )
-        the_clock = clock or the_engine.clock
+        the_clock = clock or the_services.clock
         rng = random.Random(settings.seed)
         try:
             secret = load_secret(settings.home)
@@ -127,11 +127,11 @@ def create_app(
                 available_choices, settings
             )
             faces = FaceCatalog(settings, choices, random.Random(rng.random()))
-            registry = SessionRegistry(the_engine, faces, options, random.Random(rng.random()))
+            registry = SessionRegistry(the_services, faces, options, random.Random(rng.random()))
             app.state.web = WebState(
                 settings=settings,
                 options=options,
-                engine=the_engine,
+                services=the_services,
                 clock=the_clock,
                 identities=Identities(secret),
                 limiter=RateLimiter(the_clock.monotonic),
@@ -148,8 +148,8 @@ def create_app(
                     await reaper
                 await registry.shutdown()
         finally:
-            if owns_engine:
-                the_engine.close()
+            if owns_services:
+                the_services.close()
 
     app = FastAPI(
         title=messages.WEB_APP_TITLE,

@@ -37,8 +37,8 @@ from typing import Any
 import anyio
 
 from ohlora import messages
-from ohlora.conversation.engine import Engine
 from ohlora.conversation.result import SanctionInfo, TurnResult
+from ohlora.conversation.services import Services
 from ohlora.conversation.session import Conversation
 from ohlora.conversation.session import Status as TurnStatus
 from ohlora.face.animator import Animator, FramePipeline, Timing
@@ -120,12 +120,12 @@ class EndNote:
 
 
 class WebSession:
-    def __init__(self, user: str, engine: Engine, face_id: str, rng: random.Random, *, frame_cache: int = FRAME_CACHE,
+    def __init__(self, user: str, services: Services, face_id: str, rng: random.Random, *, frame_cache: int = FRAME_CACHE,
                  unwatched_s: float = UNWATCHED_S, address: str = "?"):
         self.user = user
         self.address = address  # the client address that opened it (per-address session cap)
-        self.engine = engine
-        self.conversation = Conversation(self.engine, user)
+        self.services = services
+        self.conversation = Conversation(self.services, user)
         self.face_id = face_id
         self.rng = rng
         self.pipeline: FramePipeline | None = None
@@ -136,7 +136,7 @@ class WebSession:
         self.face_lock = asyncio.Lock()  # pipeline creation / face switch / frame encoding
         self.closed = False
         self.turns = 0
-        self.last_active = engine.clock.monotonic()  # last message, face frame or opening (eviction order)
+        self.last_active = services.clock.monotonic()  # last message, face frame or opening (eviction order)
         self._jpeg: bytes | None = None
         self._jpeg_at = -1.0
 
@@ -148,7 +148,7 @@ class WebSession:
         """Create and start this session's animator and render thread, or resume a parked one (blocking)."""
         pipeline = self.pipeline
         if pipeline is None:
-            animator = Animator(self.engine.clock, self.rng, Timing(idle_finish_s=None))  # the reaper ends sessions
+            animator = Animator(self.services.clock, self.rng, Timing(idle_finish_s=None))  # the reaper ends sessions
             pipeline = self._pipeline(faces.face(self.face_id), animator)
         pipeline.start()  # renders the current expression first; nothing to do when running
         self.pipeline = pipeline
@@ -189,7 +189,7 @@ class WebSession:
 
     def mark_active(self) -> None:
         """A message, a face frame or a stream that just ended: not idle for a while (any thread)."""
-        self.last_active = self.engine.clock.monotonic()
+        self.last_active = self.services.clock.monotonic()
 
     def active(self, now: float, window_s: float) -> bool:
         """Watched, in a turn, or used within `window_s`: such a session is never evicted."""
@@ -269,9 +269,9 @@ class StreamLease:
 
 # --- all sessions --------------------------------------------------------------------------------------------
 class SessionRegistry:
-    def __init__(self, engine: Engine, faces: FaceCatalog, options: WebOptions, rng: random.Random, *,
+    def __init__(self, services: Services, faces: FaceCatalog, options: WebOptions, rng: random.Random, *,
                  trim: Callable[[], object] = release_free_memory):
-        self.engine = engine
+        self.services = services
         self.faces = faces
         self.options = options
         self.rng = rng
@@ -292,7 +292,7 @@ class SessionRegistry:
         return self.sessions.get(user)
 
     def now(self) -> float:
-        return self.engine.clock.monotonic()
+        return self.services.clock.monotonic()
 
     async def open(self, user: str, address: str = "?") -> WebSession:
         """This user's session, opened if needed.
@@ -318,7 +318,7 @@ class SessionRegistry:
             if len(self.sessions) >= options.max_sessions:
                 await self._make_room(list(self.sessions.values()), messages.WEB_FULL, "busy")
             rng = random.Random(self.rng.random())
-            session = WebSession(user, self.engine, self.faces.default_id(), rng,
+            session = WebSession(user, self.services, self.faces.default_id(), rng,
                                  frame_cache=options.frame_cache, address=address)
             self.sessions[user] = session
             self.ended.pop(user, None)

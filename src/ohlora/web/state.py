@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ohlora.clock import Clock
 from ohlora.config import Settings
-from ohlora.conversation.engine import Engine
+from ohlora.conversation.services import Services
 from ohlora.web.access import TokenGuard
 from ohlora.web.faces import FaceCatalog
 from ohlora.web.identity import Identities
@@ -19,7 +19,7 @@ from ohlora.web.sessions import SessionRegistry
 class WebState:
     settings: Settings
     options: WebOptions
-    engine: Engine
+    services: Services
     clock: Clock
     identities: Identities
     limiter: RateLimiter

@@ -130,6 +130,6 @@ async def chat(body: ChatIn, request: Request, state: State, user: CurrentUser, 
 @router.get("/api/history", dependencies=[Depends(api_rate)])
 async def history(state: State, user: CurrentUser, limit: int = Query(30, ge=1, le=200)) -> JSONResponse:
     """This user's latest turns (oldest first), to show the conversation again after a reload."""
-    turns = await anyio.to_thread.run_sync(state.engine.store.turns, user, limit)
+    turns = await anyio.to_thread.run_sync(state.services.store.turns, user, limit)
     shown = [history_entry(TurnResult.from_dict(t)) for t in turns]
     return JSONResponse({"turns": shown}, headers={"Cache-Control": "no-store"})

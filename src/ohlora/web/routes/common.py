@@ -16,10 +16,10 @@ from ohlora.web.state import WebState
 async def block_info(state: WebState, user: str) -> dict[str, Any] | None:
     """The block in force for this user (expiry, reasons, the refusal text), or None."""
     now = state.clock.now()
-    block = await anyio.to_thread.run_sync(state.engine.sanctions.active, user, now)
+    block = await anyio.to_thread.run_sync(state.services.sanctions.active, user, now)
     if block is None:
         return None
-    rows = await anyio.to_thread.run_sync(state.engine.sanctions.history, user)
+    rows = await anyio.to_thread.run_sync(state.services.sanctions.history, user)
     period = max((r.period_s for r in rows if r.period_s > 0 and r.until == block.until), default=0)
     until = datetime.fromtimestamp(block.until)  # the server's local time, for `until_text` and `message`
     return {

@@ -26,7 +26,7 @@ class MemoryIn(BaseModel):
 
 
 async def _items(state, user: str) -> list[str]:
-    return await anyio.to_thread.run_sync(state.engine.memory.items, user)
+    return await anyio.to_thread.run_sync(state.services.memory.items, user)
 
 
 @router.get("/api/memory")
@@ -47,7 +47,7 @@ async def add_memory(body: MemoryIn, state: State, user: CurrentUser) -> JSONRes
         error.detail["block"] = block
         raise error
     now = state.clock.now().timestamp()
-    added = await anyio.to_thread.run_sync(state.engine.memory.add, user, [item], now)
+    added = await anyio.to_thread.run_sync(state.services.memory.add, user, [item], now)
     template = messages.MEMORY_ADDED if added else messages.MEMORY_DUPLICATE
     return JSONResponse({"added": bool(added), "message": template.format(item=item),
                          "items": await _items(state, user)})
@@ -59,7 +59,7 @@ async def forget_memory(body: MemoryIn, state: State, user: CurrentUser) -> JSON
         item = clean_memory_query(body.item)
     except BadInput as exc:
         raise api_error(400, "bad_item", str(exc)) from exc
-    found = await anyio.to_thread.run_sync(state.engine.memory.forget, user, item)
+    found = await anyio.to_thread.run_sync(state.services.memory.forget, user, item)
     template = messages.MEMORY_FORGOTTEN if found else messages.MEMORY_NOT_FOUND
     return JSONResponse({"forgotten": found, "message": template.format(item=item),
                          "items": await _items(state, user)})

@@ -1,4 +1,4 @@
-"""Engine: the components every conversation shares (built once per process by `factory.py`)."""
+"""Services: the components every conversation shares (built once per process by `factory.py`)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class Roles:
 
 
 @dataclass
-class Engine:
+class Services:
     settings: Settings
     store: Store
     memory: MemoryBook
