@@ -353,3 +353,43 @@ def test_users_list_finds_web_users_at_80_columns_and_as_json(home):
     assert datetime.fromisoformat(by_user["rude"]["blocked_until"]).timestamp() == now - 60 + 7 * 86400
     assert by_user["shy"]["state"] == "warned" and by_user["shy"]["blocked_until"] is None
     assert "[이름: 민아]" in out(run(home, "memory", "list", "--user", web))
+
+
+JUDGE_LOG_HOOK = '''
+import json, os
+from ohlora.ethics import embedded
+
+_scores = embedded.EmbeddedEthicsJudge.scores
+
+
+def scores(self, text):
+    with open(os.environ["OHLORA_TEST_JUDGE_LOG"], "a", encoding="utf-8") as log:
+        log.write(json.dumps(text, ensure_ascii=False) + "\\n")
+    return _scores(self, text)
+
+
+embedded.EmbeddedEthicsJudge.scores = scores
+'''
+
+
+@pytest.mark.parametrize("command", ["chat", "ask"])
+def test_the_judge_reads_each_message_once_per_turn_in_the_terminal(home, tmp_path, command):
+    """The real command in a real process, the embedded judge wrapped so each text it scores is logged."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(JUDGE_LOG_HOOK, encoding="utf-8")
+    log = tmp_path / "judge.jsonl"
+    env = {"PYTHONPATH": os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]),
+           "OHLORA_TEST_JUDGE_LOG": str(log)}
+    messages_sent = ["오늘 날씨 좋다", "나 내일 시험이야"]
+    if command == "chat":
+        proc = run(home, "chat", "--face", "none", "--stream", input="\n".join(messages_sent) + "\n", env=env)
+    else:
+        messages_sent = messages_sent[:1]
+        proc = run(home, "ask", messages_sent[0], env=env)
+    assert proc.returncode == 0, proc.stderr.decode()
+    scored = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    for text in messages_sent:
+        assert scored.count(text) == 1, scored
+    answers = [text for text in scored if text not in messages_sent]
+    assert len(answers) >= len(messages_sent), scored  # the rest are her answers, checked before anyone sees them

@@ -18,7 +18,7 @@ from typing import TypeVar
 from ohlora import messages
 from ohlora.clock import Clock, SystemClock
 from ohlora.conversation.result import TurnResult
-from ohlora.face.animator import Animator, FramePipeline, expression_from_scores
+from ohlora.face.animator import Animator, FramePipeline
 from ohlora.face.base import Face
 from ohlora.face.sinks import FileSink, Sink, WindowSink, WindowUnavailable
 
@@ -110,7 +110,7 @@ class ChatFace:
 
     def answered(self, result: TurnResult) -> None:
         if result.expression is not None and result.reply is not None:
-            self.pipeline.answered(expression_from_scores(result.expression.scores))
+            self.pipeline.answered(result.expression.weights)
 
     def turn_finished(self) -> None:
         self.pipeline.turn_finished()
