@@ -1,8 +1,8 @@
 """VectorFind v7/v8: the face catalogue, the latent and direction CSVs, and the w edit (spec face §2).
 
 numpy + csv only (no torch, no pandas). The catalogue maps case No. → CSV row → group name. It is
-read from `ohlora_w_group_names.csv` and checked against the built-in list (the one `ohlora models
-verify` uses, `ohlora.models.check`) and against the row count of `ohlora_z_vectors.csv` (spec §8.9).
+read from `ohlora_w_group_names.csv` and checked against the released list (`ohlora.face.spec`, which
+`ohlora models verify` uses too) and against the row count of `ohlora_z_vectors.csv` (spec §8.9).
 
 Sign convention (spec §2.3, MUST): the directions point towards *smaller* property scores, so
 `w' = w + eyes·E + mouth·M + pose·P` with positive eyes = eyes more closed, positive mouth = mouth
@@ -22,19 +22,17 @@ import numpy as np
 
 from ohlora import messages
 from ohlora.errors import ConfigError, CorruptData, MissingModel
-from ohlora.models.check import LABEL_DIMS, VECTORFIND_CASES, VECTORFIND_FACE_GROUPS, VECTORFIND_GROUPS, W_DIM
-from ohlora.models.registry import artifact
+from ohlora.face.spec import LABEL_DIMS, VECTORFIND_CASES, VECTORFIND_FACE_GROUPS, VERSIONS, W_DIM, Z_DIM
+from ohlora.models.registry import V7_GROUPS, V8_GROUPS, artifact
 
-VERSIONS = ("v7", "v8")
 PROPERTIES = ("eyes", "mouth", "pose")
-Z_DIM = W_DIM
-GROUPS = VECTORFIND_GROUPS
+GROUPS = MappingProxyType({"v7": V7_GROUPS, "v8": V8_GROUPS})  # the edit-direction groups of each version
 ARTIFACTS = MappingProxyType({"v7": "vectorfind-v7", "v8": "vectorfind-v8"})
 Z_FILE = "ohlora_z_vectors.csv"
 GROUP_FILE = "ohlora_w_group_names.csv"
 NORM_TOLERANCE = 1e-4
 
-# (case No., group name) in CSV row order (spec §2.5), from the catalogue `ohlora models verify` checks
+# (case No., group name) in CSV row order (spec §2.5)
 BUILTIN_FACES = MappingProxyType({v: tuple(zip(VECTORFIND_CASES[v], VECTORFIND_FACE_GROUPS[v], strict=True))
                                   for v in VECTORFIND_CASES})
 

@@ -27,6 +27,15 @@ from types import MappingProxyType
 from typing import Any
 
 from ohlora import messages
+from ohlora.face.spec import (
+    LABEL_DIMS,
+    VECTORFIND_CASES,
+    VECTORFIND_FACE_GROUPS,
+    VECTORFIND_GROUP_HEADERS,
+    VECTORFIND_Z_COLUMNS,
+    W_DIM,
+    state_dict_shapes,
+)
 from ohlora.models.bases import FOLDER, HUB, BaseSource, base_source
 from ohlora.models.registry import V7_GROUPS, V8_GROUPS, Artifact
 
@@ -56,62 +65,9 @@ SAFETENSORS_DTYPE_BYTES = MappingProxyType({
     "I64": 8, "U64": 8, "F64": 8,
 })
 
-# --- VectorFind (face spec §2.5, §2.6) --------------------------------------------------------------
-VECTORFIND_CASES = MappingProxyType({
-    "v7": (127, 672, 709, 931, 1017, 1073, 1162, 1211, 1277, 1351, 1359, 1409, 1591, 1646, 1782, 1788,
-           1819, 1836, 1905, 1918, 2054, 2089, 2100, 2111, 2137, 2185, 2240),
-    "v8": (83, 143, 194, 214, 285, 483, 536, 679, 853, 895, 986, 991, 1064, 1180, 1313, 1535, 1750, 1792,
-           1996),
-})
-VECTORFIND_FACE_GROUPS = MappingProxyType({
-    "v7": ("hhh", "lhh", "lhh", "hhl", "lhh", "hlh", "lhh", "lhh", "lll", "hhl", "lll", "lhh", "lhl", "hll",
-           "lhl", "llh", "hlh", "lhh", "hhl", "hhh", "lhh", "lll", "hhl", "lhh", "hll", "hhl", "lhh"),
-    "v8": ("lhlh", "lhhh", "lllh", "llhl", "hlll", "hhll", "llhl", "lhll", "hhll", "hllh", "hhll", "lllh",
-           "lhll", "hhll", "hllh", "hllh", "hllh", "lhhh", "hhlh"),
-})
-VECTORFIND_GROUP_HEADERS = MappingProxyType({
-    "v7": ("case", "vector_no", "group_name", "eyes_corr", "mouth_corr", "pose_corr"),
-    "v8": ("case", "vector_no", "passed", "group_name", "eyes_corr", "mouth_corr", "pose_corr", "sum_abs_corr"),
-})
-VECTORFIND_Z_COLUMNS = MappingProxyType({"v7": 515, "v8": 519})
+# --- VectorFind and the StyleGAN generator state dict (face spec §1.9, §2.5, §2.6): `ohlora.face.spec` --
 VECTORFIND_GROUPS = MappingProxyType({"v7": V7_GROUPS, "v8": V8_GROUPS})
-W_DIM = 512
-
-# --- StyleGAN generator state dict (face spec §1.9) -------------------------------------------------
-LABEL_DIMS = MappingProxyType({"v7": 3, "v8": 7})
-
-
-def _layer_channels(i: int) -> int:
-    return (512, 512, 512, 512, 512, 512, 512, 512, 256, 256, 128, 128, 64, 64)[i]
-
-
-def expected_generator_shapes(version: str) -> dict[str, tuple[int, ...]]:
-    """Key -> shape of the released StyleGAN-VectorFind generator, in state-dict order."""
-    shapes: dict[str, tuple[int, ...]] = {"mapping.label_weight": (LABEL_DIMS[version], 16)}
-    for i in range(8):
-        shapes[f"mapping.dense{i}.weight"] = (512, 528 if i == 0 else 512)
-        shapes[f"mapping.dense{i}.bias"] = (512,)
-    shapes["truncation.w_avg"] = (512,)
-    shapes["synthesis.lod"] = ()
-    for i in range(14):
-        out = _layer_channels(i)
-        res = 4 * 2 ** (i // 2)
-        p = f"synthesis.layer{i}"
-        shapes[f"{p}.bias"] = (out,)
-        if i == 0:
-            shapes[f"{p}.const"] = (1, 512, 4, 4)
-        else:
-            shapes[f"{p}.weight"] = (out, _layer_channels(i - 1), 3, 3)
-        shapes[f"{p}.apply_noise.weight"] = (out,)
-        shapes[f"{p}.apply_noise.noise"] = (1, 1, res, res)
-        shapes[f"{p}.style.weight"] = (2 * out, 512)
-        shapes[f"{p}.style.bias"] = (2 * out,)
-        if i > 0 and i % 2 == 0:
-            shapes[f"{p}.blur.kernel"] = (out, 1, 3, 3)
-        if i % 2 == 1:
-            shapes[f"synthesis.output{i // 2}.bias"] = (3,)
-            shapes[f"synthesis.output{i // 2}.weight"] = (3, out, 1, 1)
-    return shapes
+expected_generator_shapes = state_dict_shapes  # key -> shape of a released generator, in state-dict order
 
 
 # --- hair segmentation student state dict (face spec §3.2) -------------------------------------------
