@@ -1,5 +1,7 @@
-"""Face render speed on this machine: StyleGAN synthesis (fp32/bf16, channels_last, batch 1/4/8,
-optionally torch.compile), hair segmentation, ombre, and the whole fresh frame.
+"""Face render speed on this machine: StyleGAN synthesis (the reference module, and the generator with
+direct or planned kernels: fp32/bf16, channels_last, batch 1/4/8, optionally torch.compile), hair
+segmentation, ombre, and the whole fresh frame. `face_conv_plan.py` measures the per-layer kernel
+choices; `face_render_ab.py` compares two source trees side by side.
 
     python benchmarks/face_render.py [--repeat 7] [--compile] [--models-dir DIR]
 
@@ -26,17 +28,14 @@ src_on_path()
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from ohlora.face import winograd_jit  # noqa: E402
+from ohlora.face.animator import ombre_cycle  # noqa: E402
 from ohlora.face.base import Expression  # noqa: E402
+from ohlora.face.conv import jit  # noqa: E402
+from ohlora.face.generator import StyleGANGenerator  # noqa: E402
 from ohlora.face.hair import HairSegmenter, HairStudent, load_hair_segmenter  # noqa: E402
-from ohlora.face.ombre import apply_ombre, ombre_cycle  # noqa: E402
-from ohlora.face.stylegan import (  # noqa: E402
-    StyleGANGenerator,
-    StyleGANModule,
-    load_module,
-    postprocess,
-    state_dict_shapes,
-)
+from ohlora.face.ombre import apply_ombre  # noqa: E402
+from ohlora.face.spec import state_dict_shapes  # noqa: E402
+from ohlora.face.stylegan import StyleGANModule, load_module, module_from_state_dict, postprocess  # noqa: E402
 from ohlora.face.stylegan_face import StyleGANFace, face_files  # noqa: E402
 from ohlora.face.vectors import GROUPS, VectorFind, builtin_catalogue, load_vectorfind  # noqa: E402
 
@@ -109,6 +108,11 @@ def quiet_p50(result: dict) -> float | None:
 
 
 def random_module(version: str = "v8", seed: int = 0) -> StyleGANModule:
+    return module_from_state_dict(random_state_dict(version, seed))
+
+
+def random_state_dict(version: str = "v8", seed: int = 0) -> dict[str, torch.Tensor]:
+    """Random values with the released keys and shapes (speed does not depend on the values)."""
     gen = torch.Generator().manual_seed(seed)
     blur = torch.outer(torch.tensor([1.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 1.0])) / 16
     state = {}
@@ -121,10 +125,7 @@ def random_module(version: str = "v8", seed: int = 0) -> StyleGANModule:
             state[key] = 0.1 * torch.randn(shape, generator=gen)
         else:
             state[key] = torch.randn(shape, generator=gen) / (0.01 if key.startswith("mapping.dense") else 1)
-    with torch.device("meta"):
-        module = StyleGANModule(7 if version == "v8" else 3)
-    module.load_state_dict(state, strict=True, assign=True)
-    return module
+    return state
 
 
 def random_vectors(version: str = "v8") -> VectorFind:
@@ -192,31 +193,22 @@ def main() -> None:
     w_all = np.random.default_rng(1).standard_normal((8, 512)).astype(np.float32)
 
     configs = {
-        "fp32_nearest_nchw": dict(dtype="float32", up="nearest", channels_last=False),  # the original's ops
-        "fp32_transposed_nchw": dict(dtype="float32", up="transposed", channels_last=False),
-        "fp32_transposed_channels_last_direct": dict(dtype="float32", up="transposed", channels_last=True,
-                                                     conv="direct"),
-        # Winograd F(4×4, 3×3) with torch transforms for CPU_WINOGRAD_LAYERS (the default without numba)
-        "fp32_channels_last_winograd_torch": dict(dtype="float32", up="transposed", channels_last=True,
-                                                  conv="auto"),
-        # the default: compiled transforms (numba) for JIT_WINOGRAD_LAYERS, oneDNN for the rest
-        "fp32_channels_last_winograd_jit": dict(dtype="float32", up="transposed", channels_last=True,
-                                                conv="auto"),
+        "fp32_nchw_direct": dict(dtype="float32", channels_last=False),
+        # what an install without numba (or with torch.compile) runs: the device library's convolutions
+        "fp32_channels_last_direct": dict(dtype="float32", channels_last=True, plan="direct"),
+        # the default: face.conv.plan.CPU_COMPILED (compiled Winograd kernels, numba)
+        "fp32_channels_last_auto": dict(dtype="float32", channels_last=True, plan="auto"),
     }
-    out["numba"] = winograd_jit.available()
+    out["numba"] = jit.available()
     if args.bf16:
-        configs["bf16_transposed_channels_last"] = dict(dtype="bfloat16", up="transposed", channels_last=True)
+        configs["bf16_channels_last"] = dict(dtype="bfloat16", channels_last=True)
     generators, gen_results = {}, {}
+    with torch.inference_mode():  # the reference module, literally the original's ops (float32)
+        gen_results["reference_module"] = {"batch1_ms_per_frame": timed(
+            lambda: module.synthesis(torch.from_numpy(w_all[:1])), max(3, args.repeat // 3), wait_s=wait)}
     for name, cfg in configs.items():
-        without_numba = name.endswith("_torch")
-        if without_numba:  # what an install without numba gets
-            available, winograd_jit.available = winograd_jit.available, lambda: False
-        try:
-            gen = generators[name] = StyleGANGenerator(module, "cpu", **cfg)
-        finally:
-            if without_numba:
-                winograd_jit.available = available
-        gen_results[name] = {"config": cfg, "winograd_layers": sorted(gen.winograd_layers), "jit": gen.jit}
+        gen = generators[name] = StyleGANGenerator(module, "cpu", **cfg)
+        gen_results[name] = {"config": cfg, "plan": gen.plan.name, "kernels": list(gen.plan.kernels)}
         t = time.perf_counter()
         gen.synthesis(w_all[:1])  # compiles the numba kernels on a cold cache
         gen_results[name]["first_call_s"] = round(time.perf_counter() - t, 2)
@@ -226,7 +218,7 @@ def main() -> None:
                 per=batch, wait_s=wait)
     out["generator"] = gen_results
 
-    default = generators["fp32_channels_last_winograd_jit"]
+    default = generators["fp32_channels_last_auto"]
     frame = default.render(w_all[:1])
     raw = default.synthesis(w_all[:1])
     out["postprocess_ms"] = timed(lambda: postprocess(raw), args.repeat * 3, wait_s=wait)
@@ -262,7 +254,7 @@ def main() -> None:
 
     if args.compile:  # last: inductor leaves compile workers and caches behind
         try:
-            gen = StyleGANGenerator(module, "cpu", **configs["fp32_channels_last_winograd_jit"], compile=True)
+            gen = StyleGANGenerator(module, "cpu", **configs["fp32_channels_last_auto"], compile=True)
             t = time.perf_counter()
             gen.synthesis(w_all[:1])
             first = time.perf_counter() - t

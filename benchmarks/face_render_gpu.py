@@ -25,11 +25,11 @@ import torch  # noqa: E402
 
 from face_embedded import live  # noqa: E402
 from face_render import frame_loops, random_module, random_vectors  # noqa: E402
-from ohlora.face import stylegan  # noqa: E402
-from ohlora.face.devices import resolve_device  # noqa: E402
+from ohlora.devices import resolve_device  # noqa: E402
+from ohlora.face import generator  # noqa: E402
+from ohlora.face.generator import StyleGANGenerator  # noqa: E402
 from ohlora.face.hair import HairSegmenter, HairStudent  # noqa: E402
 from ohlora.face.ombre import apply_ombre  # noqa: E402
-from ohlora.face.stylegan import StyleGANGenerator  # noqa: E402
 from ohlora.face.stylegan_face import StyleGANFace  # noqa: E402
 
 DTYPES = ("float32", "bfloat16", "float16")
@@ -51,12 +51,12 @@ def cuda_timed(fn, repeat: int, per: int = 1) -> dict:
 @contextlib.contextmanager
 def exact_float32_off():
     """Let the generator's float32 calls keep cuDNN's TF32 default (for comparison only)."""
-    original = stylegan.exact_float32
-    stylegan.exact_float32 = lambda device, dtype: contextlib.nullcontext()  # the name stylegan.py calls
+    original = generator.exact_float32
+    generator.exact_float32 = lambda device, dtype: contextlib.nullcontext()  # the name generator.py calls
     try:
         yield
     finally:
-        stylegan.exact_float32 = original
+        generator.exact_float32 = original
 
 
 def pixel_parity(a: np.ndarray, b: np.ndarray) -> dict:
@@ -82,7 +82,7 @@ def main() -> None:
     module, vectors, student = random_module("v8"), random_vectors("v8"), HairStudent().eval()
     w = torch.from_numpy(np.random.default_rng(1).standard_normal((8, 512)).astype(np.float32))
 
-    reference = StyleGANGenerator(module, "cpu", "float32", conv="direct").render(w[:2])
+    reference = StyleGANGenerator(module, "cpu", "float32", plan="direct").render(w[:2])
     gens, synth = {}, {}
     for name in DTYPES:
         gen = gens[name] = StyleGANGenerator(module, device, name)

@@ -1,7 +1,7 @@
 """The StyleGAN face on a CUDA device: same pixels as the CPU path (±1), masks within float noise.
 
 Skipped without CUDA (CI has none); run on a GPU machine with
-`pytest tests/test_face_gpu.py tests/test_face_winograd.py`.
+`pytest tests/test_face_gpu.py tests/test_face_conv.py`.
 """
 
 from __future__ import annotations
@@ -16,22 +16,19 @@ pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a C
 
 @pytest.fixture(scope="module")
 def module():
-    from ohlora.face.stylegan import StyleGANModule
+    from ohlora.face.stylegan import module_from_state_dict
     from test_face_stylegan import random_state_dict
 
-    with torch.device("meta"):
-        m = StyleGANModule(7)
-    m.load_state_dict(random_state_dict("v8", seed=0), strict=True, assign=True)
-    return m
+    return module_from_state_dict(random_state_dict("v8", seed=0))
 
 
 def test_cuda_float32_matches_the_cpu_pixels(module):
-    from ohlora.face.stylegan import StyleGANGenerator
+    from ohlora.face.generator import StyleGANGenerator
 
     w = torch.randn(3, 512, generator=torch.Generator().manual_seed(5))
     cpu = StyleGANGenerator(module, "cpu", "float32").render(w).astype(int)
     gpu = StyleGANGenerator(module, "cuda", "float32")
-    assert gpu.winograd_layers == frozenset()  # cuDNN picks its own algorithms
+    assert gpu.plan.name == "direct"  # cuDNN picks its own algorithms
     before = torch.backends.cudnn.allow_tf32
     pixels = gpu.render(w).astype(int)  # the generator switches TF32 off itself for float32
     assert torch.backends.cudnn.allow_tf32 == before  # and restores the process' setting
@@ -40,7 +37,7 @@ def test_cuda_float32_matches_the_cpu_pixels(module):
 
 
 def test_cuda_half_precision_stays_close(module):
-    from ohlora.face.stylegan import StyleGANGenerator
+    from ohlora.face.generator import StyleGANGenerator
 
     w = torch.randn(2, 512, generator=torch.Generator().manual_seed(6))
     full = StyleGANGenerator(module, "cuda", "float32").render(w).astype(int)

@@ -174,7 +174,7 @@ def test_compose_w_sign_and_precision():
 
 def random_state_dict(version: str, seed: int = 0) -> dict:
     """Random values with the released keys and shapes (and realistic scales: raw, unscaled tensors)."""
-    from ohlora.face.stylegan import state_dict_shapes
+    from ohlora.face.spec import state_dict_shapes
 
     gen = torch.Generator().manual_seed(seed)
     blur = torch.outer(torch.tensor([1.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 1.0])) / 16
@@ -278,7 +278,7 @@ def v8_module(v8_file):
 
 @pytest.fixture(scope="module")
 def v8_generator(v8_module):
-    from ohlora.face.stylegan import StyleGANGenerator
+    from ohlora.face.generator import StyleGANGenerator
 
     return StyleGANGenerator(v8_module, "cpu", "float32")
 
@@ -316,8 +316,44 @@ def test_state_dict_layout_matches_the_spec():
 
 
 @needs_torch
+def test_spec_checker_and_module_agree_on_the_state_dict():
+    """One table (`face.spec`, torch-free) serves the artifact checker and the module that loads the files."""
+    from ohlora.face import spec
+    from ohlora.face.stylegan import StyleGANModule
+    from ohlora.models import check
+
+    assert check.expected_generator_shapes is spec.state_dict_shapes
+    assert check.LABEL_DIMS is spec.LABEL_DIMS and check.W_DIM == spec.W_DIM == spec.Z_DIM == 512
+    for version in spec.VERSIONS:
+        with torch.device("meta"):
+            module = StyleGANModule(spec.LABEL_DIMS[version])
+        actual = [(k, tuple(v.shape)) for k, v in module.state_dict(keep_vars=True).items()]
+        assert actual == list(spec.state_dict_shapes(version).items())
+        assert spec.VECTORFIND_Z_COLUMNS[version] == spec.Z_DIM + spec.LABEL_DIMS[version]
+        assert len(spec.VECTORFIND_CASES[version]) == len(spec.VECTORFIND_FACE_GROUPS[version])
+
+
+@needs_torch
+def test_reference_module_is_the_literal_spec(v8_file):
+    """`StyleGANModule.mapping` / `.synthesis` against the spec written out in this file: the same float32
+    operations up to their order (activations are unit-scale after every norm: 1e-4 is float noise)."""
+    from ohlora.face.stylegan import module_from_state_dict
+
+    sd = torch.load(v8_file, weights_only=True)
+    module = module_from_state_dict(sd)
+    gen = torch.Generator().manual_seed(2)
+    z, c = torch.randn(1, 512, generator=gen), torch.randn(1, 7, generator=gen)
+    with torch.inference_mode():
+        w = module.mapping(z, c)
+        assert torch.allclose(w, reference_mapping(sd, z, c), rtol=1e-5, atol=1e-5)
+        image = module.synthesis(w)
+        assert torch.allclose(image, reference_synthesis(sd, w), rtol=1e-4, atol=1e-4)
+        assert torch.equal(module(z, c), image)
+
+
+@needs_torch
 def test_strict_loading_picks_the_version_from_label_weight(models_root, v8_generator):
-    from ohlora.face.stylegan import load_generator
+    from ohlora.face.generator import load_generator
 
     assert v8_generator.version == "v8" and v8_generator.label_dims == 7
     v7 = load_generator(models_root / "stylegan" / "models" / "stylegan_gen_vector_find_v7.pth", "cpu", "float32")
@@ -327,7 +363,8 @@ def test_strict_loading_picks_the_version_from_label_weight(models_root, v8_gene
 
 @needs_torch
 def test_fast_path_matches_the_literal_reference(v8_file, v8_module):
-    from ohlora.face.stylegan import StyleGANGenerator, postprocess
+    from ohlora.face.generator import StyleGANGenerator
+    from ohlora.face.stylegan import postprocess
 
     sd = torch.load(v8_file, weights_only=True)
     gen = torch.Generator().manual_seed(3)
@@ -336,8 +373,8 @@ def test_fast_path_matches_the_literal_reference(v8_file, v8_module):
         w_ref = reference_mapping(sd, z, c)
         image_ref = reference_synthesis(sd, w_ref)
     pixels_ref = postprocess(image_ref).astype(int)
-    for up in ("nearest", "transposed"):
-        fast = StyleGANGenerator(v8_module, "cpu", "float32", up=up)
+    for plan in ("direct", "auto"):
+        fast = StyleGANGenerator(v8_module, "cpu", "float32", plan=plan)
         w = fast.mapping(z.numpy(), c.numpy())
         assert torch.allclose(w, w_ref, atol=1e-5, rtol=1e-5)
         image = fast.synthesis(w_ref)
@@ -386,7 +423,8 @@ def test_postprocess_round_half_up_and_clip():
 
 @needs_torch
 def test_lod_is_forced_to_zero_with_a_warning(v8_file, v8_generator):
-    from ohlora.face.stylegan import StyleGANGenerator, load_module
+    from ohlora.face.generator import StyleGANGenerator
+    from ohlora.face.stylegan import load_module
 
     module = load_module(v8_file)
     module.synthesis.lod.fill_(2.0)
@@ -399,7 +437,7 @@ def test_lod_is_forced_to_zero_with_a_warning(v8_file, v8_generator):
 
 @needs_torch
 def test_bfloat16_path_stays_close(v8_module, v8_generator):
-    from ohlora.face.stylegan import StyleGANGenerator
+    from ohlora.face.generator import StyleGANGenerator
 
     bf16 = StyleGANGenerator(v8_module, "cpu", "bfloat16")
     w = v8_generator.mapping(np.full((1, 512), 0.1), np.zeros((1, 7)))
@@ -409,7 +447,7 @@ def test_bfloat16_path_stays_close(v8_module, v8_generator):
 
 @needs_torch
 def test_missing_and_corrupt_generator_files(tmp_path, v8_file):
-    from ohlora.face.stylegan import load_generator
+    from ohlora.face.generator import load_generator
 
     with pytest.raises(MissingModel, match=r"stylegan_gen_vector_find_v8\.pth.*ohlora models pull --only stylegan-v8"):
         load_generator(tmp_path / "stylegan_gen_vector_find_v8.pth", "cpu")
@@ -530,7 +568,7 @@ def face_expression():
 
 @needs_torch
 def test_device_and_dtype_names():
-    from ohlora.face.devices import resolve_device, resolve_dtype
+    from ohlora.devices import resolve_device, resolve_dtype
 
     cpu = resolve_device("cpu")
     assert cpu.type == "cpu" and resolve_device(" CPU ") == cpu
@@ -546,6 +584,26 @@ def test_device_and_dtype_names():
         resolve_dtype("float16", cpu)
     with pytest.raises(ConfigError, match="unknown dtype"):
         resolve_dtype("int8", cpu)
+    # what the language models ask for: half precision off the CPU, float16 on a CPU only warned about
+    assert resolve_dtype("auto", cpu, auto="half") == torch.float32
+    assert resolve_dtype("fp16", cpu, cpu_float16=True) == torch.float16
+    assert resolve_dtype(torch.bfloat16, cpu) == torch.bfloat16
+    with pytest.raises(ValueError, match="auto must be one of"):
+        resolve_dtype("auto", cpu, auto="fast")
+    if torch.cuda.is_available():
+        cuda = resolve_device("cuda")
+        assert cuda.index is not None and resolve_dtype("auto", cuda) == torch.float32
+        assert resolve_dtype("auto", cuda, auto="half") in (torch.bfloat16, torch.float16)
+
+
+def test_devices_module_imports_without_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['torch'] = None; import ohlora.devices, ohlora.face.spec, "
+            "ohlora.models.check; print('ok')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "ok", result.stderr
 
 
 # --- through the command line, as users run it ----------------------------------------------------------------

@@ -22,8 +22,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from ohlora import messages
+from ohlora.devices import resolve_device, resolve_dtype
 from ohlora.errors import ConfigError, CorruptData
-from ohlora.face.devices import exact_float32, resolve_device, resolve_dtype, retain_freed_memory
+from ohlora.face.runtime import exact_float32, retain_freed_memory
 from ohlora.face.weights import read_state_dict, shape_problems
 
 MASK_SIZE = 224  # get_efficientnet_image_size("efficientnet-b0")

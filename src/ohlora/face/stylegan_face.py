@@ -19,9 +19,10 @@ import torch
 from ohlora import messages
 from ohlora.errors import CorruptData, MissingModel
 from ohlora.face.base import EYES_RANGE, MOUTH_RANGE, POSE_RANGE, Drawn, Expression
+from ohlora.face.generator import StyleGANGenerator, load_generator
 from ohlora.face.hair import FILE_NAME as HAIR_FILE
 from ohlora.face.hair import HairSegmenter, load_hair_segmenter
-from ohlora.face.stylegan import FILE_NAMES, RESOLUTION, StyleGANGenerator, load_generator
+from ohlora.face.spec import FILE_NAMES, RESOLUTION
 from ohlora.face.vectors import FaceEntry, VectorFind, check_version, compose_w, load_vectorfind
 from ohlora.models.registry import artifact
 
@@ -51,7 +52,7 @@ class StyleGANFace:
         self.entry = entry
         self.name = entry.name
         self.hair = hair
-        if max_batch is None:  # batches of 8 cost less per frame on a CPU too (141 vs 154 ms, face_render.py)
+        if max_batch is None:  # batches of 8 cost less per frame on a CPU too (benchmarks/face_render.py)
             max_batch = MAX_BATCH
         self.max_batch = max(1, int(max_batch))
         # On a GPU every new batch size costs cuDNN plan building for ~75 convolutions (seconds on an
@@ -108,7 +109,7 @@ def load_stylegan_face(models_root: str | Path, version: str = "v8", case: int |
     Missing files raise MissingModel naming the file and the pull command before anything heavy loads.
     `compile` (opt-in) wraps the synthesis and the hair model in torch.compile: the first frame of each
     batch size then takes tens of seconds on a CPU (inductor caches on disk for later runs).
-    `generator_options`: up, channels_last (see StyleGANGenerator).
+    `generator_options`: channels_last, plan (see StyleGANGenerator).
     """
     check_version(version)
     files = face_files(models_root, version)

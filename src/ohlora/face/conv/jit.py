@@ -1,7 +1,7 @@
-"""numba, when installed, for the compiled CPU kernels of the face (`winograd_jit`).
+"""numba, when installed, for the compiled CPU kernels of the face (`face.conv.winograd`).
 
 numba is part of the `full` extra. Everything here degrades to "not available" without it, and the
-callers keep their torch paths.
+plan then runs every layer through the direct back-end.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ __all__ = ["available", "kernel", "njit", "prange", "threads"]
 def available() -> bool:
     """Whether numba is installed with a parallel threading layer (OpenMP or TBB).
 
-    Without either, numba falls back to its "workqueue" layer, with which the whole StyleGAN synthesis
-    was ~20% slower at batch 1 than with OpenMP (129 vs 106 ms), no better than the torch path;
-    numba's OpenMP layer needs the system's libgomp (`libgomp1` on Debian/Ubuntu)."""
+    Without either, numba falls back to its "workqueue" layer, which does not share torch's OpenMP
+    threads and ran the synthesis markedly slower; numba's OpenMP layer needs the system's libgomp
+    (`libgomp1` on Debian/Ubuntu)."""
     if njit is None:
         return False
     for layer in ("omppool", "tbbpool"):

@@ -1,33 +1,37 @@
-"""The StyleGAN synthesis' Winograd layers with their transforms compiled by numba (optional).
+"""The compiled Winograd back-end: 3×3 convolutions as Winograd F(4×4, 3×3) products, with the tile
+transforms compiled by numba (optional: the `full` extra; `available()`).
 
-`ohlora.face.winograd` runs the input and output transforms of Winograd F(4×4, 3×3) as torch ops:
-a padding copy, 36 strided slices stacked, a 36×36 matrix product, then a 16×36 product and a
-permuted copy. Each is a full pass over a tensor 2.25× the size of the feature map, which makes the
-64-channel 256² layers slower than oneDNN's direct convolution. Here each transform is one pass,
+A 3×3 convolution (stride 1, zero padding 1) computes every 4×4 output tile from a 6×6 input tile
+with 36 products per channel pair instead of 144 (Lavin & Gray, "Fast Algorithms for Convolutional
+Neural Networks", 2016):
+
+    Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
+
+The 36 element-wise products over all input channels are 36 matrix products (tiles × C_in) @
+(C_in × C_out), a torch `bmm` that oneDNN runs near peak. The transforms are one compiled pass each,
 tile by tile, with every channel vector in a register:
 
-* `_input_tiles` reads a channels-last map, applies the *previous* layer's pending instance norm and
-  style (`x·α + β` per sample and channel) on the fly, zero-pads at the borders and writes the
-  36 transformed tiles (36, T, C), the left operand of the 36 products (a torch `bmm`, which oneDNN
-  runs near peak).
-* `_output_tiles` turns the products back into 4×4 tiles (or the four upsampling phases), adds
-  noise + bias, applies the LeakyReLU, writes the channels-last map and sums each channel per tile
-  row (for the instance-norm statistics).
+* `_input_tiles` reads a channels-last map, applies the *previous* layer's pending affine (its
+  instance norm and style) on the fly, zero-pads at the borders and writes the 36 transformed tiles
+  (36, T, C), the left operand of the products.
+* `_output_tiles` turns the products back into 4×4 tiles, adds noise + bias, applies the LeakyReLU,
+  writes the channels-last map and sums each channel per tile row (the instance-norm statistics).
 * After an upsampling layer's convolution StyleGAN blurs (3×3, per channel): there `_output_tiles`
   only places the tiles and `_blur_finish` blurs, adds, applies the LeakyReLU and sums, in one pass.
 
 The three steps run band by band (`BAND_BYTES`), so that the transformed tiles and their products are
-read back from the cache, and are never all in memory at once.
+read back from the cache and are never all in memory at once. A layer thus returns its activations
+*before* instance norm, with the affine that norm and style give (`Activation.a`, `.b`).
 
-So a layer returns its activations *before* instance norm, with the (α, β) that the norm and the
-style give; the next layer (or the ToRGB product) applies them while it reads. That removes the
-batch-norm passes too. Arithmetic: the same float32 Winograd algorithm (tests compare with float64
-direct convolutions); the statistics are summed in float32 per tile row (≤ 2048 values) and in
-float64 across rows.
+Nearest ×2 upsampling followed by a 3×3 convolution runs either as four "phase" convolutions of the
+small map, one per output pixel parity (`upsample_phase_kernel`: the products read 4× the weights
+over ¼ of the tiles), or on the 2× grid, the input transform reading the small map upsampled (the
+same products; the transformed inputs are 4× larger). Which one a layer uses is the plan's choice.
 
-numba is part of the `full` extra. Without it (`available()` is False) the generator keeps the torch
-Winograd path. The kernels compile on first use (about 20 s on a 2-core CPU) and are cached on disk
-by numba.
+Arithmetic: float32 Winograd (tests compare with float64 direct convolutions); the transformed
+weights are computed in float64; the statistics are summed in float32 per tile row (≤ 2048 values)
+and in float64 across rows. The kernels compile on first use (about 20 s on a 2-core CPU) and are
+cached on disk by numba.
 """
 
 from __future__ import annotations
@@ -35,20 +39,21 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ohlora.face.compiled import available, kernel, njit, prange, threads
+from ohlora.face.conv.base import EPS, LRELU_SLOPE, Activation, LayerWeights
+from ohlora.face.conv.jit import available, kernel, njit, prange, threads
 
-__all__ = ["BAND_BYTES", "Pending", "available", "blur_taps", "fused_layer"]
+__all__ = ["BAND_BYTES", "WinogradKernel", "available", "fused_layer", "upsample_phase_kernel",
+           "winograd_weights"]
 
 TILE = 4
 # A layer runs in bands of tile rows (all three steps per band) whose transformed inputs or products
-# take at most this much memory, so they are still in the cache when read back. Whole synthesis on the
-# 2-core CPU, ms/frame at batch 1 / 8: 4 MB 117 / 99, 8 MB 106 / 88, 12 MB 100 / 86, 32 MB 101 / 90,
-# unbanded 101 / 91 (and 800 MB more peak memory at batch 8: 2.4 instead of 1.6 GB).
+# take at most this much memory, so they are still in the cache when read back; unbanded, batch 8 also
+# needs most of a GB more. `benchmarks/face_conv_plan.py --bands` measures the choice.
 BAND_BYTES = 12 << 20
 
 
-# The Bᵀ and Aᵀ transforms are written out at each of their two uses (rows, then columns): as shared
-# njit helpers (inlined or not) the whole synthesis measured ~10 ms per frame slower.
+# The Bᵀ and Aᵀ transforms are written out at each of their two uses (rows, then columns): numba
+# compiled them slower as shared helpers, inlined or not.
 if njit is not None:
 
     @kernel
@@ -259,77 +264,68 @@ if njit is not None:
                 sums[r, 0, k] = s1[k]
                 sums[r, 1, k] = s2[k]
 
-    @kernel
-    def _affine(x, alpha, beta, out):  # pragma: no cover - compiled
-        """out = x·α + β per (sample, channel); x and out (B, H, W, C), α/β (B, C)."""
-        batch, height, width, ch = x.shape
-        for r in prange(batch * height):
-            b = r // height
-            yy = r % height
-            al = alpha[b]
-            be = beta[b]
-            for xx in range(width):
-                src = x[b, yy, xx]
-                dst = out[b, yy, xx]
-                for c in range(ch):
-                    dst[c] = src[c] * al[c] + be[c]
+
+# Lavin & Gray's F(4, 3) weight transform, interpolation points 0, ±1, ±2 and ∞ (exact in float64).
+# The input (Bᵀ) and output (Aᵀ) transforms are written out in the compiled kernels above.
+_G = ((1 / 4, 0, 0),
+      (-1 / 6, -1 / 6, -1 / 6),
+      (-1 / 6, 1 / 6, -1 / 6),
+      (1 / 24, 1 / 12, 1 / 6),
+      (1 / 24, -1 / 12, 1 / 6),
+      (0, 0, 1))
+
+# Rows: the input offsets −1, 0, +1 of a 3-tap filter on the small map; columns: the taps of the
+# original 3-tap filter on the upsampled map. Even output pixels (2i) read input rows i−1, i, i;
+# odd ones (2i+1) read i, i, i+1.
+_PHASE_ROWS = (((1, 0, 0), (0, 1, 1), (0, 0, 0)),
+               ((0, 0, 0), (1, 1, 0), (0, 0, 1)))
+
+
+def winograd_weights(kernel: torch.Tensor) -> torch.Tensor:
+    """A 3×3 correlation kernel (C_out, C_in, 3, 3) → its 36 transformed matrices (36, C_in, C_out),
+    float32 (computed in float64)."""
+    if kernel.dim() != 4 or kernel.shape[-2:] != (3, 3):
+        raise ValueError(f"winograd_weights needs a (C_out, C_in, 3, 3) kernel; got {tuple(kernel.shape)}")
+    g = torch.tensor(_G, dtype=torch.float64, device=kernel.device)
+    u = torch.einsum("ai,ocij,bj->abco", g, kernel.detach().to(torch.float64), g)
+    return u.reshape(36, kernel.shape[1], kernel.shape[0]).to(torch.float32).contiguous()
+
+
+def upsample_phase_kernel(kernel: torch.Tensor) -> torch.Tensor:
+    """The 3×3 kernel (C_out, C_in, 3, 3) of "nearest ×2 upsampling, then 3×3 correlation with
+    padding 1" → a 3×3 kernel (4·C_out, C_in, 3, 3) on the small map whose output channels are the
+    four output parities (row parity, column parity, channel), exact at the borders too."""
+    rows = torch.tensor(_PHASE_ROWS, dtype=torch.float64, device=kernel.device)  # (parity, offset, tap)
+    k = torch.einsum("aru,oiuv,bsv->aboirs", rows, kernel.detach().to(torch.float64), rows)
+    return k.reshape(4 * kernel.shape[0], kernel.shape[1], 3, 3)
 
 
 def _nhwc(t: torch.Tensor) -> np.ndarray:
-    """A channels-last (B, C, H, W) float32 CPU tensor as its (B, H, W, C) numpy view."""
+    """A (B, C, H, W) float32 CPU tensor as its (B, H, W, C) numpy view (a copy unless channels-last)."""
     nhwc = t.permute(0, 2, 3, 1)
     if not nhwc.is_contiguous():
         nhwc = nhwc.contiguous()
     return nhwc.numpy()
 
 
-class Pending:
-    """A layer's activations before its instance norm + style, and the (α, β) per (sample, channel)
-    that complete them: `x·α + β`."""
-
-    __slots__ = ("alpha", "beta", "x")
-
-    def __init__(self, x: torch.Tensor, alpha: torch.Tensor, beta: torch.Tensor) -> None:
-        self.x, self.alpha, self.beta = x, alpha, beta
-
-    @staticmethod
-    def identity(x: torch.Tensor) -> Pending:
-        batch, ch = x.shape[:2]
-        return Pending(x, x.new_ones(batch, ch), x.new_zeros(batch, ch))
-
-    def applied(self) -> torch.Tensor:
-        """The finished activations (B, C, H, W), channels-last."""
-        out = torch.empty_like(self.x, memory_format=torch.channels_last)
-        with threads():
-            _affine(_nhwc(self.x), self.alpha.numpy(), self.beta.numpy(), _nhwc(out))
-        return out
+UPSAMPLING = ("none", "phases", "grid")
 
 
-def blur_taps(kernel: torch.Tensor) -> torch.Tensor:
-    """A depthwise blur kernel (K, 1, 3, 3) → the (9, K) float32 layout `fused_layer` takes."""
-    return kernel.detach().reshape(kernel.shape[0], 9).t().to(torch.float32).contiguous()
+def fused_layer(x: Activation, weights: torch.Tensor, add: torch.Tensor, upsample: str, scale: torch.Tensor,
+                shift: torch.Tensor, blur: torch.Tensor | None = None) -> Activation:
+    """One synthesis layer: the pending affine of `x`, a 3×3 convolution, the optional depthwise `blur`
+    ((9, K): the taps row by row, zero padding), `+ add` (noise·weight + bias, (1, K, HO, WO)),
+    LeakyReLU; returned with the instance norm (biased variance) and the style `·scale + shift`
+    ((B, K) each) as its pending affine.
 
-
-UPSAMPLING = ("none", "phases", "input")
-
-
-def fused_layer(pending: Pending, weights: torch.Tensor, add: torch.Tensor, slope: float,
-                upsample: str, scale: torch.Tensor, shift: torch.Tensor, eps: float,
-                blur: torch.Tensor | None = None) -> Pending:
-    """One synthesis layer: the pending affine of the input, a 3×3 convolution, the optional depthwise
-    `blur` (`blur_taps` layout, zero padding), `+ add` (noise·weight + bias, (1, K, HO, WO)),
-    LeakyReLU(slope); returned pending with the instance norm (biased variance, eps) and the style
-    `·scale + shift` ((B, K) each) as its affine.
-
-    `upsample`: "none"; "phases", nearest ×2 upsampling as four phase convolutions of the small map
-    (`weights` from `winograd_weights(upsample_phase_kernel(k))`: the products read 4× the weights
-    over ¼ of the tiles); "input", the input transform reads the map nearest-upsampled and the
-    convolution runs on the 2× grid (`weights` from `winograd_weights(k)`). Same result."""
+    `upsample`: "none"; "phases", nearest ×2 as four phase convolutions of the small map (`weights`
+    from `winograd_weights(upsample_phase_kernel(k))`); "grid", the convolution on the 2× grid, the
+    input transform reading the map upsampled (`weights` from `winograd_weights(k)`). Same result."""
     if upsample not in UPSAMPLING:
         raise ValueError(f"upsample must be one of {', '.join(UPSAMPLING)}; got {upsample!r}")
-    x = pending.x
-    batch, ch, height, width = x.shape
-    scale_in = 2 if upsample == "input" else 1
+    batch, ch, height, width = x.x.shape
+    batch = max(batch, 1 if x.a is None else x.a.shape[0])  # the constant input is one map for every sample
+    scale_in = 2 if upsample == "grid" else 1
     grid_h, grid_w = height * scale_in, width * scale_in  # the map the tiles cover
     if grid_h % TILE or grid_w % TILE:
         raise ValueError(f"Winograd F(4, 3) needs sizes that are multiples of 4; got {grid_h}×{grid_w}")
@@ -345,23 +341,40 @@ def fused_layer(pending: Pending, weights: torch.Tensor, add: torch.Tensor, slop
     tiles = out if blur is None else torch.empty_like(out)
     sums = np.empty((batch * (th if blur is None else out_h), 2, k_out), np.float64)
     add_nhwc = _nhwc(add)[0]
-    x_nhwc = _nhwc(x)
-    alpha, beta = pending.alpha.contiguous().numpy(), pending.beta.contiguous().numpy()
+    x_nhwc = _nhwc(x.x.expand(batch, -1, -1, -1))
+    a = torch.ones(batch, ch) if x.a is None else x.a
+    b = torch.zeros(batch, ch) if x.b is None else x.b
+    a, b = a.float().contiguous().numpy(), b.float().contiguous().numpy()
     with threads():
         for first in range(0, rows, band):  # the tile transforms of a band stay in the cache
             count = min(band, rows - first) * tw
             v = v_buffer[:36 * count * ch].view(36, count, ch)
             m = m_buffer[:36 * count * n].view(36, count, n)
-            _input_tiles(x_nhwc, alpha, beta, v.numpy(), first, scale_in - 1)
+            _input_tiles(x_nhwc, a, b, v.numpy(), first, scale_in - 1)
             torch.bmm(v, weights, out=m)
-            _output_tiles(m.numpy(), add_nhwc, np.float32(slope), tiles.numpy(), sums, blur is None, first)
+            _output_tiles(m.numpy(), add_nhwc, np.float32(LRELU_SLOPE), tiles.numpy(), sums, blur is None, first)
         del v_buffer, m_buffer
         if blur is not None:
-            _blur_finish(tiles.numpy(), blur.numpy(), add_nhwc, np.float32(slope), out.numpy(), sums)
+            _blur_finish(tiles.numpy(), blur.numpy(), add_nhwc, np.float32(LRELU_SLOPE), out.numpy(), sums)
     totals = sums.reshape(batch, -1, 2, k_out).sum(axis=1) / (out_h * out_w)  # (B, 2, K): E[y], E[y²]
     mean = totals[:, 0]
-    inv_std = 1.0 / np.sqrt(np.maximum(totals[:, 1] - mean * mean, 0.0) + eps)  # biased variance
+    inv_std = 1.0 / np.sqrt(np.maximum(totals[:, 1] - mean * mean, 0.0) + EPS)  # biased variance
     alpha = scale.numpy().astype(np.float64) * inv_std
     beta = shift.numpy().astype(np.float64) - mean * alpha
-    return Pending(out.permute(0, 3, 1, 2), torch.from_numpy(alpha.astype(np.float32)),
-                   torch.from_numpy(beta.astype(np.float32)))
+    return Activation(out.permute(0, 3, 1, 2), torch.from_numpy(alpha.astype(np.float32)),
+                      torch.from_numpy(beta.astype(np.float32)))
+
+
+class WinogradKernel:
+    """A layer through `fused_layer`; upsampling layers as phases, or on the 2× grid with `grid`.
+    CPU, float32, channels-last."""
+
+    def __init__(self, layer: LayerWeights, grid: bool = False) -> None:
+        self.upsample = ("grid" if grid else "phases") if layer.upsample else "none"
+        phases = self.upsample == "phases"
+        self.weights = winograd_weights(upsample_phase_kernel(layer.kernel) if phases else layer.kernel)
+        self.add = layer.add.contiguous(memory_format=torch.channels_last)
+        self.blur = None if layer.blur is None else layer.blur.reshape(-1, 9).t().contiguous()
+
+    def __call__(self, x: Activation, scale: torch.Tensor, shift: torch.Tensor) -> Activation:
+        return fused_layer(x, self.weights, self.add, self.upsample, scale, shift, self.blur)
