@@ -22,7 +22,7 @@ from ohlora.clock import SystemClock  # noqa: E402
 from ohlora.face.animator import Animator, FramePipeline, Timing  # noqa: E402
 from ohlora.face.base import Expression, Face  # noqa: E402
 from ohlora.face.procedural import ProceduralFace  # noqa: E402
-from ohlora.face.sinks import NullSink, run_display  # noqa: E402
+from ohlora.face.sinks import run_display  # noqa: E402
 
 
 class CpuMeter:
@@ -47,6 +47,16 @@ class CpuMeter:
         if self._start and end and end[1] > self._start[1]:
             self.busy = round(1 - (end[0] - self._start[0]) / (end[1] - self._start[1]), 3)
 
+
+
+class _Discard:
+    """A sink that drops the frames: the display loop's cost without a window."""
+
+    def show(self, rgb) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 def animation_expressions(n: int, seed: int) -> list[Expression]:
     """What a live face draws: the animator's expressions at 30 fps with an answer every 6 s."""
@@ -100,7 +110,7 @@ def live(face: Face, seconds: float, fps: float, ombre) -> dict:
         return False
 
     with CpuMeter() as cpu, FramePipeline(face, animator, ombre=ombre) as pipeline:
-        stats = run_display(pipeline, [NullSink()], fps, duration_s=seconds, should_stop=events)
+        stats = run_display(pipeline, [_Discard()], fps, duration_s=seconds, should_stop=events)
     return {
         "target_fps": fps,
         "displayed_fps": round(stats.fps, 2),

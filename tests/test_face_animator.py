@@ -18,7 +18,7 @@ from ohlora.face.animator import (
     Animator,
     FramePipeline,
     Jitter,
-    Status,
+    Phase,
     Timing,
     expression_from_scores,
     ombre_at,
@@ -202,27 +202,27 @@ def test_session_ends_180_s_after_the_last_answer():
     animator, clock = make(on_finish=calls.append)
     at(animator, clock, 5.0)
     animator.answered(Expression())
-    assert at(animator, clock, 184.9).status is Status.WAITING
-    assert at(animator, clock, 185.0).status is Status.FINISHED
+    assert at(animator, clock, 184.9).phase is Phase.WAITING
+    assert at(animator, clock, 185.0).phase is Phase.FINISHED
     at(animator, clock, 400.0)
     assert calls == [pytest.approx(180.0)] and animator.finished_after == pytest.approx(180.0)
     animator.user_sent()
-    assert animator.status is Status.FINISHED  # finished is final
+    assert animator.phase is Phase.FINISHED  # finished is final
 
 
 def test_no_idle_finish_while_an_answer_is_being_generated():
     animator, clock = make()
     animator.user_sent()
-    assert at(animator, clock, 900.0).status is Status.GENERATING
+    assert at(animator, clock, 900.0).phase is Phase.GENERATING
     animator.turn_finished()  # e.g. the prompt was too long: waiting again (the original stayed stuck)
-    assert animator.status is Status.WAITING
-    assert at(animator, clock, 1079.9).status is Status.WAITING
-    assert at(animator, clock, 1080.0).status is Status.FINISHED
+    assert animator.phase is Phase.WAITING
+    assert at(animator, clock, 1079.9).phase is Phase.WAITING
+    assert at(animator, clock, 1080.0).phase is Phase.FINISHED
 
 
 def test_idle_finish_can_be_off_or_randomly_later_but_reproducible():
     never, clock = make(Timing(idle_finish_s=None))
-    assert at(never, clock, 5000.0).status is Status.WAITING
+    assert at(never, clock, 5000.0).phase is Phase.WAITING
     ends = []
     for _ in range(2):
         animator, clock = make(Timing(idle_extra_mean_s=70.0), seed=9)
@@ -355,9 +355,9 @@ def test_pipeline_forwards_events_and_render_errors():
     face = FakeFace(fail=True)
     with FramePipeline(face, animator, ombre=None, quantum=0.001) as pipeline:
         pipeline.user_sent()
-        assert animator.status is Status.GENERATING
+        assert animator.phase is Phase.GENERATING
         pipeline.turn_finished()
-        assert animator.status is Status.WAITING
+        assert animator.phase is Phase.WAITING
         clock.advance(1.0)
         pipeline.latest_frame()
         assert wait_until(lambda: pipeline.error is not None)
@@ -368,10 +368,19 @@ def test_pipeline_forwards_events_and_render_errors():
 
 
 def test_display_loop_keeps_real_time_and_stops_when_the_session_ends():
-    from ohlora.face.sinks import NullSink, run_display
+    from ohlora.face.sinks import run_display
+
+    class CountingSink:
+        count = 0
+
+        def show(self, rgb):
+            self.count += 1
+
+        def close(self):
+            pass
 
     animator, clock = make(Timing(idle_finish_s=3.0))
-    sink = NullSink()
+    sink = CountingSink()
 
     def sleep(seconds: float) -> None:
         clock.advance(seconds)
@@ -428,7 +437,7 @@ def test_park_drops_the_pictures_and_start_resumes_the_same_animation():
         assert not pipeline.running and not thread.is_alive()
         assert pipeline.cached == 0 and pipeline.last_shown is None
         pipeline.user_sent()  # events still reach the animator while parked
-        assert animator.status is Status.GENERATING
+        assert animator.phase is Phase.GENERATING
         clock.advance(0.5)
         pipeline.start()  # draws the current expression, then renders on a new worker
         assert pipeline.running and pipeline.cached == 1

@@ -25,11 +25,8 @@ from ohlora.face.commands import demo_sweep, face_app
 from ohlora.face.factory import face_from_settings, make_face, pick_version
 from ohlora.face.procedural import ProceduralFace
 from ohlora.face.sinks import (
-    CallbackSink,
     FileSink,
     GifWriter,
-    NullSink,
-    QueueSink,
     WindowSink,
     WindowUnavailable,
     encode_png,
@@ -313,24 +310,6 @@ def test_file_sink_keeps_the_latest_frame_and_throttles(tmp_path):
     sink.close()  # the last frame always reaches the disk
     assert read_png(sink.path)[0, 0, 0] == 60
     assert sorted(p.name for p in sink.path.parent.iterdir()) == ["latest.png"]
-
-
-def test_queue_sink_keeps_the_newest_frames_without_blocking():
-    sink = QueueSink(maxsize=2, encode=encode_png)
-    for v in range(5):
-        sink.show(frame(v))
-    assert sink.dropped == 3
-    first, second = sink.get(timeout=1), sink.get(timeout=1)
-    assert isinstance(first, bytes) and first == encode_png(frame(3)) and second == encode_png(frame(4))
-
-
-def test_callback_and_null_sinks():
-    seen = []
-    CallbackSink(seen.append).show(frame(1))
-    null = NullSink()
-    null.show(frame(2))
-    null.close()
-    assert len(seen) == 1 and null.count == 1
 
 
 def test_gif_writer_uses_milliseconds(tmp_path):

@@ -12,12 +12,12 @@ import pytest
 
 cv2 = pytest.importorskip("cv2")
 
+from ohlora.face.animator import ombre_cycle  # noqa: E402
 from ohlora.face.ombre import (  # noqa: E402
     apply_ombre,
     apply_ombre_float,
     hue_index,
     hue_table,
-    ombre_cycle,
     ombre_mask,
     row_weights,
     tint_table,

@@ -5,7 +5,7 @@ clock, so its behaviour depended on the GPU. Here every rule is in **seconds**:
 
 * `Animator` is a pure state machine. Jitter and blink decisions happen on a fixed grid of ticks
   (1/20 s in the compat preset, the original's frame counts at 20 fps); `advance(now)` processes
-  the ticks up to `now` and `state_at(now)` gives the expression, ombre parameters and status.
+  the ticks up to `now` and `state_at(now)` gives the expression, ombre parameters and phase.
   No threads, no sleeping: with a `ManualClock` tests are exact.
 * `FramePipeline` turns states into pictures. A render worker thread draws expressions through a
   `Face` (in batches, looking ahead along a known transition) into an LRU cache keyed by the
@@ -139,7 +139,10 @@ def expression_from_scores(scores: Mapping[str, float]) -> Expression:
     )
 
 
-class Status(str, Enum):
+class Phase(str, Enum):
+    """Where the face's conversation is (the original's `status`); the turn's own is
+    `conversation.session.Status`."""
+
     WAITING = "waiting"  # idle: waiting for the user's message
     GENERATING = "generating"  # a turn is being answered
     FINISHED = "finished"
@@ -153,7 +156,7 @@ class AnimState:
     offset: Expression  # the answer transition's offset alone
     blink: float  # the blink's eyes offset alone
     ombre: OmbreParams
-    status: Status
+    phase: Phase
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,7 @@ class Animator:
     Events: `user_sent` (a turn starts), `answered` (a reply with its expression), `turn_finished`
     (a turn ended without an answer, e.g. a too-long prompt: fixes the original's stuck status),
     `finish` (Ctrl+C). When the user stays idle for `timing.idle_finish_s` (+ optional seeded extra)
-    after the last turn, the status becomes FINISHED and `on_finish(idle_seconds)` is called once.
+    after the last turn, the phase becomes FINISHED and `on_finish(idle_seconds)` is called once.
     """
 
     def __init__(self, clock: Clock, rng: random.Random, timing: Timing = Timing(),
@@ -193,7 +196,7 @@ class Animator:
         self._transition: _Transition | None = None
         self._blink: _Blink | None = None
         self._blinks: list[float] = []  # start times, for tests and statistics (bounded below)
-        self.status = Status.WAITING
+        self.phase = Phase.WAITING
         self._last_answer = now
         self._last_activity = now
         self._idle_extra = self._draw_idle_extra()
@@ -203,8 +206,8 @@ class Animator:
     def user_sent(self, now: float | None = None) -> None:
         now = self._now(now)
         self.advance(now)
-        if self.status is not Status.FINISHED:
-            self.status = Status.GENERATING
+        if self.phase is not Phase.FINISHED:
+            self.phase = Phase.GENERATING
             self._last_activity = now
 
     def answered(self, expression: Expression, now: float | None = None) -> None:
@@ -222,17 +225,17 @@ class Animator:
         """A turn ended (with or without an answer): back to waiting, the idle clock restarts."""
         now = self._now(now)
         self.advance(now)
-        if self.status is not Status.FINISHED:
-            self.status = Status.WAITING
+        if self.phase is not Phase.FINISHED:
+            self.phase = Phase.WAITING
             self._last_activity = now
             self._idle_extra = self._draw_idle_extra()
 
     def finish(self) -> None:
-        self.status = Status.FINISHED
+        self.phase = Phase.FINISHED
 
     @property
     def finished(self) -> bool:
-        return self.status is Status.FINISHED
+        return self.phase is Phase.FINISHED
 
     @property
     def blink_starts(self) -> tuple[float, ...]:
@@ -258,7 +261,7 @@ class Animator:
         blink = self._blink_at(now)
         expr = Expression(jitter[0] + offset[0] + blink, jitter[1] + offset[1], jitter[2] + offset[2])
         return AnimState(now, expr, Expression(*jitter), Expression(*offset), blink,
-                         ombre_at(now - self._t0, self.timing), self.status)
+                         ombre_at(now - self._t0, self.timing), self.phase)
 
     def plan(self, now: float, times: Sequence[float]) -> list[Expression]:
         """The expressions at future `times` of the transition running at `now`, jitter held still.
@@ -291,7 +294,7 @@ class Animator:
             min(j.base + j.half_range, max(j.base - j.half_range, v + self.rng.uniform(-j.step, j.step)))
             for j, v in zip((tm.eyes, tm.mouth, tm.pose), self._jitter)
         )
-        if self.status is Status.FINISHED:
+        if self.phase is Phase.FINISHED:
             return
         last_blink = self._blinks[-1] if self._blinks else None
         eligible = t - self._last_answer >= tm.blink_after_answer_s - 1e-9 and (
@@ -307,9 +310,9 @@ class Animator:
             if len(self._blinks) > 4096:
                 del self._blinks[:2048]
         idle = t - self._last_activity
-        if (self.status is Status.WAITING and tm.idle_finish_s is not None
+        if (self.phase is Phase.WAITING and tm.idle_finish_s is not None
                 and idle >= tm.idle_finish_s + self._idle_extra - 1e-9):
-            self.status = Status.FINISHED
+            self.phase = Phase.FINISHED
             self.finished_after = idle
             if self.on_finish is not None:
                 self.on_finish(idle)

@@ -16,8 +16,6 @@ from functools import cache
 import cv2
 import numpy as np
 
-from ohlora.face.animator import ombre_cycle  # noqa: F401 - re-exported: the cycle lives with the animator
-
 THRESHOLD = 0.75 * 255  # 191.25: sharpening offset and hair-row level
 SHARPEN_GAIN = 4.0
 TINT_GAIN = 0.35

@@ -1,4 +1,4 @@
-"""Where face frames go: a desktop window, a live PNG file, a GIF, a callback or queue (web), nowhere.
+"""Where face frames go: a desktop window, a live PNG file, a GIF.
 
 Every sink takes RGB uint8 (H, W, 3) arrays through `show(rgb)` and is closed with `close()`.
 Nothing here imports a GUI at import time: `WindowSink` loads OpenCV when it is created and explains
@@ -9,7 +9,6 @@ what to install when OpenCV has no window support (the `opencv-python-headless` 
 from __future__ import annotations
 
 import os
-import queue
 import re
 import secrets
 import struct
@@ -89,63 +88,6 @@ def save_png(rgb: np.ndarray, path: Path | str) -> Path:
 
 
 # --- sinks --------------------------------------------------------------------------------------------------
-class NullSink:
-    """Drops frames (counts them): tests and benchmarks."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def show(self, rgb: np.ndarray) -> None:
-        self.count += 1
-
-    def close(self) -> None:
-        pass
-
-
-class CallbackSink:
-    """Calls `callback(rgb)` for every frame (e.g. a web server's broadcaster)."""
-
-    def __init__(self, callback: Callable[[np.ndarray], None]):
-        self.callback = callback
-
-    def show(self, rgb: np.ndarray) -> None:
-        self.callback(rgb)
-
-    def close(self) -> None:
-        pass
-
-
-class QueueSink:
-    """Keeps the newest `maxsize` frames in a thread-safe queue, dropping the oldest (never blocks).
-
-    `encode` turns a frame into what consumers want (e.g. `encode_png`); default: the array itself.
-    """
-
-    def __init__(self, maxsize: int = 2, encode: Callable[[np.ndarray], object] | None = None):
-        self.queue: queue.Queue = queue.Queue(maxsize=maxsize)
-        self.encode = encode
-        self.dropped = 0
-
-    def show(self, rgb: np.ndarray) -> None:
-        item = self.encode(rgb) if self.encode is not None else rgb
-        while True:
-            try:
-                self.queue.put_nowait(item)
-                return
-            except queue.Full:
-                try:
-                    self.queue.get_nowait()
-                    self.dropped += 1
-                except queue.Empty:
-                    pass
-
-    def get(self, timeout: float | None = None):
-        return self.queue.get(timeout=timeout)
-
-    def close(self) -> None:
-        pass
-
-
 class FileSink:
     """Writes the latest frame to a PNG file, atomically, at most every `min_interval_s` seconds.
 
