@@ -1,6 +1,8 @@
 """MemoryBook: what Oh-LoRA remembers about each user.
 
-Items are "[key: value]" lines (spec §3.4, §3.8). De-duplication ignores whitespace. Retrieval
+Items are "[key: value]" lines (spec §3.4, §3.8). De-duplication ignores whitespace, and a new item
+updates rather than duplicates: one whose key is single-valued replaces the user's item with the same
+key (see `supersedes`), in the same store transaction as the insert. Retrieval
 returns the single best item whose cosine with the user's message reaches the threshold; vectors
 are cached in the database and in this object (for the `cache_users` most recently asked users,
 so a server that meets many users keeps a bounded amount), so a turn encodes only the user's message.
@@ -31,6 +33,50 @@ def normalise_key(text: str) -> str:
     return _WS.sub("", text)
 
 
+# Keys that hold one value at a time: a new value replaces the old one ("[나이: 23살]" then "[나이: 24살]"
+# is a birthday, not a second age). Name, age, birthday, MBTI, school/major/year, job and where the user
+# lives are facts about one person that change rather than accumulate; the user's current feeling and
+# their news about her ("오로라에 대한 감정") are the latest word. Keys are compared without whitespace.
+SINGLE_VALUED_KEYS = frozenset(
+    normalise_key(k)
+    for k in ("이름", "나이", "생일", "MBTI", "학교", "전공", "학과", "학년", "학번", "직업", "직장", "사는 곳",
+              "고향", "이사", "상태", "기분", "오로라에 대한 감정")
+)
+# Key endings that are single-valued whatever comes before them: one plan per day key ("내일 일정",
+# "다음 주 금요일 일정": a new plan for the same day is the user's update), one weather report per day
+# ("오늘 날씨") and one birthday per person ("동생 생일").
+SINGLE_VALUED_ENDINGS = ("일정", "계획", "날씨", "생일")
+# Everything else adds: likes and dislikes (좋아하는 음식: 떡볶이 and 마라탕 both hold), hobbies,
+# allergies, health news, pets and people (two sisters, two dogs). One refinement still replaces: a
+# value that the new one extends word by word ("[반려동물: 강아지]" then "[반려동물: 강아지 콩이]").
+
+
+def split_item(text: str) -> tuple[str, str] | None:
+    """'[이름: 민준]' -> ('이름', '민준'); None for text that is not one "[key: value]" item."""
+    text = text.strip()
+    if not (text.startswith("[") and text.endswith("]")) or text.count(":") != 1:
+        return None
+    key, _, value = text[1:-1].partition(":")
+    key, value = key.strip(), value.strip()
+    return (key, value) if key and value else None
+
+
+def single_valued(key: str) -> bool:
+    norm = normalise_key(key)
+    return norm in SINGLE_VALUED_KEYS or norm.endswith(SINGLE_VALUED_ENDINGS)
+
+
+def supersedes(new: str, old: str) -> bool:
+    """Whether storing the item `new` replaces the stored item `old` (same key, single-valued or refined)."""
+    new_item, old_item = split_item(new), split_item(old)
+    if new_item is None or old_item is None or normalise_key(new_item[0]) != normalise_key(old_item[0]):
+        return False
+    if single_valued(new_item[0]):
+        return True
+    new_words, old_words = new_item[1].split(), old_item[1].split()
+    return len(new_words) > len(old_words) and new_words[: len(old_words)] == old_words
+
+
 @dataclass(frozen=True)
 class Match:
     text: str
@@ -57,13 +103,14 @@ class MemoryBook:
         return [row.text for row in self.store.memory_rows(user)]
 
     def add(self, user: str, items: list[str], now: float) -> list[str]:
-        """Add the items that are new for this user (whitespace-insensitive); return those added."""
+        """Add the items that are new for this user (whitespace-insensitive); return those added. An item
+        whose key is single-valued replaces the stored item with that key (`supersedes`)."""
         cleaned = [t.strip() for t in items if t and t.strip()]
         if not cleaned:
             return []
         vectors = self.embedder.encode(cleaned)
         rows = [(t, normalise_key(t), v) for t, v in zip(cleaned, vectors)]
-        return self.store.add_memories(user, rows, self.embedder.name, now)
+        return self.store.add_memories(user, rows, self.embedder.name, now, supersedes=supersedes)
 
     def forget(self, user: str, item: str) -> bool:
         with self._lock:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -232,18 +232,39 @@ class Store:
             return [(r.id, r.text, r.embedder, r.vector) for r in rows]
 
     def add_memories(
-        self, user: str, items: Sequence[tuple[str, str, np.ndarray | None]], embedder: str | None, now: float
+        self,
+        user: str,
+        items: Sequence[tuple[str, str, np.ndarray | None]],
+        embedder: str | None,
+        now: float,
+        supersedes: Callable[[str, str], bool] | None = None,
     ) -> list[str]:
-        """Insert (text, norm, vector) items whose norm is new for this user; return the texts added."""
+        """Insert (text, norm, vector) items whose norm is new for this user; return the texts added.
+
+        `supersedes(new_text, old_text)`, when given, names the stored items a new item replaces (the
+        memory book's update-by-key): they are deleted in the same transaction as the insert, so no
+        reader ever sees both or neither. An item whose norm is already stored is skipped either way.
+        """
         _text(user, *(t for item in items for t in item[:2]))
         added: list[str] = []
         with self.transaction() as conn:
-            existing = set(conn.execute(sa.select(memories.c.norm).where(memories.c.user == user)).scalars())
+            stored = {
+                r.norm: (r.id, r.text)
+                for r in conn.execute(
+                    sa.select(memories.c.id, memories.c.norm, memories.c.text).where(memories.c.user == user)
+                )
+            }
             for text, norm, vector in items:
-                if norm in existing:
+                if norm in stored:
                     continue
-                existing.add(norm)
-                conn.execute(
+                if supersedes is not None:
+                    for old_norm, (memory_id, old_text) in list(stored.items()):
+                        if supersedes(text, old_text):
+                            conn.execute(sa.delete(memories).where(memories.c.id == memory_id))
+                            del stored[old_norm]
+                            if old_text in added:  # added earlier in this call, replaced now
+                                added.remove(old_text)
+                inserted = conn.execute(
                     sa.insert(memories).values(
                         user=user,
                         text=text,
@@ -253,6 +274,7 @@ class Store:
                         vector=None if vector is None else np.asarray(vector, np.float32).tobytes(),
                     )
                 )
+                stored[norm] = (inserted.inserted_primary_key[0], text)
                 added.append(text)
         return added
 
