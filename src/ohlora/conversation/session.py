@@ -26,6 +26,7 @@ from ohlora.mind import completion
 from ohlora.mind.base import RoleInput
 from ohlora.mind.timetag import tag_for
 
+MEMORIES_GIVEN = 64  # the most recent remembered items a role may read (recall questions)
 Draft = Callable[[int, str], None]  # (trial, the answer so far): a half-made reply that may be shown
 
 
@@ -176,7 +177,7 @@ class Conversation:
         summary = None if memory_used else self._fresh_summary(now)
         role_input = RoleInput(
             user=self.user, text=text, now=now, memory=memory_used, summary=summary, time_tag=time_tag,
-            flagged=flagged,
+            flagged=flagged, memories=tuple(services.memory.items(self.user)[-MEMORIES_GIVEN:]),
         )
 
         # 6. reply (validation + retries; Oh-LoRA's own words are checked by the judge too)

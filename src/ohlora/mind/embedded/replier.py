@@ -24,8 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from ohlora.embedding.base import Embedder
-from ohlora.mind.base import Generation, GenerationRequest, RoleInput
+from ohlora.mind.base import Generation, GenerationRequest, RoleInput, split_memory
 from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
+from ohlora.mind.embedded.responses import Responses, fill
+from ohlora.mind.embedded.understanding import Act, Understanding, key_family
 from ohlora.mind.length import EstimatedCounter
 from ohlora.mind.prompt import REPLY_END
 
@@ -35,6 +37,13 @@ MEMORY_BONUS = 0.3  # an entry that can use the remembered fact (retrieved becau
 TIME_BONUS = 0.03  # an entry written for this day or day part
 REFUSAL_BONUS = 0.15  # refusal entries of a category the ethics judge flags in the message
 MARGIN = 0.12  # candidates within this much of the best entry
+STRONG = 0.55  # a corpus entry this close to the message is preferred to a template for what it means
+CONFIDENT = 0.5  # below this the reading is too unsure to answer specifically: an honest generic reply
+# Acts her corpus answers best (questions about her, social moves); the others go to the templates first.
+CORPUS_FIRST = frozenset({Act.ASK_HER, Act.GREETING, Act.FAREWELL, Act.THANKS, Act.APOLOGY, Act.CONFESS})
+# What the user tells about themself: her corpus does not know its tense or whose it is, the templates do.
+TEMPLATES_FIRST = frozenset({Act.TELL_FACT, Act.TELL_PLAN, Act.TELL_PAST, Act.TELL_FEELING})
+_ALL_REFUSALS = frozenset(name for names in REFUSAL_TOPICS.values() for name in names)
 MAX_ENTRIES = 5
 _RANKINGS_KEPT = 8  # per user: the retry trials of a turn reuse its ranking
 _RECENT_KEPT = 12  # answers given lately are offered after the others, so she does not repeat herself
@@ -65,7 +74,11 @@ class EmbeddedReplier:
         floor: float = 0.2,
         cache_dir: Path | None = None,
         users_kept: int = USERS_KEPT,
+        understand: Callable[[str], Understanding] | None = None,
+        responses: Responses | None = None,
     ):
+        self.understand = understand
+        self.responses = responses if responses is not None else Responses(())
         self.corpus = corpus
         self.embedder = embedder
         self.rng = rng
@@ -119,44 +132,113 @@ class EmbeddedReplier:
 
     # --- ranking --------------------------------------------------------------------------------------
     def rank(self, role_input: RoleInput, temperature: float) -> list[Candidate]:
-        """Candidates in the order they will be offered (best-first with randomness)."""
-        text = role_input.text
-        topic_change = text.startswith(TOPIC_CHANGE)
-        summary = None if topic_change else role_input.summary
+        """Candidates in the order they will be offered (best-first with randomness).
+
+        With an understanding of the message: a recall question is answered from what the user told
+        her (or honestly not); questions about her and social moves from her corpus; statements,
+        plans, feelings and requests from the templates for what was said, filled from its slots;
+        a message she cannot read gets an honest generic reply. Refusals only for the categories the
+        judge flagged (or a confession read as one). Without an understanding: her corpus alone.
+        """
         key, value = role_input.memory_key, role_input.memory_value
+        reading = self.understand(role_input.text) if self.understand is not None else None
+        allowed = {name for category in role_input.flagged for name in REFUSAL_TOPICS.get(category.value, ())}
+        if reading is not None and reading.act == Act.CONFESS:
+            allowed.update(REFUSAL_TOPICS["love"])
+        corpus = self._corpus_scores(role_input, allowed)
+        fallbacks = self._order([(0.0, e) for e in self._fallbacks], 1.0, key, value)
+        strong = bool(corpus) and corpus[0][0] >= STRONG
+        if role_input.flagged or reading is None:
+            return self._corpus_ranking(corpus, temperature, key, value) + fallbacks
+
+        ranking: list[Candidate] = []
+        if reading.act == Act.RECALL and reading.recall_key:
+            ranking += self._recall(reading, role_input, temperature)
+        elif reading.confidence < CONFIDENT:
+            ranking += self._corpus_ranking(corpus, temperature, key, value) if strong else []
+        elif reading.act in CORPUS_FIRST:
+            ranking += self._corpus_ranking(corpus, temperature, key, value)
+            ranking += self._templates(reading.act.value, reading, {}, temperature)
+        elif reading.act in TEMPLATES_FIRST:
+            ranking += self._templates(reading.act.value, reading, {}, temperature)
+            ranking += self._corpus_ranking(corpus, temperature, key, value) if strong or not ranking else []
+        else:
+            if strong:
+                ranking += self._corpus_ranking(corpus, temperature, key, value)
+            ranking += self._templates(reading.act.value, reading, {}, temperature)
+            if not ranking:
+                ranking += self._corpus_ranking(corpus, temperature, key, value)
+        ranking += self._templates("generic", reading, {}, 1.0)
+        return ranking + fallbacks
+
+    def _corpus_scores(self, role_input: RoleInput, allowed_refusals: set[str]) -> list[tuple[float, Entry]]:
+        """Eligible corpus entries by similarity (plus their bonuses), best first; refusal entries only
+        of `allowed_refusals` (the flagged categories'), which then get a bonus."""
+        text = role_input.text
+        summary = None if text.startswith(TOPIC_CHANGE) else role_input.summary
+        key = role_input.memory_key
         tag = role_input.time_tag
         day, day_part = (tag.day, tag.day_part) if tag is not None else (None, None)
-        flagged = {name for category in role_input.flagged for name in REFUSAL_TOPICS.get(category.value, ())}
-
         best = np.full(len(self.corpus.entries), -np.inf, dtype=np.float32)
         if len(self._owners):
             np.maximum.at(best, self._owners, self._matrix @ self.embedder.encode([text])[0])
-
         scored: list[tuple[float, Entry]] = []
         for index in np.flatnonzero(np.isfinite(best)).tolist():
-            sim = float(best[index])
             entry = self.corpus.entries[index]
+            if entry.topic in _ALL_REFUSALS and entry.topic not in allowed_refusals:
+                continue
             if not entry.eligible(summary=summary, memory_key=key, day=day, day_part=day_part):
                 continue
-            score = sim
+            score = float(best[index])
             if entry.context:
                 score += FOLLOWUP_BONUS
             if entry.memory_keys:
                 score += MEMORY_BONUS
             if entry.days or entry.day_parts:
                 score += TIME_BONUS
-            if entry.topic in flagged:
+            if entry.topic in allowed_refusals:
                 score += REFUSAL_BONUS
             scored.append((score, entry))
         scored.sort(key=lambda pair: -pair[0])
+        return scored
 
-        ranking: list[Candidate] = []
-        if scored and scored[0][0] >= self.floor:
-            best = scored[0][0]
-            top = [(s, e) for s, e in scored[:MAX_ENTRIES] if s >= best - MARGIN]
-            ranking = self._order(top, temperature, key, value)
-        ranking += self._order([(0.0, e) for e in self._fallbacks], 1.0, key, value)
-        return ranking
+    def _corpus_ranking(self, scored: list[tuple[float, Entry]], temperature: float, key: str | None,
+                        value: str | None) -> list[Candidate]:
+        if not scored or scored[0][0] < self.floor:
+            return []
+        best = scored[0][0]
+        top = [(s, e) for s, e in scored[:MAX_ENTRIES] if s >= best - MARGIN]
+        return self._order(top, temperature, key, value)
+
+    def _recall(self, reading: Understanding, role_input: RoleInput, temperature: float) -> list[Candidate]:
+        """What the user told her about the asked kind (the newest such item), or an honest "not yet"."""
+        items = [m for m in (*role_input.memories, role_input.memory) if m]
+        for item in reversed(items):
+            kv = split_memory(item)
+            if kv and key_family(kv[0]) == reading.recall_key:
+                key, value = kv
+                slots = {"key": key, "value": value}
+                return self._templates("recall_known", reading, slots, temperature, topic=key)
+        return self._templates("recall_unknown", reading, {}, temperature, topic=reading.recall_key)
+
+    def _templates(self, act: str, reading: Understanding, extra: dict[str, str], temperature: float,
+                   topic: str | None = None) -> list[Candidate]:
+        """The answers of the templates that fit, filled from the message's slots (most specific first)."""
+        slots = {**{k: v for k, v in reading.slots.items() if v}, **extra}
+        if reading.topic and "topic" not in slots:
+            slots["topic"] = reading.topic
+        found = self.responses.candidates(act, topic if topic is not None else reading.topic,
+                                          reading.tense.value, reading.polarity, slots)
+        scored: list[tuple[float, Entry]] = []
+        for score, template in found:
+            answers = tuple(a for a in (fill(answer, slots) for answer in template.answers) if a)
+            if answers:
+                entry = Entry(id=template.id, topic=template.act, prompts=(), answers=answers, summary="")
+                scored.append((score / 10.0, entry))
+        if not scored:
+            return []
+        best = scored[0][0]
+        return self._order([(s, e) for s, e in scored if s >= best - 0.15], temperature, None, None)
 
     def _order(
         self, scored: list[tuple[float, Entry]], temperature: float, key: str | None, value: str | None
