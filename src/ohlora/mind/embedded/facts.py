@@ -19,8 +19,10 @@ from ohlora.mind.base import Generation, GenerationRequest
 from ohlora.mind.embedded.korean import (
     FIRST_PERSON,
     PARTICLE_LIKE_NOUNS,
+    SECOND_PERSON,
     clean,
     estimate_tokens,
+    has_batchim,
     person_address,
     sentences_and_clauses,
     strip_copula,
@@ -42,7 +44,8 @@ PEOPLE = frozenset(
     {"친구", "친구들", "엄마", "아빠", "어머니", "아버지", "부모님", "가족", "동생", "언니", "오빠", "누나", "형",
      "할머니", "할아버지", "남친", "여친", "남자친구", "여자친구", "애인", "남편", "아내", "와이프", "딸", "아들",
      "동기", "동기들", "선배", "후배", "팀원들", "동료", "상사", "팀장님", "부장님", "선생님", "교수님", "사촌",
-     "조카", "삼촌", "이모", "고모", "룸메", "룸메이트", "썸남", "썸녀", "회사 사람들", "동아리 사람들"}
+     "조카", "삼촌", "이모", "고모", "룸메", "룸메이트", "썸남", "썸녀", "회사 사람들", "동아리 사람들", "여동생",
+     "남동생", "외삼촌", "사장님", "팀장", "과장님", "직장 동료", "반 친구", "베프", "절친", "그 사람", "걔", "쟤"}
 )
 EVENTS = frozenset(
     {"시험", "면접", "발표", "약속", "데이트", "여행", "파티", "회식", "모임", "미팅", "회의", "수업", "과제",
@@ -54,7 +57,13 @@ EVENTS = frozenset(
      "맥주", "치맥", "술", "술자리", "밥", "커피", "노래방", "전시회", "박람회", "동창회", "입대", "전역",
      "예배", "봉사", "과외", "스터디", "공부", "숙제", "프로젝트", "인터뷰", "뮤지컬", "연극", "야구", "축구",
      "농구", "상견례", "집들이", "송별회", "환영회", "개업식", "생파", "일정", "계획", "스케줄", "쉬는 날",
-     "휴일", "근무", "당직", "실습", "보강", "평가", "필기시험", "실기시험", "자격증 시험", "모의고사", "퀴즈"}
+     "휴일", "근무", "당직", "실습", "보강", "평가", "필기시험", "실기시험", "자격증 시험", "모의고사", "퀴즈",
+     "생신", "예약", "치과 예약", "병원 예약", "출국", "귀국", "시험공부", "학회", "워크샵", "면담", "연수", "교육",
+     "봉사활동", "버스킹", "마라톤", "바디프로필", "이직", "퇴사", "입사", "첫 출근", "결혼",
+     "외식", "가족 모임", "저녁 약속", "점심 약속", "술 약속", "정모", "번개", "졸업 전시", "전시", "시사회",
+     "팬사인회", "PT", "필라테스", "요가", "클라이밍", "골프", "테니스", "배드민턴", "볼링", "병원 진료", "치료",
+     "물리치료", "재활", "코칭", "면허 시험", "운전면허 시험", "기능시험", "도로주행", "국가고시", "임용고시",
+     "공무원 시험", "편입 시험", "논문 심사", "디펜스", "학위 수여식", "입사 시험", "인적성", "코딩 테스트", "코테"}
 )
 _EVENTS_LONGEST_FIRST = tuple(sorted(EVENTS, key=len, reverse=True))
 NOTHING_PLANNED = frozenset({"약속", "일정", "계획", "스케줄"})
@@ -71,7 +80,13 @@ PLACES = frozenset(
      "통영", "거제", "양양", "가평", "판교", "분당", "일산", "강남", "홍대", "잠실", "신촌", "해운대", "경기도",
      "강원도", "일본", "도쿄", "오사카", "후쿠오카", "중국", "베이징", "상하이", "대만", "미국", "뉴욕", "캐나다",
      "호주", "영국", "런던", "프랑스", "파리", "독일", "베트남", "다낭", "태국", "방콕", "발리", "괌", "하와이",
-     "싱가포르", "유럽", "해외", "외국", "바다", "계곡", "산", "동해", "서해", "남해"}
+     "싱가포르", "유럽", "해외", "외국", "바다", "계곡", "산", "동해", "서해", "남해", "마포", "합정", "망원", "연남동",
+     "성수", "건대", "왕십리", "이태원", "용산", "종로", "을지로", "여의도", "영등포", "목동", "강서", "송파", "강동",
+     "노원", "도봉", "은평", "관악", "신림", "서초", "동작", "광진", "성북", "구로", "금천", "수유", "상암", "부천",
+     "안양", "의정부", "파주", "김포", "평택", "화성", "동탄", "광교", "하남", "구리", "남양주", "시흥", "안산",
+     "원주", "군산", "익산", "순천", "진주", "구미", "제천", "충주", "아산", "서산", "LA", "시애틀", "밴쿠버",
+     "토론토", "시드니", "멜버른", "뉴질랜드", "스페인", "이탈리아", "스위스", "필리핀", "인도네시아", "몽골",
+     "러시아", "홍콩", "교토", "삿포로", "오키나와", "치앙마이", "세부", "타이베이"}
 )
 HOMES = frozenset({"기숙사", "자취방", "원룸", "고시원", "시골", "해외", "외국", "오피스텔", "아파트", "쉐어하우스"})
 GO_VERB = re.compile(
@@ -86,7 +101,13 @@ JOBS = frozenset(
      "변호사", "학생", "알바생", "프리랜서", "연구원", "엔지니어", "자영업자", "주부", "유튜버", "작가", "기자",
      "회계사", "은행원", "승무원", "조종사", "치위생사", "물리치료사", "미용사", "바리스타", "사장", "사업가",
      "백수", "재수생", "수험생", "교수", "강사", "번역가", "마케터", "기획자", "데이터 분석가", "영양사",
-     "보육교사", "사회복지사", "배우", "가수", "모델", "운동선수", "인턴", "신입사원", "직업군인", "트레이너"}
+     "보육교사", "사회복지사", "배우", "가수", "모델", "운동선수", "인턴", "신입사원", "직업군인", "트레이너",
+     "세무사", "노무사", "건축가", "수의사", "한의사", "치과의사", "경찰관", "사서", "상담사", "간호조무사",
+     "임상병리사", "방사선사", "작업치료사", "웹디자이너", "일러스트레이터", "PD", "피디", "아나운서", "MD",
+     "영업사원", "사무직", "생산직", "판매직", "매니저", "공시생", "임용고시생", "고시생", "전업주부", "직원",
+     "웹툰 작가", "만화가", "작곡가", "피아노 선생님", "학원 강사", "과외 선생님", "박사과정",
+     "석사과정", "연구직", "개발직", "기술직", "택배 기사", "운전기사", "제빵사", "파티시에", "플로리스트",
+     "애널리스트", "컨설턴트", "세일즈", "퍼블리셔", "QA", "스타트업 대표", "대표", "CEO"}
 )
 
 CATEGORIES = MappingProxyType(
@@ -126,7 +147,13 @@ CATEGORY_NOUNS = frozenset(
 PETS = MappingProxyType(
     {"강아지": "강아지", "고양이": "고양이", "햄스터": "햄스터", "토끼": "토끼", "거북이": "거북이",
      "앵무새": "앵무새", "고슴도치": "고슴도치", "금붕어": "금붕어", "물고기": "물고기", "기니피그": "기니피그",
-     "냥이": "고양이", "댕댕이": "강아지", "멍멍이": "강아지", "개": "강아지", "도마뱀": "도마뱀", "새": "새"}
+     "냥이": "고양이", "댕댕이": "강아지", "멍멍이": "강아지", "개": "강아지", "도마뱀": "도마뱀", "새": "새",
+     "말티즈": "말티즈", "푸들": "푸들", "포메": "포메라니안", "포메라니안": "포메라니안", "비숑": "비숑",
+     "시바견": "시바견", "시바": "시바견", "진돗개": "진돗개", "웰시코기": "웰시코기", "코기": "웰시코기",
+     "리트리버": "리트리버", "골든리트리버": "골든리트리버", "치와와": "치와와", "닥스훈트": "닥스훈트",
+     "시츄": "시츄", "요크셔테리어": "요크셔테리어", "비글": "비글", "보더콜리": "보더콜리", "페르시안": "페르시안",
+     "러시안블루": "러시안블루", "코숏": "코숏", "먼치킨": "먼치킨", "스코티시폴드": "스코티시폴드", "랙돌": "랙돌",
+     "샴고양이": "샴고양이", "앵무": "앵무새", "구피": "구피", "열대어": "열대어", "고슴이": "고슴도치"}
 )
 MBTI_NICKNAMES = MappingProxyType(
     {"엔프피": "ENFP", "인프피": "INFP", "엔티제": "ENTJ", "인티제": "INTJ", "엔팁": "ENTP", "인팁": "INTP",
@@ -277,6 +304,8 @@ def _likes(clause: str) -> Fact | None:
     if verb.startswith("못"):
         return Fact("못 먹는 음식", obj) if cat in ("음식", "음료") else None
     liked = verb.startswith(("좋아", "사랑")) and not m.group(2)
+    if m.group(2):
+        return None  # '오이 안 싫어해', '고양이 안 좋아해': a negation says what is not, which we do not store
     return Fact(f"{'좋아하는' if liked else '싫어하는'} {cat}", obj)
 
 
@@ -285,7 +314,7 @@ _JOB = re.compile(
     r"(?:이야|야|이에요|예요|입니다|임|이거든|거든|인데|이라서|라서|이고|이라|으로\s일해|로\s일해|로\s일하고\s있어)" + _END
 )
 _JOB_NAMED = re.compile(r"(?:내\s|제\s)?직업(?:은|이)\s(\S+)$")
-_PART_TIME = re.compile(r"(?:^|\s)([가-힣]{2,6})(?:에서)?\s알바(?:해|하고\s있어|하거든|중이야|해요|함|하는데)" + _END)
+_PART_TIME = re.compile(r"(?:^|\s)([가-힣]{2,6})(?:에서)?\s알바\s?(?:해|하고\s?있어|하거든|중이야|해요|함|하는데|뛰어|뛰고\s?있어)" + _END)
 _OFFICE = re.compile(r"(?:^|\s)(?:나|난|나는|저는|저)\s(?:\S+\s)?회사\s?(?:다녀|다니고\s있어|다니거든|다니는데|다녀요)" + _END)
 _SCHOOL = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]+(?:대학교|대학|대|고등학교|고|중학교|중|초등학교|초|대학원))\s?(?:에\s?)?"
@@ -330,7 +359,7 @@ _LIVE = re.compile(
     r"(?:살아|살고\s?있어|사는데|살거든|살아요|삽니다|사는\s중이야|살아서|살고\s있거든|거주해|거주\s중이야)" + _END
 )
 _LIVE_NAMED = re.compile(r"사는\s?(?:곳|데|동네)(?:은|는|가)\s(\S+)$")
-_MOVED = re.compile(r"(?:^|\s)([가-힣]+)(?:으로|로)\s이사\s?(?:했어|왔어|했거든|했는데|온\s지)")
+_MOVED = re.compile(r"(?:^|\s)([가-힣]+?)(?:으로|로)\s이사\s?(?:했어|왔어|했거든|했는데|온\s지)")
 _FROM = re.compile(r"(?:^|\s)(?:나|난|나는|저는|저|고향은?|고향이)\s([가-힣]+)\s?(?:출신이야|출신이에요|출신|사람이야)" + _END)
 
 
@@ -478,6 +507,26 @@ _STATES = (
     ("기분 좋음", r"기분(?:이)?\s" + _ADVERBS + r"(?:좋아|좋다|좋네|좋은데|최고|최고야|짱이야)"),
     ("수면 부족", r"(?:잠을?\s?(?:못\s?잤|설쳤|한숨도\s못)|밤새웠|밤샜|밤을\s새)"),
     ("멘붕", r"멘붕"),
+    ("홀가분함", r"홀가분(?:해|하다|하네|한데|해서|했어|함|하거든)"),
+    ("허전함", r"허전(?:해|하다|하네|한데|해서|했어)"),
+    ("막막함", r"막막(?:해|하다|하네|한데|해서|했어)"),
+    ("서운함", r"서운(?:해|하다|하네|한데|해서|했어)"),
+    ("억울함", r"억울(?:해|하다|하네|한데|해서|했어)"),
+    ("초조함", r"초조(?:해|하다|하네|한데|해서|했어)"),
+    ("무기력함", r"무기력(?:해|하다|하네|한데|해서|했어|함)"),
+    ("지루함", r"(?:지루해|지루하다|지루하네|지루한데|지루해서)"),
+    ("괴로움", r"(?:괴로워|괴롭다|괴롭네|괴로운데|괴로워서)"),
+    ("울적함", r"울적(?:해|하다|하네|한데|해서)"),
+    ("창피함", r"(?:창피해|창피하다|쪽팔려|민망해)"),
+    ("후회됨", r"후회(?:돼|된다|되네|되는데|돼서|스러워)"),
+    ("두려움", r"(?:두려워|두렵다|두렵네|두려운데)"),
+    ("편안함", r"편안(?:해|하다|하네|한데)"),
+    ("번아웃", r"번아웃(?:이야|이\s?왔어|\s?왔어|\s?온\s?것\s?같아|\s?온\s?듯|\s?같아|\s?상태야|\s?와서)"),
+    ("다이어트 중", r"다이어트\s?(?:중이야|중이거든|중이라|하는\s?중이야|중|해|하고\s?있어)"),
+    ("금연 중", r"금연\s?(?:중이야|중이거든|중|하고\s?있어)"),
+    ("휴학 중", r"휴학\s?(?:중이야|중이거든|중|했어|하고\s?있어)"),
+    ("시험 기간", r"시험\s?기간(?:이야|이라|이거든|이라서)"),
+    ("감동", r"감동(?:이야|받았어|했어|먹었어)"),
 )
 _STATE_PATTERNS = tuple((value, re.compile(pattern + _END)) for value, pattern in _STATES)
 
@@ -495,8 +544,9 @@ def _state(clause: str) -> Fact | None:
 
 
 _DAY = re.compile(
-    r"(?:^|\s)(다음\s?주\s?[월화수목금토일]요일|이번\s?주\s?[월화수목금토일]요일|[월화수목금토일]요일|내일\s?모레|모레|"
-    r"이번\s?주말|다음\s?주말|주말|다음\s?주|이번\s?주|다음\s?달|오늘|이따가?|내일|어제|연휴|방학)"
+    r"(?:^|\s)((?:다음\s?주|담주|이번\s?주)\s?[월화수목금토일]요일|[월화수목금토일]요일|내일\s?모레|낼\s?모레|모레|"
+    r"\d{1,2}\s?월\s?\d{1,2}\s?일|이번\s?주말|다음\s?주말|담주\s?주말|주말|다다음\s?주|다음\s?주|담주|이번\s?주|다음\s?달|"
+    r"담달|이번\s?달|내년|오늘|이따가?|내일|낼|어제|연휴|방학|추석|설날|크리스마스|연말|다음\s?학기)"
     r"(?:에는|에도|에|은|는|엔|도|부터|까지|때|날)?(?=\s|$)"
 )
 _EVENT_SUFFIX = re.compile(
@@ -513,15 +563,27 @@ _FILLERS = frozenset(
 )
 
 
-def _day_key(day: str) -> str:
+_DAY_NAMES = MappingProxyType(
+    {"이따": "오늘", "이따가": "오늘", "낼": "내일", "내일모레": "모레", "낼모레": "모레", "이번주말": "주말",
+     "다음주말": "다음 주말", "담주주말": "다음 주말", "다음주": "다음 주", "담주": "다음 주", "다다음주": "다다음 주",
+     "이번주": "이번 주", "다음달": "다음 달", "담달": "다음 달", "이번달": "이번 달", "다음학기": "다음 학기"}
+)
+
+
+def _day_name(day: str) -> str:
+    """'다음주' → '다음 주', '낼' → '내일', '3월5일' → '3월 5일', '이번 주 토요일' → '토요일'."""
     day = re.sub(r"\s", "", day)
-    m = re.fullmatch(r"(다음주|이번주)?([월화수목금토일]요일)", day)
+    m = re.fullmatch(r"(다음주|담주|이번주)?([월화수목금토일]요일)", day)
     if m:
-        return f"다음주 {m.group(2)} 일정" if m.group(1) == "다음주" else f"{m.group(2)} 일정"
-    return {"이따": "오늘 일정", "이따가": "오늘 일정", "내일모레": "모레 일정", "이번주말": "주말 일정",
-            "다음주말": "다음 주말 일정", "다음주": "다음주 일정", "이번주": "이번주 일정", "다음달": "다음달 일정"}.get(
-        day, f"{day} 일정"
-    )
+        return f"다음 주 {m.group(2)}" if m.group(1) in ("다음주", "담주") else m.group(2)
+    m = re.fullmatch(r"(\d{1,2})월(\d{1,2})일", day)
+    if m:
+        return f"{int(m.group(1))}월 {int(m.group(2))}일"
+    return _DAY_NAMES.get(day, day)
+
+
+def _day_key(day: str) -> str:
+    return f"{_day_name(day)} 일정"
 
 
 def _event_in(word: str) -> tuple[str, str] | None:
@@ -630,25 +692,521 @@ def _feeling_about_lora(clause: str) -> Fact | None:
     return Fact("오로라에 대한 감정", "싫어함")
 
 
+# --- who the user is: name, age, major, work, family, origin, moves ----------------------------------------
+
+SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류유홍전고문양손배백허남심노하곽성차주우구민진나엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
+# Words that are never a name the user gives themselves ('나 학생이야', '이름이 뭐가 중요해').
+_NOT_NAMES = frozenset(
+    {"뭐", "뭔데", "뭐였지", "뭐였더라", "누구", "비밀", "기억", "몰라", "예뻐", "예쁘다", "특이해", "흔해", "여기",
+     "거기", "이거", "그거", "저거", "그냥", "진짜", "아니", "아마", "혹시", "무슨", "어떤", "같은", "똑같아", "사람",
+     "학생", "남자", "여자", "애", "막내", "첫째", "둘째", "셋째", "외동", "장녀", "장남", "백수", "나", "너", "저",
+     "로라", "오로라", "우리", "그래", "이름", "본명", "별명", "닉네임", "가명", "그대로", "좀", "다", "한국", "외자"}
+)
+_NAME_SHAPE = re.compile(r"[가-힣]{1,4}|[A-Za-z][A-Za-z\-]{0,15}")
+_NAME_END = r"(?:이에요|이야|이구|이고|이거든|이라고\s?해|이라고\s?합니다|이라고\s?해요|이라고|라고\s?해|라고\s?합니다|라고\s?해요|라고|입니다|예요|야|임|이다|다)?"
+_OWNED_NAME = re.compile(r"(?:^|\s)(?:(\S+)\s)?이름(?:은|이|는)?\s(\S+?)" + _NAME_END + r"$")
+_CALLED = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,5}?)(이)?라고\s?(?:해|해요|합니다|하는데|하고|불러\s?줘|불러줘|불러\s?주라|불러|불러도\s?돼|"
+    r"부르면\s?돼|부르면\s?됨|불러주면\s?돼|불러\s?주세요)" + _END
+)
+_INTRODUCED = re.compile(
+    r"(?:^|\s)(?:나는|난|저는|전|나|저|제가|내가)\s([가-힣]{2,4})(?:이에요|이야|입니다|예요|야|임|이고|이거든)?$"
+)
+_POSSESSIVE = frozenset({"내", "제", "나의", "저의", "우리"})
+_FAMILY_KEYS = MappingProxyType(
+    {"남친": "남자친구", "여친": "여자친구", "애인": "애인", "남자친구": "남자친구", "여자친구": "여자친구",
+     "어머니": "엄마", "아버지": "아빠", "베프": "친구", "절친": "친구"}
+)
+FAMILY = frozenset(
+    {"엄마", "아빠", "어머니", "아버지", "언니", "오빠", "누나", "형", "동생", "여동생", "남동생", "할머니", "할아버지",
+     "남편", "아내", "와이프", "딸", "아들", "남친", "여친", "남자친구", "여자친구", "애인", "쌍둥이"}
+)
+
+
+def _name_value(raw: str) -> str | None:
+    """'민준이야' → '민준', '서연이라고' → '서연' (a given name's 이 after a 받침 is not part of it)."""
+    word = re.sub(_NAME_END + "$", "", raw) or raw
+    if word.endswith("이") and len(word) >= 3 and has_batchim(word[-2]) and word not in PARTICLE_LIKE_NOUNS:
+        word = word[:-1]  # '서연이' (the friendly form) → '서연'
+    if not _NAME_SHAPE.fullmatch(word) or word in _NOT_NAMES or known_noun(word) or word in QUESTION_WORDS:
+        return None
+    if word.startswith(("뭐", "뭔", "누구", "어디", "몇")) or word.endswith(("다", "해", "어", "까", "니", "냐")):
+        return None
+    return word
+
+
+def _owner_of(word: str | None, context: str | None) -> str | None:
+    """Whose name a clause gives: 'user', a pet kind, a person word, or None (someone we do not store)."""
+    if word is None or word in _POSSESSIVE or strip_particle(word) in FIRST_PERSON:
+        return context or "user"
+    stem = strip_particle(word).removesuffix("의")
+    if stem in PETS:
+        return "pet:" + PETS[stem]
+    if stem in PEOPLE or stem in FAMILY:
+        return "person:" + _FAMILY_KEYS.get(stem, stem)
+    return None
+
+
+def _named(owner: str, name: str) -> Fact:
+    if owner.startswith("pet:"):
+        return Fact("반려동물", f"{owner[4:]} {name}")
+    if owner.startswith("person:"):
+        return Fact(owner[7:], name)
+    return Fact("이름", name)
+
+
+def _name(clause: str, context: str | None = None) -> Fact | None:
+    m = _OWNED_NAME.search(clause)
+    if m:
+        owner = _owner_of(m.group(1), context)
+        if owner is not None and owner.startswith("pet:"):  # pets keep their 이 ('콩이야' → '콩이') and may be foods
+            raw = strip_copula(m.group(0).split()[-1], keep_i=True)
+            name = raw if _NAME_SHAPE.fullmatch(raw) and raw not in _NOT_NAMES and not raw.startswith("뭐") else None
+        else:
+            name = _name_value(m.group(2))
+        if owner is None or name is None or re.search(r"(?:^|\s)(?:너|네|니|로라|오로라)", clause[: m.start(2)]):
+            return None
+        return _named(owner, name)
+    m = _CALLED.search(clause)
+    me, _ = person_address(clause)
+    if m and (me or not _someone_else_is_subject(clause)) and not re.search(r"(?:^|\s)(?:너|널|너를|로라)", clause):
+        stem = m.group(1)
+        if m.group(2) and not has_batchim(stem[-1]):
+            stem += "이"  # a name that ends in 이: '수이라고'
+        name = _name_value(stem)
+        if name and not re.search(r"하$|되$|그러$", stem):
+            return Fact("이름", name)
+    m = _INTRODUCED.search(clause)
+    if m:
+        word = m.group(1)
+        name = _name_value(word)
+        if name and len(name) == 3 and name[0] in SURNAMES and not name.endswith(("생", "님", "사", "원")):
+            return Fact("이름", name)
+    return None
+
+
+_KOREAN_TENS = MappingProxyType({"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60})
+_KOREAN_UNITS = MappingProxyType(
+    {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7,
+     "여덟": 8, "아홉": 9}
+)
+_AGE_AFTER = r"(?:이야|야|이에요|예요|입니다|이거든|거든|인데|이라서|라서|이고|임|이다|됐어|됐다|돼|된다|이\s?됐어|이\s?돼)?" + _END
+_AGE_DIGITS = re.compile(r"(?:^|\s)(?:나이(?:는|가)?\s)?(\d{1,2})\s?살" + _AGE_AFTER)
+_AGE_NAMED = re.compile(r"(?:^|\s)나이(?:는|가)?\s(\d{1,2})(?:살)?" + _AGE_AFTER)
+_AGE_KOREAN = re.compile(
+    r"(?:^|\s)(열|스물|스무|서른|마흔|쉰|예순)\s?(하나|한|둘|두|셋|세|넷|네|다섯|여섯|일곱|여덟|아홉)?(\s?살)?" + _AGE_AFTER
+)
+_BORN_YEAR = re.compile(r"(?:^|\s)(\d{2}|\d{4})\s?년생" + _AGE_AFTER)
+
+
+def _age(clause: str) -> Fact | None:
+    if _someone_else_is_subject(clause) or any(strip_particle(w) in PETS for w in tokens(clause)):
+        return None
+    m = _BORN_YEAR.search(clause)
+    if m:
+        return Fact("나이", f"{m.group(1)}년생")
+    m = _AGE_DIGITS.search(clause) or _AGE_NAMED.search(clause)
+    if m:
+        age = int(m.group(1))
+        return Fact("나이", f"{age}살") if 5 <= age <= 99 else None
+    m = _AGE_KOREAN.search(clause)
+    if m:
+        tens, unit, sal = m.group(1), m.group(2), m.group(3)
+        if tens == "열" and not (unit or sal):
+            return None  # '열' alone is a fever ('열 나')
+        if unit in ("한", "두", "세", "네") and not sal:
+            return None  # '스물두' needs '살'
+        me, _ = person_address(clause)
+        if not (sal or me or re.search(r"(?:^|\s)(?:올해|나이)", clause) or m.start() == 0):
+            return None
+        return Fact("나이", f"{_KOREAN_TENS[tens] + _KOREAN_UNITS.get(unit or '', 0)}살")
+    return None
+
+
+_MAJOR_ABBREVIATIONS = frozenset(
+    {"컴공", "전전", "기계과", "전자과", "경영", "경제", "국문과", "영문과", "간호과", "법대", "의대", "미대", "음대",
+     "체대", "약대", "공대", "사범대", "치대", "한의대", "수의대", "디자인과", "실용음악과", "유아교육과", "사회복지과"}
+)
+_MAJOR = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,8}(?:학과|학부|과))\s?(?:에\s)?(?:다녀|다녀요|다니고\s?있어|다니거든|다니는데|다님|"
+    r"학생이야|학생이에요|생이야|이야|야|이에요|예요|입니다|재학\s?중이야|[1-6]학년\S*|졸업했어|나왔어|출신이야)" + _END
+)
+_MAJOR_NAMED = re.compile(r"(?:^|\s)(?:내\s|제\s)?전공(?:은|이)\s([가-힣A-Za-z ]{1,12}?)" + _COPULA_END + "$")
+_MAJOR_VERB = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,8}(?:학|과|공학|교육))\s?(?:을\s|를\s)?전공(?:해|하고\s있어|했어|이야|중이야|하거든|해요)" + _END)
+_MAJOR_SHORT = re.compile(
+    r"(?:^|\s)(?:나|난|나는|저는|저)\s(" + "|".join(sorted(_MAJOR_ABBREVIATIONS, key=len, reverse=True)) + r")"
+    r"(?:이야|야|이에요|예요|생이야|다녀|다니거든)" + _END
+)
+
+
+def _major(clause: str) -> Fact | None:
+    for pattern in (_MAJOR_NAMED, _MAJOR_VERB, _MAJOR_SHORT, _MAJOR):
+        m = pattern.search(clause)
+        if not m:
+            continue
+        value = strip_copula(m.group(1).strip())
+        if value in ("무슨", "뭐", "어느") or value.startswith("뭐") or (pattern is _MAJOR and value.endswith("과")
+                                                                    and len(value) < 3):
+            return None  # '사과', '무슨 과'
+        return Fact("전공", value)
+    return None
+
+
+_JOB_SUFFIX = ("사", "가", "원", "자", "관", "터", "너", "트", "생", "님", "직", "어", "서", "인", "장", "표")
+_WORK_AS = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,6}?(?:\s[가-힣A-Za-z]{1,6}?)?)(?:으로|로)\s(?:일해|일하고\s?있어|일하는데|일하거든|일합니다|"
+    r"일해요|근무해|근무하고\s?있어|근무\s중이야|취직했어|들어갔어|입사했어|일하는\s중이야)" + _END
+)
+_WORK_AT = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{2,8})(?:에서)\s(?:일해|일하고\s?있어|일하는데|일하거든|일합니다|일해요|근무해|근무하고\s?있어|"
+    r"근무\s중이야|일하는\s중이야)" + _END
+)
+_WORKPLACE = re.compile(
+    r"(?:^|\s)(스타트업|대기업|중소기업|공기업|은행|병원|학원|카페|편의점|회사|공장|출판사|방송국|게임회사|IT\s?회사|"
+    r"외국계|공공기관|연구소|증권사|보험사|호텔|백화점|학교|어린이집|유치원|약국)(?:에)?\s?(?:다녀|다니고\s?있어|다니거든|다니는데|다녀요)" + _END
+)
+_OFFICE_AT = re.compile(r"(?:^|\s)(?:회사|직장|사무실)(?:가|는|이|은)\s([가-힣]{2,6})(?:에)\s?있(?:어|거든|는데|어요)" + _END)
+
+
+def _work(clause: str) -> Fact | None:
+    if _someone_else_is_subject(clause):
+        return None
+    m = _WORK_AS.search(clause)
+    if m:
+        value = m.group(1)
+        if value in JOBS or value.endswith(_JOB_SUFFIX) or value.split()[-1] in JOBS:
+            return Fact("직업", value)
+        return None
+    m = _OFFICE_AT.search(clause)
+    if m and _is_place(m.group(1)):
+        return Fact("직장", m.group(1))
+    m = _WORKPLACE.search(clause)
+    if m:
+        return Fact("직장", m.group(1)) if m.group(1) != "회사" else Fact("직업", "회사원")
+    m = _WORK_AT.search(clause)
+    if m:
+        place = m.group(1)
+        if place not in QUESTION_WORDS and place not in ("집", "여기", "거기") and not place.startswith(("어디", "뭐")):
+            return Fact("직장", place)
+    return None
+
+
+_FAMILY_COUNT = re.compile(
+    r"(?:^|\s)(" + "|".join(sorted(FAMILY - {"남친", "여친", "남자친구", "여자친구", "애인", "남편", "아내", "와이프"},
+                                   key=len, reverse=True))
+    + r")(?:가|이|도)?\s?(?:(한|두|세|하나|둘|셋|\d)\s?명\s?|(하나|둘|셋)\s)?(?:있어|있거든|있는데|있어요|있음|있습니다)" + _END
+)
+_PARTNER = re.compile(
+    r"(?:^|\s)(남친|여친|남자친구|여자친구|애인)(?:이|가|도)?\s?(?:있어|있거든|있는데|있어요|있음|생겼어|생겼거든|생김)" + _END
+)
+_ANNIVERSARY = re.compile(
+    r"(?:^|\s)(남친|여친|남자친구|여자친구|애인)(?:이랑|랑|하고|와|과)\s(?:사귄\s?지\s)?(\d+\s?(?:일|주년|년|개월|달))"
+    r"(?:이야|야|이에요|됐어|째야|째|이거든|이다|다|돼|된다)?" + _END
+)
+_SIBLINGS = MappingProxyType({"외동": "외동", "외동딸": "외동딸", "외동아들": "외동아들", "막내": "막내", "첫째": "첫째",
+                              "장녀": "장녀", "장남": "장남", "둘째": "둘째", "맏이": "맏이", "삼남매": "삼남매",
+                              "남매": "남매"})
+_SIBLING = re.compile(
+    r"(?:^|\s)(?:나|난|나는|저는|저|우리\s?집에서)?\s?(?:집에서\s)?(" + "|".join(sorted(_SIBLINGS, key=len, reverse=True))
+    + r")(?:이야|야|이에요|예요|이거든|거든|임|이라서|라서|입니다)" + _END
+)
+_COUNT_WORDS = MappingProxyType({"한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3})
+
+
+def _people(clause: str) -> Fact | None:
+    m = _ANNIVERSARY.search(clause)
+    if m:
+        return Fact(_FAMILY_KEYS.get(m.group(1), m.group(1)), f"사귄 지 {m.group(2).replace(' ', '')}")
+    m = _PARTNER.search(clause)
+    if m and not _negated_before(clause, m.start(1)):
+        return Fact(_FAMILY_KEYS.get(m.group(1), m.group(1)), "있음")
+    m = _SIBLING.search(clause)
+    if m and not _someone_else_is_subject(clause):
+        return Fact("가족", _SIBLINGS[m.group(1)])
+    m = _FAMILY_COUNT.search(clause)
+    if m and not re.search(r"(?:^|\s)(?:너|너도|넌|로라)", clause):
+        count = m.group(2) or m.group(3)
+        number = _COUNT_WORDS.get(count, count) if count else None
+        return Fact(_FAMILY_KEYS.get(m.group(1), m.group(1)), f"{number}명" if number else "있음")
+    return None
+
+
+_GREW_UP = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,8})(?:에서)\s(?:자랐어|자랐거든|자랐는데|컸어|컸거든|태어났어|태어났거든|태어나서|태어났는데|"
+    r"나고\s?자랐어|태어나고\s?자랐어|자랐고|태어났고|자랐어요|태어났어요|왔어)" + _END
+)
+_HOMETOWN = re.compile(r"(?:^|\s)(?:내\s|제\s)?고향(?:은|이)\s([가-힣A-Za-z]{1,8}?)" + _COPULA_END + "$")
+_MOVE = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,8}?)(?:으로|로)\s(?:이사\s?(?:가|가요|갈\s?거야|가거든|가는데|가기로\s?했어|해|할\s?거야|하거든|"
+    r"하는데|하기로\s?했어|했어|왔어|했거든|왔거든|간다|한다)|이사\s?가|이사해|이사했어|이사\s?왔어)" + _END
+)
+
+
+def _origin(clause: str) -> Fact | None:
+    if _someone_else_is_subject(clause):
+        return None
+    m = _HOMETOWN.search(clause)
+    if m and _is_place(m.group(1)):
+        return Fact("고향", m.group(1))
+    m = _GREW_UP.search(clause)
+    if m and _is_place(m.group(1)) and not m.group(0).strip().endswith("왔어"):
+        return Fact("고향", m.group(1))
+    return None
+
+
+def _move(clause: str) -> Fact | None:
+    m = _MOVE.search(clause)
+    if not m or _someone_else_is_subject(clause) or not _is_place(m.group(1)):
+        return None
+    done = re.search(r"했|왔", m.group(0))
+    if done:
+        return Fact("사는 곳", m.group(1))
+    day = _DAY.search(clause[: m.start(1)] + " ")
+    when = _day_name(day.group(1)) if day else None
+    return Fact("이사", f"{when} {m.group(1)}" if when else m.group(1))
+
+
+_ALLERGY = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,6}(?:\s[가-힣]{1,3})?)\s?(?:에\s)?알레르기(?:가|도)?\s?(?:있어|있거든|있는데|있어요|있음|있다|심해|"
+    r"있어서|생겼어)" + _END
+)
+
+
+def _allergy(clause: str) -> Fact | None:
+    m = _ALLERGY.search(clause)
+    if not m or _someone_else_is_subject(clause):
+        return None
+    value = strip_particle(m.group(1).split()[-1]) if m.group(1).split()[0] in FIRST_PERSON else m.group(1)
+    value = " ".join(w for w in value.split() if w not in FIRST_PERSON)
+    if not value or value in ("무슨", "뭐", "어떤", "그런", "약간", "좀") or value.endswith(("같은", "무슨")):
+        return None
+    return Fact("알레르기", value)
+
+
+HOBBIES = frozenset(
+    {"뜨개질", "그림", "독서", "요리", "베이킹", "사진", "캠핑", "낚시", "게임", "여행", "기타", "피아노", "노래",
+     "춤", "댄스", "러닝", "산책", "등산", "헬스", "필라테스", "요가", "클라이밍", "서핑", "스키", "스노보드", "보드",
+     "우쿨렐레", "드럼", "바이올린", "글쓰기", "일기", "명상", "레고", "퍼즐", "보드게임", "코딩", "블로그", "덕질",
+     "자전거", "수영", "테니스", "배드민턴", "골프", "볼링", "탁구", "축구", "야구", "농구", "배구", "복싱",
+     "주짓수", "크로스핏", "마라톤", "조깅", "걷기", "식물 키우기", "가드닝", "캘리그라피", "자수", "십자수",
+     "도자기", "향수", "와인", "커피", "카페 투어", "맛집 탐방", "맛집 투어", "전시회", "뮤지컬", "연극", "영화",
+     "드라마", "애니", "웹툰", "만화", "노래방", "코인노래방", "필름카메라", "브이로그", "유튜브", "다이어리 꾸미기",
+     "다꾸", "스티커", "네일", "메이크업", "패션", "쇼핑", "스케이트보드", "발레", "승마", "스쿠버다이빙", "프리다이빙",
+     "달리기", "배낭여행", "공부", "외국어", "일본어", "영어", "중국어", "스페인어", "체스", "바둑", "당구", "롤",
+     "발로란트", "배그", "마크", "피아노 연습"}
+)
+_HOBBY_NAMED = re.compile(r"(?:^|\s)(?:내\s|제\s|나의\s)?취미(?:는|가)\s([가-힣A-Za-z ]{1,12}?)" + _COPULA_END + "$")
+_HOBBY_HABIT = re.compile(
+    r"(?:^|\s)(?:주말마다|매주|매일|맨날|틈틈이|퇴근하고|퇴근\s후에|시간\s날\s때마다|쉬는\s날마다|주말엔|주말에는|"
+    r"아침마다|저녁마다|밤마다|일주일에\s\S+\s?번)\s(?:\S+\s)?([가-힣A-Za-z]{1,8}?)(?:을|를)?\s?(?:해|하러\s가|가|다녀|쳐|타|쳐요|"
+    r"해요|하거든|하는데|다니거든|다니는데|다녀요)" + _END
+)
+_HOBBY_AS = re.compile(
+    r"(?:^|\s)취미로\s(?:\S+\s)?([가-힣A-Za-z]{1,8}?)(?:을|를)?\s?(?:해|쳐|타|배워|배우고\s?있어|하고\s?있어|다녀|그려|만들어|"
+    r"치고\s?있어|타고\s?있어|해요|하거든)" + _END
+)
+_INTO = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,8}(?:\s[가-힣A-Za-z]{1,6})?)(?:에|에도)\s(?:완전\s|푹\s|진짜\s|요즘\s)*"
+    r"(?:빠졌어|빠졌거든|빠졌는데|빠져\s?있어|빠져서|꽂혔어|꽂혔거든|꽂혀\s?있어|중독됐어|미쳐\s?있어|입문했어)" + _END
+)
+_DOING_LIKE = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,8})(?:을|를)?\s?(치는|하는|보는|듣는|타는|그리는|만드는|읽는|부르는|추는|키우는|가는|찍는|쓰는)"
+    r"\s?(?:거|것|게)(?:를|을|도)?\s" + _ADVERBS + r"(?:좋아해|좋아|좋아하거든|좋아함|좋아하는데|좋아해요|즐겨)" + _END
+)
+_VERB_LIKE = re.compile(
+    r"(?:^|\s)([가-힣]{1,6})하는\s?(?:거|것|게)(?:를|을|도)?\s" + _ADVERBS + r"(?:좋아해|좋아|좋아하거든|좋아함|좋아하는데|좋아해요)" + _END
+)
+_FAN = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,10})\s?(?:팬이야|팬이거든|팬이에요|찐팬이야|덕후야|덕후거든|덕질해|덕질\s중이야|팬임|덕후임)" + _END)
+_HATE_EXTRA = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,8})(?:은|는|이|가)?\s" + _ADVERBS + r"(?:극혐이야|극혐|극혐해|혐오해|질색이야|질색|싫어해|싫어하거든|"
+    r"싫어하는\s편이야|싫어함|못\s?참아|딱\s?질색이야)" + _END
+)
+_CANT_WATCH = re.compile(r"(?:^|\s)([가-힣]{1,6}(?:영화|드라마|게임|물|놀이기구)|무서운\s?거|호러)(?:는|은)?\s(?:잘\s)?못\s?(?:봐|타|해)" + _END)
+_CANT_DRINK = re.compile(r"(?:^|\s)(술|커피|우유|소주|맥주|카페인|매운\s?거|매운\s?음식|날것|회)(?:은|는|을|를)?\s(?:잘\s|전혀\s|아예\s)?못\s?(?:마셔|먹어|마시거든|먹거든)" + _END)
+_TASTE = re.compile(
+    r"(?:^|\s)(매운|단|짠|달달한|달콤한|새콤한|기름진|느끼한|얼큰한|담백한|차가운|뜨거운|매콤한|비린)\s?(?:음식|거|것|맛)"
+    r"(?:을|를|은|는|이|가)?\s" + _ADVERBS + r"(안\s)?(좋아해|좋아|좋아하거든|좋아함|싫어해|싫어|싫어하거든|못\s?먹어|잘\s?못\s?먹어)" + _END
+)
+_LIFELINE = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,8})\s?없으면\s(?:못\s?살아|안\s?돼|죽어)" + _END)
+_NOT_A_THING = frozenset(
+    {"이거", "그거", "저거", "이것", "그것", "그", "이", "저", "걔", "쟤", "다", "둘", "둘다", "전부", "모두", "뭐", "다들",
+     "사람", "그런", "이런", "그게", "이게", "저게", "너", "나", "오늘", "내일", "지금", "요즘", "진짜", "그냥", "공부",
+     "일", "학교", "회사", "출근", "월요일", "아침", "비", "추위", "더위", "여름", "겨울", "음식", "거", "것", "맛",
+     "날", "때", "편", "말", "생각", "느낌", "분위기", "스타일", "사람들", "애들", "남자", "여자", "얘기"}
+)
+
+
+def _plain_noun(word: str) -> str | None:
+    stem = strip_particle(word)
+    if (not re.fullmatch(r"[가-힣A-Za-z]{2,8}", stem) or stem in _NOT_A_THING or stem in FIRST_PERSON
+            or stem in PEOPLE or stem in QUESTION_WORDS or stem.endswith(("기", "게", "는", "던", "한", "할"))):
+        return None
+    return stem
+
+
+def _hobby(clause: str) -> Fact | None:
+    if _someone_else_is_subject(clause):
+        return None
+    m = _HOBBY_NAMED.search(clause)
+    if m:
+        value = strip_copula(m.group(1).strip())
+        if value and not value.startswith(("뭐", "없", "딱히")):
+            return Fact("취미", value)
+        return None
+    m = _HOBBY_AS.search(clause)
+    if m and _plain_noun(m.group(1)):
+        return Fact("취미", strip_particle(m.group(1)))
+    m = _INTO.search(clause)
+    if m:
+        thing = " ".join(w for w in m.group(1).split() if w not in FIRST_PERSON and w not in ("요즘", "완전", "진짜"))
+        cat = _category(thing)
+        if thing in HOBBIES or cat in ("운동", "게임"):
+            return Fact("취미", thing)
+        if cat is not None:
+            return Fact(f"좋아하는 {cat}", thing)
+        if thing and _plain_noun(thing.split()[-1]):
+            return Fact("관심사", thing)
+        return None
+    m = _DOING_LIKE.search(clause) or _VERB_LIKE.search(clause)
+    if m:
+        thing = strip_particle(m.group(1))
+        if thing in HOBBIES or _category(thing) in ("운동", "게임") or (
+            m.re is _DOING_LIKE and m.group(2) in ("치는", "타는", "그리는", "만드는", "추는", "찍는") and _plain_noun(thing)
+        ):
+            return Fact("취미", thing)
+        if m.re is _VERB_LIKE and _plain_noun(thing) and len(thing) >= 2:
+            return Fact("취미", thing)
+        return None
+    m = _HOBBY_HABIT.search(clause)
+    if m:
+        thing = strip_particle(m.group(1))
+        if thing in HOBBIES or _category(thing) in ("운동",):
+            return Fact("취미", thing)
+    return None
+
+
+def _likes_more(clause: str) -> Fact | None:
+    if _someone_else_is_subject(clause):
+        return None
+    m = _TASTE.search(clause)
+    if m:
+        taste, negated, verb = m.group(1), m.group(2), m.group(3)
+        if verb.startswith("좋아") and not negated:
+            return Fact("좋아하는 음식", f"{taste} 음식")
+        if verb.startswith("싫어") and not negated:
+            return Fact("싫어하는 음식", f"{taste} 음식")
+        return Fact("못 먹는 음식", f"{taste} 음식") if verb.startswith(("못", "잘")) else None
+    m = _FAN.search(clause)
+    if m:
+        who = m.group(1)
+        if who in FIRST_PERSON or who in _NOT_A_THING or who.startswith(("너", "로라")):
+            return None
+        cat = _category(who)
+        return Fact(f"좋아하는 {cat or '연예인'}", who)
+    m = _LIFELINE.search(clause)
+    if m and _plain_noun(m.group(1)):
+        cat = _category(m.group(1))
+        return Fact(f"좋아하는 {cat or '것'}", m.group(1))
+    m = _CANT_DRINK.search(clause)
+    if m:
+        return Fact("못 먹는 음식", m.group(1).replace(" ", " "))
+    m = _CANT_WATCH.search(clause)
+    if m:
+        return Fact("싫어하는 것", m.group(1))
+    m = _HATE_EXTRA.search(clause)
+    if m and not _negated_before(clause, m.start(1)):
+        thing = _plain_noun(m.group(1))
+        if thing:
+            return Fact(f"싫어하는 {_category(thing) or '것'}", thing)
+    return None
+
+
+_LIKE_UNKNOWN = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{2,8})(?:을|를|도)?\s" + _ADVERBS
+    + r"(?:좋아해|좋아하거든|좋아함|좋아해요|좋아한다|좋아하는\s편이야|사랑해|애정해|최애야)" + _END
+)
+
+
+def _likes_unknown(clause: str) -> Fact | None:
+    """'나 비 오는 날 좋아해' is not caught; '나 보드게임 좋아해' is ([좋아하는 것: 보드게임])."""
+    if _someone_else_is_subject(clause):
+        return None
+    m = _LIKE_UNKNOWN.search(clause)
+    if not m or _negated_before(clause, m.start(1)):
+        return None
+    thing = _plain_noun(m.group(1))
+    if thing is None or thing in SECOND_PERSON or thing.startswith(("너", "로라", "오로라")):
+        return None
+    return Fact("취미" if thing in HOBBIES else "좋아하는 것", thing)
+
+
 # Order matters: more specific facts first; schedules before moods ('내일 시험이라 긴장돼' → the exam).
-RULES: tuple[Rule, ...] = (_mbti, _birthday, _pet, _likes, _job, _school, _residence, _weather, _health, _schedule, _state)
+RULES: tuple[Rule, ...] = (
+    _mbti, _birthday, _age, _pet, _allergy, _people, _likes, _likes_more, _hobby, _major, _job, _work, _school, _move,
+    _origin, _residence, _weather, _health, _schedule, _state, _likes_unknown,
+)
+# Rules that read other people's news on purpose (a family member's name, a sibling, the weather).
+_OTHERS_ALLOWED: tuple[Rule, ...] = (_people, _weather)
+
+# Clauses that state nothing: hearsay ('맛없대', '면접이래'), wishes and hypotheticals ('가고 싶다', '키우면
+# 좋겠다'), suggestions and musings ('보자', '키울까'). Only the weather is read in hearsay ('비 온대').
+_HEARSAY = re.compile(r"(?:[가-힣]대|[가-힣]래|대요|래요|더라|던데|다며|라며|다더라|댔어|랬어)$")
+_NOT_HEARSAY = re.compile(r"(?:대학|[가-힣]{1,4}대)$")
+_WISH = re.compile(r"싶|좋겠|(?<!니)까$|려나$|[을할]래$|(?:보|가|하|먹|놀|만나|마시|타|듣|찍)자$|(?:으|하|키우|가|있으)면$")
+_QUESTION_STEMS = ("뭐", "뭔", "무슨", "누구", "누가", "언제", "어디", "몇", "왜", "어떻게", "어떤", "어때", "어느")
+
+
+def _states_nothing(clause: str) -> bool:
+    words = [w.strip(",") for w in tokens(clause)]
+    return any(w in QUESTION_WORDS or w.startswith(_QUESTION_STEMS) for w in words) or bool(_WISH.search(clause))
+
+
+def _context_owner(clause: str, previous: str | None) -> str | None:
+    """Who a later '이름은 콩이야' is about: the pet or person the message mentioned last, if any."""
+    for word in reversed(tokens(clause)):
+        owner = _owner_of(word, None)
+        if owner not in (None, "user"):
+            return owner
+    return previous
 
 
 def extract_fact(user_text: str) -> Fact | None:
-    """The one fact worth remembering from what the user said (no time tag, memory or summary)."""
+    """The one fact worth remembering from what the user said (no time tag, memory or summary).
+
+    The first clause with a fact gives it; a later clause that only adds to it (the pet's name after
+    '강아지 키워') refines it.
+    """
+    found: Fact | None = None
+    context: str | None = None
     for clause, question in sentences_and_clauses(clean(user_text)):
-        if question or any(w.strip(",") in QUESTION_WORDS for w in tokens(clause)):
+        owner = context
+        context = _context_owner(clause, context)
+        if question or _states_nothing(clause):
             continue
-        me, you = person_address(clause)
-        candidates: tuple[Rule, ...] = (_feeling_about_lora,) + (RULES if me or not you else ())
-        for rule in candidates:
-            fact = rule(clause)
-            if fact is None:
-                continue
-            key, value = _tidy(fact.key), _tidy(fact.value)
-            if key and value:
-                return Fact(key, value)
-            break
+        fact = _clause_fact(clause, owner)
+        if fact is None:
+            continue
+        if found is None or fact.key == found.key and fact.value.startswith(found.value) and fact.value != found.value:
+            found = fact
+    return found
+
+
+def _clause_fact(clause: str, owner: str | None) -> Fact | None:
+    me, you = person_address(clause)
+    hearsay = bool(_HEARSAY.search(clause)) and not _NOT_HEARSAY.search(clause)
+    others = _someone_else_is_subject(clause) and not me
+    candidates: list[Rule] = [_feeling_about_lora]
+    if me or not you:
+        candidates.append(lambda c: _name(c, owner))
+        candidates.extend(RULES)
+    for rule in candidates:
+        if (hearsay and rule is not _weather) or (others and rule not in _OTHERS_ALLOWED):
+            continue
+        fact = rule(clause)
+        if fact is None:
+            continue
+        key, value = _tidy(fact.key), _tidy(fact.value)
+        return Fact(key, value) if key and value else None
     return None
 
 
@@ -664,7 +1222,7 @@ def schedule_fact(text: str) -> Fact | None:
 def day_word(text: str) -> str | None:
     """The first day expression ('주말', '내일', '토요일', '다음 주') in the text, if any."""
     m = _DAY.search(clean(text))
-    return re.sub(r"\s+", " ", m.group(1)) if m else None
+    return _day_name(m.group(1)) if m else None
 
 
 def known_noun(word: str) -> bool:
