@@ -143,3 +143,20 @@ def test_refusals_only_for_what_the_judge_flagged(parts):
     assert not topics & {"refuse_love", "refuse_meet", "refuse_politics", "refuse_hate", "refuse_insult"}
     flagged = RoleInput(user="a", text=text, now=NOW, flagged=(Category.LOVE,))
     assert rep.rank(flagged, 0.6)[0].entry.topic in REFUSAL_TOPICS["love"]
+
+
+def test_the_shipped_templates_answer_recall_and_plans_with_the_users_words(parts):
+    from ohlora.mind.embedded.responses import load_responses
+
+    ask, plan = "내 강아지 이름 기억나?", "나 다음 주에 면접 봐"
+    readings = {
+        ask: reading(ask, Act.RECALL, question=True, recall_key="pet"),
+        plan: reading(plan, Act.TELL_PLAN, tense=Tense.FUTURE, topic="면접", slots={"event": "면접", "time": "다음 주"}),
+    }
+    rep = replier(parts, understand=readings.__getitem__, responses=load_responses())
+    known = RoleInput(user="a", text=ask, now=NOW, memories=("[반려동물: 강아지 콩이]",))
+    assert "콩이" in rep.rank(known, 0.6)[0].answer
+    unknown = rep.rank(RoleInput(user="a", text=ask, now=NOW), 0.6)[0].answer
+    assert "콩이" not in unknown
+    answer = rep.rank(RoleInput(user="a", text=plan, now=NOW), 0.6)[0].answer
+    assert "면접" in answer

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -60,6 +61,22 @@ class Candidate:
 class _UserState:
     rankings: OrderedDict[RoleInput, list[Candidate]] = field(default_factory=OrderedDict)
     recent: deque[str] = field(default_factory=lambda: deque(maxlen=_RECENT_KEPT))
+
+
+_POLITE = re.compile(r"(요|니다|니까|세요|셔)[.!?~ㅎㅋ^\s]*$")
+# A told fact's kind, from the slot the understanding filled (in this order of precedence).
+_FACT_SLOTS = (("name", "name"), ("age", "age"), ("pet", "pet"), ("pet_name", "pet"), ("job", "job"),
+               ("school", "school"), ("person", "person"), ("place", "place"))
+
+
+def fact_kind(reading: Understanding) -> str | None:
+    """Which kind of fact a statement about the user tells (a key family), or None."""
+    for slot, kind in _FACT_SLOTS:
+        if reading.slots.get(slot):
+            return kind
+    if reading.slots.get("item") or reading.slots.get("food") or reading.slots.get("hobby"):
+        return "dislike" if reading.polarity < 0 or reading.negated else "like"
+    return None
 
 
 class EmbeddedReplier:
@@ -218,17 +235,21 @@ class EmbeddedReplier:
             if kv and key_family(kv[0]) == reading.recall_key:
                 key, value = kv
                 slots = {"key": key, "value": value}
-                return self._templates("recall_known", reading, slots, temperature, topic=key)
-        return self._templates("recall_unknown", reading, {}, temperature, topic=reading.recall_key)
+                return self._templates("recall_known", reading, slots, temperature, topic=key,
+                                       key=reading.recall_key)
+        return self._templates("recall_unknown", reading, {}, temperature, key=reading.recall_key)
 
     def _templates(self, act: str, reading: Understanding, extra: dict[str, str], temperature: float,
-                   topic: str | None = None) -> list[Candidate]:
+                   topic: str | None = None, key: str | None = None) -> list[Candidate]:
         """The answers of the templates that fit, filled from the message's slots (most specific first)."""
         slots = {**{k: v for k, v in reading.slots.items() if v}, **extra}
         if reading.topic and "topic" not in slots:
             slots["topic"] = reading.topic
+        if key is None and act == Act.TELL_FACT.value:
+            key = fact_kind(reading)
         found = self.responses.candidates(act, topic if topic is not None else reading.topic,
-                                          reading.tense.value, reading.polarity, slots)
+                                          reading.tense.value, reading.polarity, slots, key=key,
+                                          polite=bool(_POLITE.search(reading.text)))
         scored: list[tuple[float, Entry]] = []
         for score, template in found:
             answers = tuple(a for a in (fill(answer, slots) for answer in template.answers) if a)

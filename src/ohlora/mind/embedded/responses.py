@@ -30,7 +30,7 @@ def _final_consonant(word: str) -> tuple[bool, bool]:
     if "가" <= ch <= "힣":
         final = (ord(ch) - 0xAC00) % 28
         return final != 0, final == 8
-    return ch in "0136789lLmMnN", ch in "178lL"
+    return ch in "013678lLmMnN", ch in "178lL"  # 영 일 삼 육 칠 팔; el em en
 
 
 _CONSONANT_FORMS = frozenset({"이", "은", "을", "과", "아"})
@@ -77,13 +77,22 @@ class Template:
     polarity: int | None
     needs: tuple[str, ...]
     answers: tuple[str, ...]
+    key: str | None = None  # the kind of fact (a key family: name, plan, pet …) a recall or fact entry is for
+    polite: bool = False  # for a user who writes in 존댓말 (she gently suggests 반말)
 
-    def fits(self, topic: str | None, tense: str | None, polarity: int, slots: Mapping[str, str]) -> int | None:
+    def fits(self, topic: str | None, tense: str | None, polarity: int, slots: Mapping[str, str],
+             key: str | None = None, polite: bool = False) -> int | None:
         """How specifically this entry fits (higher = more specific), or None when it does not."""
         if any(not slots.get(name) for name in self.needs):
             return None
-        score = 0
-        if self.topics:
+        if self.polite and not polite:
+            return None
+        score = 2 if self.polite else 0
+        if self.key is not None:
+            if key != self.key:
+                return None
+            score += 4
+        elif self.topics:
             text = " ".join(v for v in (topic, slots.get("event"), slots.get("item"), slots.get("topic")) if v)
             if not text or not any(word in text for word in self.topics):
                 return None
@@ -104,12 +113,13 @@ class Responses:
     templates: tuple[Template, ...]
 
     def candidates(self, act: str, topic: str | None, tense: str | None, polarity: int,
-                   slots: Mapping[str, str]) -> list[tuple[int, Template]]:
+                   slots: Mapping[str, str], *, key: str | None = None,
+                   polite: bool = False) -> list[tuple[int, Template]]:
         found = []
         for template in self.templates:
             if template.act != act:
                 continue
-            score = template.fits(topic, tense, polarity, slots)
+            score = template.fits(topic, tense, polarity, slots, key, polite)
             if score is not None:
                 found.append((score, template))
         found.sort(key=lambda pair: -pair[0])
@@ -136,6 +146,8 @@ def load_responses() -> Responses:
                 polarity=obj.get("polarity"),
                 needs=tuple(obj.get("needs") or ()),
                 answers=tuple(obj["answers"]),
+                key=obj.get("key"),
+                polite=obj.get("register") == "polite",
             ))
         except json.JSONDecodeError as exc:
             raise CorruptData(messages.corpus_bad_json("responses.jsonl", line_no, exc)) from exc
