@@ -1,8 +1,8 @@
 """What a message means, as the embedded roles share it (issue 14): one `Understanding` per message.
 
-`understand(text)` is computed from the Korean analysis (`analysis.py`); every embedded role reads
-the same result (the `Reader` caches it per text), so the replier, the memory extractor and the
-summariser never disagree about what was said.
+`understand(text, analyzer)` is computed from the Korean analysis (`analysis.py`); every embedded role
+reads the same result (the `Reader` caches it per text), so the replier, the memory extractor and
+the summariser never disagree about what was said.
 
 Acts (what the user does with the message):
     greeting, farewell, thanks, apology   social moves
@@ -22,11 +22,17 @@ Acts (what the user does with the message):
 
 from __future__ import annotations
 
+import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 
+from ohlora.mind.embedded import analysis as an
+from ohlora.mind.embedded.analysis import Analyzer, Sentence
+from ohlora.mind.embedded.korean import PARTICLE_LIKE_NOUNS, clean
 
 # Memory key families: `recall_key` names one; a remembered item "[key: value]" belongs to a family
 # when its key contains one of the family's key words. The memory extractor writes keys from these
@@ -106,3 +112,735 @@ class Understanding:
     recall_key: str | None = None  # for RECALL / ASK_USER: the memory key family asked about (see facts.KEYS)
     polarity: int = 0  # the user's feeling: -1 negative, 0 neutral, +1 positive
     confidence: float = 1.0  # how sure the reading is (0..1); the replier answers generically below its floor
+    # social moves that came along with the main act ("안녕! 나 민준이야": TELL_FACT, also GREETING)
+    also: tuple[Act, ...] = ()
+
+
+# --- vocabulary -----------------------------------------------------------------------------------
+
+RELATIONS = frozenset(
+    {"친구", "엄마", "아빠", "어머니", "아버지", "부모님", "가족", "동생", "여동생", "남동생", "언니", "오빠", "누나",
+     "형", "할머니", "할아버지", "남친", "여친", "남자친구", "여자친구", "애인", "남편", "아내", "와이프", "딸",
+     "아들", "동기", "선배", "후배", "동료", "상사", "팀장님", "팀장", "부장님", "과장님", "사장님", "교수님",
+     "선생님", "사촌", "조카", "삼촌", "이모", "고모", "룸메", "룸메이트", "베프", "절친", "걔", "쟤", "그 사람",
+     "친구들", "썸남", "썸녀", "짝꿍", "반 친구"}
+)
+PETS = frozenset({"강아지", "고양이", "햄스터", "토끼", "앵무새", "거북이", "고슴도치", "물고기", "금붕어", "개",
+                  "냥이", "댕댕이", "도마뱀", "병아리", "기니피그", "반려견", "반려묘", "반려동물"})
+EVENTS = frozenset(
+    {"시험", "면접", "발표", "약속", "데이트", "여행", "파티", "회식", "모임", "미팅", "회의", "수업", "과제",
+     "마감", "출장", "공연", "콘서트", "경기", "대회", "결혼식", "생일", "기념일", "휴가", "졸업식", "입학식",
+     "알바", "야근", "출근", "소개팅", "수술", "검진", "건강검진", "상담", "레슨", "학원", "연습", "축제", "엠티",
+     "워크숍", "개강", "종강", "방학", "이사", "수능", "중간고사", "기말고사", "토익", "오디션", "촬영", "등산",
+     "운동", "캠핑", "동창회", "입대", "전역", "스터디", "공부", "숙제", "프로젝트", "인터뷰", "뮤지컬", "집들이",
+     "생파", "실습", "생신", "예약", "출국", "귀국", "이직", "퇴사", "입사", "결혼", "모의고사", "세미나", "병원",
+     "치과", "쇼핑", "영화", "드라이브", "소풍", "술자리", "마라톤", "자격증"}
+)
+FOODS = frozenset(
+    {"떡볶이", "마라탕", "치킨", "피자", "햄버거", "라면", "짜장면", "짬뽕", "초밥", "스시", "삼겹살", "고기",
+     "김치찌개", "된장찌개", "비빔밥", "냉면", "파스타", "스테이크", "커피", "아메리카노", "라떼", "녹차", "우유",
+     "맥주", "소주", "와인", "술", "빵", "케이크", "아이스크림", "초콜릿", "민트초코", "과자", "족발", "보쌈",
+     "곱창", "순대", "김밥", "돈가스", "돈까스", "카레", "쌀국수", "훠궈", "탕후루", "샐러드", "오이", "가지",
+     "당근", "버섯", "회", "해산물", "새우", "딸기", "사과", "바나나", "수박", "포도", "귤", "복숭아", "마카롱",
+     "디저트", "밥", "국밥", "삼계탕", "닭갈비", "부대찌개", "우동", "소바", "만두", "타코", "샌드위치", "토스트",
+     "도넛", "쿠키", "젤리", "콜라", "사이다", "홍차", "밀크티", "버블티", "감자튀김", "오므라이스", "양꼬치",
+     "마라샹궈", "쭈꾸미", "닭발", "육회", "피망", "고수", "홍어", "콩국수", "팥빙수", "빙수", "갈비", "불고기"}
+)
+HOBBIES = frozenset(
+    {"게임", "독서", "책", "영화", "드라마", "애니", "음악", "노래", "춤", "그림", "운동", "요가", "필라테스",
+     "헬스", "수영", "등산", "캠핑", "낚시", "여행", "사진", "요리", "베이킹", "축구", "농구", "야구", "배구",
+     "테니스", "배드민턴", "골프", "볼링", "클라이밍", "러닝", "달리기", "산책", "자전거", "피아노", "기타",
+     "뜨개질", "쇼핑", "웹툰", "만화", "유튜브", "코딩", "공부", "글쓰기", "덕질", "아이돌", "케이팝", "노래방",
+     "보드게임", "롤", "마인크래프트", "발레", "스키", "보드", "서핑", "악기", "카페", "맛집", "전시회", "뮤지컬"}
+)
+JOBS = frozenset(
+    {"학생", "대학생", "고등학생", "중학생", "초등학생", "대학원생", "직장인", "회사원", "개발자", "프로그래머",
+     "엔지니어", "디자이너", "간호사", "의사", "약사", "선생님", "교사", "강사", "공무원", "군인", "경찰", "소방관",
+     "요리사", "셰프", "바리스타", "프리랜서", "취준생", "백수", "마케터", "기획자", "연구원", "변호사", "회계사",
+     "작가", "유튜버", "배우", "가수", "모델", "기자", "사업가", "자영업자", "알바생", "주부", "승무원", "미용사",
+     "물리치료사", "사회복지사", "판매원", "점원", "은행원", "직원", "인턴", "대표", "사장", "교수", "수의사",
+     "치과의사", "한의사", "건축가", "번역가", "통역사", "편집자", "영상편집자", "웹디자이너", "데이터분석가",
+     "트레이너", "상담사", "조교", "수험생", "재수생", "N수생", "교대생", "의대생", "공시생"}
+)
+# feeling stems (as written) -> the feeling's name and polarity
+FEELINGS: Mapping[str, tuple[str, int]] = MappingProxyType({
+    "피곤": ("피곤", -1), "긴장": ("긴장", -1), "떨려": ("떨림", -1), "떨린": ("떨림", -1), "떨리": ("떨림", -1),
+    "신나": ("신남", 1), "신난": ("신남", 1), "신났": ("신남", 1), "설레": ("설렘", 1), "설렌": ("설렘", 1),
+    "슬퍼": ("슬픔", -1), "슬프": ("슬픔", -1), "슬펐": ("슬픔", -1), "우울": ("우울", -1), "행복": ("행복", 1),
+    "기뻐": ("기쁨", 1), "기쁘": ("기쁨", 1), "기뻤": ("기쁨", 1), "짜증": ("짜증", -1), "화나": ("화남", -1),
+    "화났": ("화남", -1), "힘들": ("힘듦", -1), "힘드": ("힘듦", -1), "힘든": ("힘듦", -1), "외로": ("외로움", -1), "외롭": ("외로움", -1),
+    "심심": ("심심함", -1), "배고파": ("배고픔", -1), "배고프": ("배고픔", -1), "졸려": ("졸림", -1),
+    "졸리": ("졸림", -1), "불안": ("불안", -1), "걱정": ("걱정", -1), "무서": ("무서움", -1), "무섭": ("무서움", -1),
+    "아파": ("아픔", -1), "아프": ("아픔", -1), "아팠": ("아픔", -1), "스트레스": ("스트레스", -1),
+    "지쳤": ("지침", -1), "지친": ("지침", -1), "지쳐": ("지침", -1), "속상": ("속상함", -1), "서운": ("서운함", -1),
+    "억울": ("억울함", -1), "답답": ("답답함", -1), "뿌듯": ("뿌듯함", 1), "설렘": ("설렘", 1), "좋아": ("좋음", 1),
+    "기분 좋": ("좋음", 1), "기분좋": ("좋음", 1), "최고": ("좋음", 1), "짱": ("좋음", 1), "재밌": ("즐거움", 1),
+    "즐거": ("즐거움", 1), "즐겁": ("즐거움", 1), "편안": ("편안함", 1), "후련": ("후련함", 1), "망했": ("속상함", -1),
+    "망함": ("속상함", -1), "귀찮": ("귀찮음", -1), "괴로": ("괴로움", -1), "무기력": ("무기력", -1), "멘붕": ("멘붕", -1),
+    "빡쳐": ("화남", -1), "빡친": ("화남", -1), "열받": ("화남", -1), "싫어": ("싫음", -1), "울적": ("우울", -1),
+    "허전": ("허전함", -1), "괜찮": ("괜찮음", 0), "들떠": ("설렘", 1), "두근": ("설렘", 1), "감동": ("감동", 1),
+    "부러": ("부러움", -1), "질투": ("질투", -1), "창피": ("창피함", -1), "민망": ("민망함", -1), "긴장돼": ("긴장", -1),
+})
+_FEELINGS_LONGEST_FIRST = tuple(sorted(FEELINGS, key=len, reverse=True))
+# words that carry a feeling in a message but are not the user's state (no feeling slot), by polarity
+_POSITIVE_CUES = ("ㅋㅋ", "ㅎㅎ", "^^", "좋다", "좋았", "대박", "신기", "최고", "ㅊㅋ", "축하", "헤헤")
+_NEGATIVE_CUES = ("ㅠ", "ㅜ", "ㅡㅡ", "흑흑", "하아", "에휴", "후우")
+
+REACTIONS = frozenset(
+    {"ㅋㅋ", "ㅎㅎ", "ㅇㅇ", "ㅇㅋ", "ㄹㅇ", "ㅇㅈ", "ㄱㄱ", "ㄴㄴ", "헐", "대박", "오", "오오", "와", "우와", "헉", "음",
+     "흠", "응", "웅", "엉", "어", "아", "아하", "오키", "오케이", "ok", "okay", "굿", "넵", "네", "예", "넹", "그래",
+     "그렇구나", "그렇군", "맞아", "진짜", "정말", "레알", "실화", "헐랭", "흐음", "아항", "쩐다", "그치", "글치", "ㄷㄷ",
+     "ㅠㅠ", "ㅜㅜ", "ㅋ", "ㅎ", "lol", "wow", "노노", "아니", "아냐", "그래그래", "좋아", "좋네", "오호", "하하", "흐흐",
+     "히히", "ㅊㅋ", "에이", "설마", "뭐야", "에휴", "그냥", "몰라", "글쎄", "ㅇㅋㅇㅋ", "넵넵", "응응", "웅웅", "엥"}
+)
+_GREETING = re.compile(r"^(?:안녕(?!히)(?:하세요|하십니까)?|하이|헬로|hi|hello|ㅎㅇ|반가워|반가워요|반갑다|반갑습니다|"
+                       r"좋은\s?아침|굿모닝|오랜만(?:이야|이네|이다|이에요)?|방가|나\s?왔어|왔어)(?=$|[\s!,.~?])", re.I)
+_FAREWELL = re.compile(r"(?:^|\s)(?:잘\s?자|잘\s?가|안녕히|바이|빠이|ㅂㅂ|ㅂㅇ|굿\s?나잇|굿밤|다음에\s?(?:봐|보자|얘기해)|"
+                       r"또\s?(?:봐|보자|올게)|내일\s?봐|이따\s?봐|(?:나\s)?(?:이제\s)?(?:잘게|자러\s?갈게|갈게|가볼게|들어갈게|"
+                       r"나갈게|잘래)|이만\s?(?:갈게|잘게|가볼게|줄일게)|bye)(?=$|[\s!,.~?])", re.I)
+_THANKS = re.compile(r"고마워|고맙|감사|땡큐|ㄱㅅ|thank|thx|ㄳ", re.I)
+_APOLOGY = re.compile(r"미안|죄송|쏘리|ㅈㅅ|sorry|ㅈㅅㅈㅅ", re.I)
+_CONFESS = re.compile(r"사랑해|사랑한다|사귀자|사귈래|사귀어\s?줘|사귀어\s?줄래|사귀면|여자\s?친구\s?(?:해|하자|돼)|여친\s?(?:해|하자|돼)|"
+                      r"결혼하자|결혼해\s?줘|결혼할래|데이트\s?(?:하자|할래)|실제로\s?만나|직접\s?만나|만나\s?줄래|만날래|"
+                      r"만나자|보고\s?싶어|보고싶어|좋아해\s?줘|나랑\s?사귀|고백")
+_LIKE = re.compile(r"(?:좋아(?:해|하|했|한|함|요|하는|한다)|좋더라|사랑해|최애|빠졌|짱\s?좋아|좋아$)")
+_DISLIKE = re.compile(r"(?:싫어(?:해|하|했|한|함|요)?|싫다|싫더라|못\s?먹|안\s?좋아해|별로야|별로더라|질색)")
+_RECALL = re.compile(r"기억\s?(?:나|해|하|하니|하지|났)|뭐였(?:지|더라|어)|였지|였더라|이었지|이었더라|했지|했더라|"
+                     r"했었지|했었나|했었잖아|말했|얘기했|말한\s?거|알지|아니\?|알아\?|했잖아|까먹|잊었|잊어버렸")
+_GUESS = re.compile(r"맞[춰혀]\s?봐|맞[추히]면|맞[춰혀]\s?볼래|게\s?\?|게$|일까\s?요?\??$|같아\?")
+_OPINION = re.compile(r"어때|어떤\s?것\s?같|어떻게\s?생각|생각해\?|생각은|괜찮(?:을까|아\?|겠지)|좋을까|할까|"
+                      r"나을까|어떨까|맞아\?|맞지\?|어떡해|어떡하지|어쩌지|뭐가\s?좋|추천|골라|고를까|해야\s?(?:돼|할까|하나)")
+_KOREAN_AGE = re.compile(r"(스물|스무|서른|마흔|쉰|열)\s?(하나|한|둘|두|셋|세|넷|네|다섯|여섯|일곱|여덟|아홉)?\s?(?:살|(?:이야|야|이에요|예요|입니다)(?=$|[\s!.~,?]))")
+_DIGIT_AGE = re.compile(r"(\d{1,3})\s?살")
+_NAME_PATTERNS = (
+    re.compile(r"(?:내|제|나의|저의)\s?이름(?:은|이|는)?\s?([가-힣A-Za-z]{1,12})"),
+    re.compile(r"(?:^|\s)(?:나|난|나는|저|전|저는)?\s?([가-힣A-Za-z]{1,8})(?:이)?라고\s?(?:해|합니다|해요|불러|하는데|하거든)"),
+    re.compile(r"([가-힣A-Za-z]{1,8}?)(?:이)?라고\s?불러\s?(?:줘|주세요|줄래)"),
+    re.compile(r"(?:^|\s)(?:저는|전)\s([가-힣]{2,5}?)(?:입니다|이에요|예요)"),
+    re.compile(r"(?:^|\s)(?:나|난|나는)\s([가-힣]{2,4}?)(?:이야|야|이거든|거든|임)(?=$|[\s!.~,?])"),
+)
+_NOT_NAMES = frozenset(JOBS | RELATIONS | FOODS | HOBBIES | PETS | EVENTS) | {
+    "뭐", "누구", "진짜", "정말", "그냥", "지금", "오늘", "내일", "혼자", "여기", "거기", "집", "학생", "뭐라", "이름",
+    "너", "나", "저", "그거", "이거", "아무", "아무것", "너무", "완전", "좀", "다", "또", "이제", "방금", "아직",
+    "기분", "행복", "최고", "바보", "천재", "부자", "외동", "막내", "장녀", "장남", "첫째", "둘째", "셋째", "솔로",
+    "모태솔로", "싱글", "다행", "괜찮", "맞", "아니", "그래", "피곤", "우울", "심심", "배고파", "잘", "오랜만",
+}
+_HER = frozenset({"너", "니", "네", "당신", "로라", "오로라", "자기"})
+_USER = frozenset({"나", "저", "내", "제", "우리", "저희"})
+_HER_WORD = re.compile(r"^(?:너|넌|널|너는|너도|너가|니가|네가|너의|너랑|너한테|너희|니|네|당신|오?로라(?:는|도|가|의|를|한테|랑|야)?)$")
+_USER_WORD = re.compile(r"^(?:나|난|날|내|내가|나는|나도|나의|나를|나한테|나랑|저|전|제|제가|저는|저도|저의|저를|우리|우리집|"
+                        r"우리는|우리도|우리가|저희)$")
+_STOP_NOUNS = frozenset({"거", "것", "게", "수", "때", "중", "뭐", "나", "너", "저", "제", "우리", "이거", "그거", "저거",
+                         "정도", "진짜", "정말", "오늘", "내일", "어제", "지금", "요즘", "이번", "다음", "주", "말",
+                         "생각", "얘기", "이야기", "사람", "이름", "좀", "너무", "로라", "오로라", "번", "데", "줄", "뭘"})
+_PARTICLE_TAIL = re.compile(r"(?:에서는|에서도|한테서|이랑은|으로는|에서|에게|한테|이랑|으로|에는|에도|까지|부터|처럼|보다|"
+                            r"은|는|이|가|을|를|과|와|랑|로|에|도|의|만|엔|요)$")
+_DECORATION = re.compile(r"[ㄱ-ㅎㅏ-ㅣ]+|[\U0001f000-\U0001faff\u2600-\u27bf]+")
+_MASH = re.compile(r"^[ㄱ-ㅎㅏ-ㅣ]{3,}$")
+
+
+_KNOWN_NOUNS = tuple(sorted(FOODS | PETS | EVENTS | RELATIONS | HOBBIES | JOBS, key=len, reverse=True))
+
+
+def _bare(word: str) -> str:
+    """A word with its trailing punctuation and one particle cut ('강아지는' -> '강아지')."""
+    word = word.strip(" .,!?~…\"'")
+    if word in PARTICLE_LIKE_NOUNS:
+        return word
+    for noun in _KNOWN_NOUNS:
+        if word.startswith(noun) and (word == noun or _PARTICLE_TAIL.fullmatch(word[len(noun):])):
+            return noun
+    stem = _PARTICLE_TAIL.sub("", word)
+    return stem if len(stem) >= 1 else word
+
+
+def _person_of(word: str) -> About | None:
+    w = word.strip(" .,!?~")
+    if _HER_WORD.match(w):
+        return About.HER
+    if _USER_WORD.match(w):
+        return About.USER
+    b = _bare(w)
+    if b in RELATIONS or b.rstrip("님") in RELATIONS:
+        return About.THIRD
+    return None
+
+
+_SUBJECT_PARTICLE = re.compile(r"(?:이가|께서|이는|가|는|은|이)$")
+
+
+def _about(words: list[str], sentence: Sentence | None) -> About:
+    """Who the message is about: the subject when one is marked (민수가 나한테 …: a third), else the
+    first person word, a possessive resolved by what it owns (내 친구가 …: a third)."""
+    for word in words:
+        w = word.strip(" .,!?~")
+        stem = _SUBJECT_PARTICLE.sub("", w)
+        if stem == w or not stem:
+            continue
+        if sentence is not None and any(m.form == stem and m.tag == "NNP" and m.semantic == "인명"
+                                        for m in sentence.morphemes):
+            return About.THIRD
+        if stem in RELATIONS or stem.rstrip("님") in RELATIONS:
+            break  # resolved below, with its possessive
+        who = _person_of(w)
+        if who is not None:
+            return who
+    for i, word in enumerate(words):
+        who = _person_of(word)
+        if who is None:
+            continue
+        owned = _bare(words[i + 1]) if i + 1 < len(words) else ""
+        possessive = word.strip(" .,!?~") in ("내", "제", "나의", "저의", "우리", "저희", "너의", "네", "니")
+        if possessive and who is About.USER and (owned in RELATIONS or owned.rstrip("님") in RELATIONS):
+            # 내 친구가 …: about the friend, unless the user speaks of that person's fact of theirs
+            return About.THIRD
+        return who
+    return About.NONE
+
+
+_IMPERSONAL = frozenset({"날씨", "비", "눈", "바람", "하늘", "세상", "뉴스", "요즘", "경제", "정치", "미세먼지", "이거", "그거"})
+
+
+def _default_about(sentence: Sentence, slots: Mapping[str, str], question: bool) -> About:
+    """Whom a message with no person word is about: Korean drops the subject, so a statement of the
+    user's doings is about the user, a question to her about her, and a named person is a third."""
+    if any(k in slots for k in ("name", "age", "job", "school", "major", "home", "like", "dislike", "mbti",
+                                "birthday", "pet")):
+        return About.USER
+    if any(m.tag == "NNP" and m.semantic == "인명" for m in sentence.morphemes):
+        return About.THIRD
+    nouns = {m.form for m in sentence.morphemes if m.tag.startswith("NN") or m.tag == "NP"}
+    if nouns & _IMPERSONAL:
+        return About.NONE
+    if question:
+        return About.HER
+    personal = any(k in slots for k in ("event", "feeling", "time", "place")) or sentence.tense != an.PRESENT \
+        or any(m.tag in ("VV", "XSV") for m in sentence.morphemes)
+    return About.USER if personal else About.NONE
+
+
+def _slot_feeling(text: str) -> tuple[str, int] | None:
+    for stem in _FEELINGS_LONGEST_FIRST:
+        for m in re.finditer(re.escape(stem), text):
+            after = text[m.end():m.end() + 1]
+            if stem in ("좋아", "싫어") and after in ("해", "하", "한", "했", "요"):
+                continue  # 좋아해 / 싫어해: a liking, not a feeling
+            return FEELINGS[stem]
+    return None
+
+
+def _age(text: str) -> str | None:
+    m = _DIGIT_AGE.search(text)
+    if m and 0 < int(m.group(1)) < 120:
+        return m.group(1)
+    m = _KOREAN_AGE.search(text)
+    if m:
+        value = an.native_number((m.group(1) or "") + (m.group(2) or ""))
+        return str(value) if value else None
+    return None
+
+
+def _name(text: str) -> str | None:
+    for pattern in _NAME_PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        name = m.group(1)
+        for ending in ("이야", "입니다", "이에요", "예요", "이거든", "이고", "이라고", "라고", "야", "임", "이다", "요"):
+            if name.endswith(ending) and len(name) > len(ending):
+                name = name[: -len(ending)]
+                break
+        if name.endswith("이") and len(name) >= 3 and an_has_batchim(name[-2]) and "라고" in m.group(0):
+            name = name[:-1]  # 서연이라고 해: the 이 is the copula's
+        if an.native_number(name) is not None:
+            continue  # 나 스물넷이야: an age
+        if name in _NOT_NAMES or len(name) < 1 or name.endswith(("살", "해", "했", "하")):
+            continue
+        if pattern is _NAME_PATTERNS[4] and (name in _NOT_NAMES or _person_of(name) is not None):
+            continue
+        return name
+    return None
+
+
+def _strip_copula(word: str) -> str:
+    for ending in ("이에요", "이거든", "이야", "예요", "입니다", "거든", "이고", "이라", "야", "임", "이다", "이지"):
+        if word.endswith(ending) and len(word) > len(ending):
+            stem = word[: -len(ending)]
+            if ending.startswith("이") and not an_has_batchim(stem):
+                continue
+            return stem
+    return word
+
+
+def _strip_copula_keep_i(word: str) -> str:
+    """Pet names: '콩이야' -> '콩이', '초코야' -> '초코' (a pet's 이 belongs to its name)."""
+    for ending in ("에요", "예요", "입니다", "거든", "야", "임", "다", "요"):
+        if word.endswith(ending) and len(word) > len(ending):
+            return word[: -len(ending)]
+    return word
+
+
+def an_has_batchim(word: str) -> bool:
+    ch = word[-1] if word else ""
+    return "가" <= ch <= "힣" and (ord(ch) - 0xAC00) % 28 != 0
+
+
+_VERB_TAIL = re.compile(r"(?:하고\s?있어|하는\s?중|해요|했어|했다|했는데|할\s?거야|할게|하러|하려고|하는데|하고|해서|하기|"
+                        r"해|하|했|할|한|함|된|돼|됐)$")
+
+
+def _lexicon_hit(words: list[str], lexicon: frozenset[str]) -> str | None:
+    for w in words:
+        b = _bare(w)
+        verbal = _VERB_TAIL.sub("", w.strip(" .,!?~"))
+        for cand in (b, _strip_copula(w.strip(" .,!?~")), _strip_copula(b), verbal):
+            if cand in lexicon:
+                return cand
+    return None
+
+
+def _liked_item(words: list[str], verb: re.Pattern[str]) -> str | None:
+    """The noun phrase before '좋아해' / '싫어' ('나 떡볶이 진짜 좋아해' -> '떡볶이')."""
+    for i, w in enumerate(words):
+        if verb.search(w) or (i + 1 < len(words) and verb.search(w + " " + words[i + 1]) and w in ("못", "안")):
+            j = i - 1
+            while j >= 0 and words[j] in ("진짜", "정말", "너무", "완전", "엄청", "제일", "가장", "되게", "많이", "특히",
+                                          "별로", "진심", "꽤", "좀", "조금", "그냥", "막", "다", "더", "못", "안", "또"):
+                j -= 1
+            if j < 0:
+                return None
+            cand = _bare(words[j])
+            if _person_of(words[j]) is not None or cand in _STOP_NOUNS:
+                return None
+            if cand.endswith(("하는", "는")) and j >= 1:  # 게임하는 거 / 노래 부르는 거
+                return None
+            if cand in ("거", "것") and j >= 1:
+                prev = words[j - 1]
+                return _bare(prev[:-1] if prev.endswith(("는", "하는")) else prev)
+            return cand
+    return None
+
+
+def _topic(sentence: Sentence | None, words: list[str]) -> str | None:
+    if sentence is None:
+        return None
+    phrases: list[list[str]] = []
+    current: list[str] = []
+    last_word = -2
+    time_words = {t.text for t in sentence.times} | set(" ".join(t.text for t in sentence.times).split())
+    for m in sentence.morphemes:
+        good = m.tag in ("NNG", "NNP", "SL") and m.form not in _STOP_NOUNS and m.form not in time_words \
+            and not all("ㄱ" <= ch <= "ㅣ" for ch in m.form)
+        if good and (m.word == last_word or (m.word == last_word + 1 and current_ended_bare(sentence, last_word))):
+            current.append(m.form if m.word == last_word and current else m.form)
+            if m.word != last_word:
+                current[-1] = " " + m.form
+        elif good:
+            if current:
+                phrases.append(current)
+            current = [m.form]
+        else:
+            if current:
+                phrases.append(current)
+            current = []
+        last_word = m.word if good else -2
+    if current:
+        phrases.append(current)
+    texts = ["".join(p).strip() for p in phrases if p]
+    texts = [t for t in texts if t and t not in _STOP_NOUNS]
+    return texts[0] if texts else None
+
+
+def current_ended_bare(sentence: Sentence, word: int) -> bool:
+    """Whether a word is nouns only (no particle after it), so the next word's noun joins its phrase."""
+    pieces = sentence.word_morphemes(word)
+    return bool(pieces) and all(p.tag in ("NNG", "NNP", "SL", "SN") for p in pieces)
+
+
+def _recall_key(text: str) -> str | None:
+    rules = (
+        ("pet", r"강아지|고양이|햄스터|반려|애완|키우는|댕댕이|냥이"),
+        ("people", r"(?:엄마|아빠|동생|언니|오빠|누나|형|친구|여친|남친|여자\s?친구|남자\s?친구|가족|할머니|할아버지)"
+                   r"(?:\s?이름|\S*\s?뭐|\S*\s?누구|\S*\s?어디)"),
+        ("name", r"이름|누구(?:게|야|일까|였|지)|내가\s?누구"),
+        ("age", r"나이|몇\s?살"),
+        ("birthday", r"생일"),
+        ("mbti", r"mbti|엠비티아이"),
+        ("school", r"학교|전공|학과|학년|동아리"),
+        ("job", r"직업|직장|회사|알바|무슨\s?일|뭐\s?하는\s?사람|일\s?하"),
+        ("dislike", r"싫어|못\s?먹|알레르기"),
+        ("like", r"좋아|취미|관심|최애"),
+        ("place", r"어디\s?(?:살|사는|산다)|사는\s?(?:곳|데)|고향|이사"),
+        ("plan", r"어디\s?(?:간|가|갈)|뭐\s?(?:한다|할|하기로)|일정|계획|약속|언제|여행|내일|주말|다음\s?주|시험|면접"),
+        ("feeling", r"기분|상태"),
+        ("health", r"아프|건강|병원"),
+    )
+    for family, pattern in rules:
+        if re.search(pattern, text, re.I):
+            return family
+    return None
+
+
+# --- understanding one message --------------------------------------------------------------------
+
+_SOCIAL_ORDER = (Act.FAREWELL, Act.GREETING, Act.THANKS, Act.APOLOGY)
+_CONTENT_ACTS = frozenset(Act) - {Act.GREETING, Act.FAREWELL, Act.THANKS, Act.APOLOGY, Act.REACTION}
+
+
+def _social(text: str) -> Act | None:
+    if _FAREWELL.search(text):
+        return Act.FAREWELL
+    if _GREETING.match(text):
+        return Act.GREETING
+    if _THANKS.search(text):
+        return Act.THANKS
+    if _APOLOGY.search(text):
+        return Act.APOLOGY
+    return None
+
+
+def _strip_social(text: str) -> str:
+    text = _GREETING.sub("", text, count=1).strip(" ,!.~")
+    return text
+
+
+def _clean(text: str) -> str:
+    return clean(text)
+
+
+def _mood(raw: str) -> int:
+    pos = sum(raw.count(c) for c in _POSITIVE_CUES)
+    neg = sum(raw.count(c) for c in _NEGATIVE_CUES)
+    return (pos > neg) - (neg > pos)
+
+
+def _reading_of_nothing(raw: str) -> Understanding:
+    """Messages with no words left after cleaning: emoticons, a lone '?', keyboard mash."""
+    stripped = raw.strip()
+    mood = _mood(stripped)
+    jamo = re.sub(r"\s+", "", stripped)
+    if jamo in REACTIONS or re.fullmatch(r"[ㅋㅎㅠㅜ]+|[!~.]+", jamo or "-") or (mood and not _MASH.match(jamo)):
+        return Understanding(text=raw, act=Act.REACTION, about=About.NONE, tense=Tense.PRESENT,
+                             polarity=mood, confidence=0.9)
+    social = {"ㄱㅅ": Act.THANKS, "ㄳ": Act.THANKS, "ㅈㅅ": Act.APOLOGY, "ㅎㅇ": Act.GREETING, "ㅂㅂ": Act.FAREWELL,
+              "ㅂㅇ": Act.FAREWELL}.get(jamo)
+    if social is not None:
+        return Understanding(text=raw, act=social, about=About.NONE, tense=Tense.PRESENT, confidence=0.9)
+    if re.fullmatch(r"[?？]+", jamo or "-"):
+        return Understanding(text=raw, act=Act.REACTION, about=About.NONE, tense=Tense.PRESENT, question=True,
+                             confidence=0.2)
+    if jamo in ("ㅇㅇ", "ㅇㅋ", "ㄹㅇ", "ㅇㅈ", "ㄱㄱ", "ㄴㄴ", "ㄷㄷ"):
+        return Understanding(text=raw, act=Act.REACTION, about=About.NONE, tense=Tense.PRESENT, confidence=0.9)
+    return Understanding(text=raw, act=Act.SMALLTALK, about=About.NONE, tense=Tense.PRESENT, confidence=0.1)
+
+
+def understand(text: str, analyzer: Analyzer) -> Understanding:
+    """Read one user message: its act, whom it is about, tense, negation, topic, slots, recall key."""
+    raw = text
+    cleaned = _clean(text)
+    if not cleaned.strip(" ?!.~,"):
+        return _reading_of_nothing(raw if raw.strip() else "")
+    analysis = analyzer.analyze(cleaned)
+    sentences = analysis.sentences
+    if not sentences:
+        return _reading_of_nothing(raw)
+    mood = _mood(raw)
+
+    # keyboard mash / unreadable: most morphemes unknown to the dictionary
+    morphemes = analysis.morphemes
+    content = [m for m in morphemes if not m.tag.startswith("S") or m.tag in ("SL", "SH")]
+    unknown = sum(s.unknown for s in sentences)
+    bare_text = cleaned.strip(" ?!.~,").lower()
+    if bare_text in REACTIONS or all(w.strip(" ?!.~,").lower() in REACTIONS for w in cleaned.split()):
+        return Understanding(text=raw, act=Act.REACTION, about=About.NONE, tense=Tense.PRESENT,
+                             question=cleaned.endswith("?"), polarity=mood, confidence=0.9)
+    if content and unknown / len(content) >= 0.5 and not _social(cleaned):
+        return Understanding(text=raw, act=Act.SMALLTALK, about=About.NONE, tense=Tense.PRESENT, confidence=0.1)
+
+    # one reading per sentence; the message's act is the first sentence with content
+    readings = [_read_sentence(s) for s in sentences]
+    socials = [r.social for r in readings if r.social is not None]
+    main = next((r for r in readings if r.act in _CONTENT_ACTS), None)
+    if main is None:
+        main = next((r for r in readings if r.act is not Act.REACTION), readings[0])
+    act = main.act
+    also = tuple(dict.fromkeys(a for a in socials if a is not act))
+
+    # slots over the whole message (later sentences fill what earlier ones did not)
+    slots: dict[str, str] = {}
+    for r in readings:
+        for key, value in r.slots.items():
+            slots.setdefault(key, value)
+    feeling = _slot_feeling(cleaned)
+    polarity = 0
+    if feeling is not None:
+        polarity = feeling[1]
+        if main.negated and polarity > 0:
+            polarity = -1
+        elif main.negated and polarity < 0:
+            polarity = 0
+    if main.about is About.HER or act in (Act.ASK_HER, Act.RECALL, Act.ASK_USER, Act.REQUEST):
+        polarity = 0  # not the user's own feeling
+    if polarity == 0 and act not in (Act.ASK_HER, Act.RECALL, Act.ASK_USER):
+        polarity = mood
+    if act is Act.THANKS and polarity == 0:
+        polarity = 1
+
+    confidence = main.confidence
+    if content and 0.3 <= unknown / len(content) < 0.5:
+        confidence = min(confidence, 0.5)
+    return Understanding(
+        text=raw, act=act, about=main.about, tense=Tense(main.sentence.tense), negated=main.negated,
+        question=main.question, topic=main.topic, slots=MappingProxyType(slots), recall_key=main.recall_key,
+        polarity=polarity, confidence=confidence, also=also,
+    )
+
+
+@dataclass(frozen=True)
+class _SentenceReading:
+    sentence: Sentence
+    act: Act
+    about: About
+    negated: bool
+    question: bool
+    topic: str | None
+    slots: Mapping[str, str]
+    recall_key: str | None
+    social: Act | None
+    confidence: float
+
+
+def _read_sentence(sentence: Sentence) -> _SentenceReading:
+    text = sentence.text.strip()
+    social = _social(text)
+    body = _strip_social(text) if social is Act.GREETING else text
+    words = body.split()
+    question = sentence.kind == an.QUESTION or text.rstrip(" ~.!").endswith("?")
+    about = _about(words, sentence)
+    explicit_about = about
+    slots = _slots(body, words, sentence, about)
+    if about is About.NONE:
+        about = _default_about(sentence, slots, question)
+    topic = slots.get("event") or slots.get("item") or _topic(sentence, words)
+    negated = sentence.negated
+    confidence = 1.0
+
+    def reading(act: Act, key: str | None = None, conf: float = confidence) -> _SentenceReading:
+        return _SentenceReading(sentence, act, about, negated, question, topic, MappingProxyType(slots), key, social,
+                                conf)
+
+    if not words or (social is not None and _social_only(text, social)):
+        return reading(social or Act.REACTION)
+    if body.strip(" ?!.~,").lower() in REACTIONS:
+        return reading(Act.REACTION, conf=0.9)
+    if social in (Act.THANKS, Act.APOLOGY, Act.FAREWELL) and len(words) <= 4:
+        return reading(social)
+
+    user_mentioned = any(_person_of(w) is About.USER for w in words)
+    if user_mentioned and (_GUESS.search(body) and (question or "맞" in body)) and about is not About.HER:
+        return reading(Act.ASK_USER, _recall_key(body))
+    if user_mentioned and (question or _RECALL.search(body)) and (_RECALL.search(body) or _asks_owned(words)) \
+            and about in (About.USER, About.THIRD, About.NONE):
+        return reading(Act.RECALL, _recall_key(body))
+    if not user_mentioned and question and re.search(r"(?:^|\s)(?:기억\s?(?:나|해|하니)|내\s)", body):
+        return reading(Act.RECALL, _recall_key(body))
+
+    if _CONFESS.search(body) or (about is About.HER and re.search(r"좋아해|좋아한다", body)
+                                 and not slots.get("item") and not _has_question_word(sentence)):
+        return reading(Act.CONFESS)
+
+    if slots.get("name") and re.search(r"라고\s?불러", body):
+        return reading(Act.TELL_FACT)
+    if sentence.kind == an.REQUEST and not question:
+        return reading(Act.REQUEST)
+    if sentence.kind == an.REQUEST and question and re.search(r"줄래|줘|주세요|줄\s?수|주라|주면", body):
+        return reading(Act.REQUEST)
+    if question:
+        if explicit_about is About.NONE and _OPINION.search(body) and not slots.get("item"):
+            about = About.NONE  # 마라탕 어때?: her view on a topic, not a question about her
+            return reading(Act.OPINION)
+        if about is About.HER:
+            return reading(Act.ASK_HER)
+        if _OPINION.search(body) or about in (About.THIRD, About.USER, About.NONE):
+            return reading(Act.OPINION)
+        return reading(Act.ASK_HER, conf=0.8)
+
+    if about is not About.HER and _is_fact(slots) and sentence.tense != an.PAST:
+        return reading(Act.TELL_FACT)
+    tense = sentence.tense
+    if tense == an.FUTURE or (tense == an.PRESENT and slots.get("time") and slots.get("event")):
+        return reading(Act.TELL_PLAN)
+    if tense == an.PAST:
+        return reading(Act.TELL_PAST)
+    if slots.get("feeling") and about in (About.USER, About.NONE):
+        return reading(Act.TELL_FEELING)
+    return reading(Act.SMALLTALK, conf=0.9 if topic else 0.6)
+
+
+def _has_question_word(sentence: Sentence) -> bool:
+    return any(m.form in an.QUESTION_WORDS for m in sentence.morphemes)
+
+
+def _social_only(text: str, social: Act) -> bool:
+    rest = text
+    for pattern in (_GREETING, _FAREWELL, _THANKS, _APOLOGY):
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"(?:^|\s)(?:로라야|로라|오로라|너무|진짜|정말|많이|완전|다들|오늘도|오늘|해|해요|요|합니다|드려요|"
+                  r"했어|해서|하다|야|다|네|ㅎ+|ㅋ+|ㅠ+|나|저)(?=$|\s)", " ", rest)
+    return not rest.strip(" ?!.~,")
+
+
+def _asks_owned(words: list[str]) -> bool:
+    """'내 이름은?', '내 강아지 이름 뭐야?': a question about something of the user's."""
+    for i, w in enumerate(words):
+        if w.strip(" ?") in ("내", "제", "나의", "우리") and i + 1 < len(words):
+            return True
+        if w.strip(" ?") in ("내가", "제가", "나는", "난") and any(q in " ".join(words[i + 1:])
+                                                              for q in ("뭐", "어디", "언제", "누구", "몇", "무슨")):
+            return True
+    return False
+
+
+_FACT_SLOTS = ("name", "age", "school", "major", "job", "pet", "pet_name", "home", "like", "dislike", "mbti",
+               "birthday", "person_job")
+
+
+def _is_fact(slots: Mapping[str, str]) -> bool:
+    return any(k in slots for k in _FACT_SLOTS)
+
+
+def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dict[str, str]:
+    slots: dict[str, str] = {}
+    asks = sentence.kind == an.QUESTION or text.rstrip().endswith("?")
+    pet = _lexicon_hit(words, PETS)
+    if pet:
+        slots["pet"] = pet
+        m = re.search(r"이름(?:은|이|는)?\s?([가-힣A-Za-z]{1,8})", text) or \
+            re.search(r"([가-힣A-Za-z]{1,8})(?:이)?(?:라는|란)\s?(?:" + "|".join(PETS) + ")", text)
+        if m and not asks:
+            name = _strip_copula_keep_i(m.group(1))
+            if name not in _NOT_NAMES and name not in ("뭐", "뭐야", "뭐였지"):
+                slots["pet_name"] = name if not name.endswith(("야", "이야")) else name
+    elif about is not About.HER and not asks:
+        name = None if (re.search(r"(?:" + "|".join(RELATIONS) + r")\S*\s?이름", text)) else _name(text)
+        if name:
+            slots["name"] = name
+    relation = _lexicon_hit(words, RELATIONS)
+    if relation:
+        person = relation
+        names = [p for p in sentence.proper_nouns if p not in (relation,)]
+        m = re.search(re.escape(relation) + r"\S*\s?이름(?:은|이|는)?\s?([가-힣]{1,6})", text)
+        if m and not asks:
+            names.insert(0, _strip_copula(m.group(1)))
+        if not names:
+            m = re.search(re.escape(relation) + r"\s([가-힣]{2,4}?)(?:이가|가|는|이는|이랑|랑|한테|이한테)(?=\s|$)", text)
+            if m and m.group(1) not in _NOT_NAMES and m.group(1) not in EVENTS:
+                names.append(m.group(1))
+        if names:
+            person = f"{relation} {names[0]}"
+            slots["person_name"] = names[0]
+        slots["person"] = person
+        slots["relation"] = relation
+        job = _lexicon_hit([w for w in words if _bare(w) != relation], JOBS)
+        if job and about is About.THIRD and not asks:
+            slots["person_job"] = job
+    if about is not About.HER and not asks:
+        age = _age(text)
+        if age and not re.search(r"(?:" + "|".join(RELATIONS) + r")\S*\s?(?:\S+\s)?\d*\s?살", text):
+            slots["age"] = age
+        m = re.search(r"([가-힣A-Za-z]{2,8}(?:대학교|대학|대|고등학교|고|중학교|중))\s?(?:다녀|다니|재학|학생|생이|에\s?다|졸업)",
+                      text)
+        if m:
+            slots["school"] = m.group(1)
+        m = re.search(r"(?:전공(?:은|이)?\s?([가-힣A-Za-z]{2,10}?)(?:이야|야|이에요|예요|입니다|이고|$|\s))|"
+                      r"([가-힣A-Za-z]{2,10}?)\s?(?:전공|학과|과)(?:이야|야|이에요|이고|생|\s?다녀|$|\s)", text)
+        if m:
+            major = m.group(1) or m.group(2)
+            if major and major not in _NOT_NAMES:
+                slots["major"] = major
+        job = _lexicon_hit(words, JOBS)
+        if job and about in (About.USER, About.NONE):
+            slots["job"] = job
+        m = re.search(r"([가-힣]{2,8})(?:에서)?\s?(?:일해|일하고|근무|알바해|알바하고)", text)
+        if m and "job" not in slots and _bare(m.group(1)) not in _STOP_NOUNS:
+            slots["job"] = _bare(m.group(1)) + (" 알바" if "알바" in text else "")
+        m = re.search(r"([가-힣]{2,6}?)(?:에서|에)?\s?(?:살아|살고|살거든|사는데|살아요|삽니다)", text)
+        if m and _bare(m.group(1)) not in ("혼자", "같이", "잘", "열심히", "행복하게", "재밌게"):
+            slots["home"] = _bare(m.group(1))
+        m = re.search(r"(?<![A-Za-z])([EIei][NSns][TFtf][JPjp])(?![A-Za-z])", text)
+        if m:
+            slots["mbti"] = m.group(1).upper()
+        m = re.search(r"생일(?:은|이)?\s?(\d{1,2}\s?월\s?\d{1,2}\s?일)", text)
+        if m:
+            slots["birthday"] = m.group(1)
+    if _DISLIKE.search(text):
+        item = _liked_item(words, _DISLIKE)
+        if item:
+            slots["item"] = item
+            if not asks and about is not About.HER:
+                slots["dislike"] = item
+    elif _LIKE.search(text) and not _CONFESS.search(text):
+        item = _liked_item(words, _LIKE)
+        if item:
+            slots["item"] = item
+            if not asks and about is not About.HER:
+                slots["like"] = item
+    if "item" in slots:
+        if slots["item"] in FOODS:
+            slots["food"] = slots["item"]
+        elif slots["item"] in HOBBIES or slots["item"].endswith(("하기", "기")):
+            slots["hobby"] = slots["item"]
+    event = _lexicon_hit(words, EVENTS)
+    if event:
+        slots["event"] = event
+    if sentence.times:
+        slots["time"] = sentence.times[0].text
+    place = next((_whole_place(sentence, m) for m in sentence.morphemes
+                  if m.tag == "NNP" and m.semantic == "지명"), None)
+    if place is None:
+        m = re.search(r"([가-힣]{2,8}?)(?:에|으로|로|에서)\s(?:\S+\s)?(?:가|간|갈|갔|놀러|여행|다녀|왔|와|있)", text)
+        if m and _bare(m.group(1)) not in _STOP_NOUNS and m.group(1) not in {t.text for t in sentence.times}:
+            cand = _bare(m.group(1))
+            if cand not in RELATIONS and not any(cand == t.text or cand in t.text for t in sentence.times):
+                place = cand
+    if place:
+        slots["place"] = place
+    feeling = _slot_feeling(text)
+    if feeling is not None and feeling[0] not in ("좋음", "싫음") or (feeling and not slots.get("item")):
+        slots["feeling"] = feeling[0]
+    return slots
+
+
+def _whole_place(sentence: Sentence, m: an.Morpheme) -> str:
+    """'제주' + 도 (a particle to the tagger) -> '제주도' when the word is a place ending in 도."""
+    word = sentence.words[m.word] if m.word < len(sentence.words) else m.form
+    for size in range(len(word), len(m.form), -1):
+        if word[:size] in PARTICLE_LIKE_NOUNS and word[:size].startswith(m.form):
+            return word[:size]
+    return m.form
+
+
+class Reader:
+    """The per-process reader the embedded roles share: one `Analyzer` and a bounded LRU of readings."""
+
+    def __init__(self, analyzer: Analyzer | None = None, cache_size: int = 1024) -> None:
+        self.analyzer = analyzer if analyzer is not None else Analyzer(cache_size=cache_size)
+        self._cache_size = max(0, cache_size)
+        self._cache: OrderedDict[str, Understanding] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def read(self, text: str) -> Understanding:
+        with self._lock:
+            hit = self._cache.get(text)
+            if hit is not None:
+                self._cache.move_to_end(text)
+                return hit
+        reading = understand(text, self.analyzer)
+        with self._lock:
+            self._cache[text] = reading
+            self._cache.move_to_end(text)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return reading
+
+    __call__ = read

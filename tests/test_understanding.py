@@ -1,0 +1,241 @@
+"""understand(): what a message means (acts, whom it is about, tense, slots, recall keys), and the Reader."""
+
+from __future__ import annotations
+
+import pytest
+
+from ohlora.mind.embedded.analysis import Analyzer
+from ohlora.mind.embedded.understanding import About, Act, Reader, Tense, understand
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader(cache_size=256)
+
+
+def _act(reader: Reader, text: str) -> Act:
+    return reader.read(text).act
+
+
+# --- acts -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "act"), [
+    ("안녕!", Act.GREETING),
+    ("안녕하세요", Act.GREETING),
+    ("로라야 안녕", Act.GREETING),
+    ("하이~", Act.GREETING),
+    ("오랜만이야", Act.GREETING),
+    ("잘 자", Act.FAREWELL),
+    ("나 이제 잘게", Act.FAREWELL),
+    ("내일 봐!", Act.FAREWELL),
+    ("고마워", Act.THANKS),
+    ("진짜 고마워 로라야", Act.THANKS),
+    ("감사합니다", Act.THANKS),
+    ("미안해", Act.APOLOGY),
+    ("늦어서 미안", Act.APOLOGY),
+    ("너 몇 살이야?", Act.ASK_HER),
+    ("너는 뭐 좋아해?", Act.ASK_HER),
+    ("마라탕 좋아해?", Act.ASK_HER),
+    ("로라는 MBTI가 뭐야?", Act.ASK_HER),
+    ("뭐 해?", Act.ASK_HER),
+    ("주말에 뭐 했어?", Act.ASK_HER),
+    ("내 이름 뭐였지?", Act.RECALL),
+    ("내 이름 기억나?", Act.RECALL),
+    ("내가 어디 간다고 했지?", Act.RECALL),
+    ("내 강아지 이름은?", Act.RECALL),
+    ("내가 뭘 좋아한다고 했지", Act.RECALL),
+    ("내 생일 언제라고 했지?", Act.RECALL),
+    ("내가 뭐 좋아하게?", Act.ASK_USER),
+    ("내 나이 맞혀 봐", Act.ASK_USER),
+    ("내 이름은 민준이야", Act.TELL_FACT),
+    ("나 마라탕 좋아해", Act.TELL_FACT),
+    ("나 오이 진짜 싫어해", Act.TELL_FACT),
+    ("우리 강아지 이름은 초코야", Act.TELL_FACT),
+    ("나 간호사야", Act.TELL_FACT),
+    ("나 서울 살아", Act.TELL_FACT),
+    ("엄마는 선생님이야", Act.TELL_FACT),
+    ("나 내일 시험이야", Act.TELL_PLAN),
+    ("다음 주에 제주도 여행 가", Act.TELL_PLAN),
+    ("이따 친구 만날 거야", Act.TELL_PLAN),
+    ("어제 시험 봤어", Act.TELL_PAST),
+    ("지난 주말에 부산 갔었어", Act.TELL_PAST),
+    ("나 너무 피곤해", Act.TELL_FEELING),
+    ("긴장돼", Act.TELL_FEELING),
+    ("요즘 우울해", Act.TELL_FEELING),
+    ("노래 추천해 줘", Act.REQUEST),
+    ("위로 좀 해 줘", Act.REQUEST),
+    ("같이 놀자", Act.REQUEST),
+    ("날씨 어때?", Act.OPINION),
+    ("이 옷 어때?", Act.OPINION),
+    ("친구가 왜 답장을 안 할까?", Act.OPINION),
+    ("사랑해", Act.CONFESS),
+    ("너 좋아해", Act.CONFESS),
+    ("나랑 사귀자", Act.CONFESS),
+    ("우리 실제로 만나자", Act.CONFESS),
+    ("ㅋㅋㅋㅋ", Act.REACTION),
+    ("헐 대박", Act.REACTION),
+    ("ㅇㅇ", Act.REACTION),
+    ("그렇구나", Act.REACTION),
+    ("시험 공부하고 있어", Act.SMALLTALK),
+])
+def test_acts(reader, text, act):
+    assert _act(reader, text) is act, reader.read(text)
+
+
+# --- about ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "about"), [
+    ("너 몇 살이야?", About.HER),
+    ("니가 제일 좋아하는 음식은?", About.HER),
+    ("오로라는 어디 살아?", About.HER),
+    ("나 내일 시험이야", About.USER),
+    ("내 이름은 민준이야", About.USER),
+    ("저는 학생이에요", About.USER),
+    ("우리 집 고양이 진짜 귀여워", About.USER),
+    ("시험 공부하고 있어", About.USER),
+    ("엄마가 아파", About.THIRD),
+    ("내 친구가 내일 결혼해", About.THIRD),
+    ("팀장님이 또 야근 시켰어", About.THIRD),
+    ("민수가 나한테 화냈어", About.THIRD),
+    ("날씨 어때?", About.NONE),
+])
+def test_about(reader, text, about):
+    assert reader.read(text).about is about, reader.read(text)
+
+
+# --- tense and negation ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "tense", "negated"), [
+    ("내일 시험이야", Tense.FUTURE, False),
+    ("어제 시험 봤어", Tense.PAST, False),
+    ("시험 공부하고 있어", Tense.ONGOING, False),
+    ("내일 시험 없어", Tense.FUTURE, True),
+    ("어제 시험 안 봤어", Tense.PAST, True),
+    ("오늘 너무 피곤해", Tense.PRESENT, False),
+])
+def test_tense_contrasts(reader, text, tense, negated):
+    u = reader.read(text)
+    assert (u.tense, u.negated) == (tense, negated)
+    assert u.topic == "시험" or "시험" not in text
+
+
+def test_no_exam_tomorrow_is_a_plan_with_negation(reader):
+    u = reader.read("내일 시험 없어")
+    assert u.act is Act.TELL_PLAN and u.negated and u.slots["event"] == "시험" and u.slots["time"] == "내일"
+
+
+# --- slots ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("내 이름은 민준이야", "민준"),
+    ("내 이름은 지우", "지우"),
+    ("제 이름은 박하늘입니다", "박하늘"),
+    ("나 지우라고 해", "지우"),
+    ("서연이라고 불러 줘", "서연"),
+    ("저는 김서연입니다", "김서연"),
+    ("로라야 안녕 나 민준이야", "민준"),
+])
+def test_names_in_several_phrasings(reader, text, name):
+    u = reader.read(text)
+    assert u.slots.get("name") == name and u.act is Act.TELL_FACT and u.about is About.USER
+
+
+@pytest.mark.parametrize(("text", "age"), [("나 24살이야", "24"), ("나 스물넷이야", "24"), ("스무 살이에요", "20"),
+                                           ("나 서른한 살", "31")])
+def test_ages(reader, text, age):
+    assert reader.read(text).slots.get("age") == age
+
+
+def test_pet_kind_and_name(reader):
+    u = reader.read("우리 강아지 이름은 콩이야")
+    assert u.slots["pet"] == "강아지" and u.slots["pet_name"] == "콩이" and "name" not in u.slots
+
+
+def test_person_relation_and_name(reader):
+    u = reader.read("내 친구 민지가 내일 결혼해")
+    assert u.slots["person"] == "친구 민지" and u.slots["relation"] == "친구" and u.slots["person_name"] == "민지"
+    assert u.slots["event"] == "결혼" and u.slots["time"] == "내일" and u.act is Act.TELL_PLAN
+
+
+def test_likes_and_dislikes(reader):
+    u = reader.read("나 떡볶이 진짜 좋아해")
+    assert u.slots["like"] == "떡볶이" and u.slots["food"] == "떡볶이" and u.topic == "떡볶이"
+    u = reader.read("나 오이 못 먹어")
+    assert u.slots["dislike"] == "오이"
+    u = reader.read("너 마라탕 좋아해?")
+    assert u.slots["item"] == "마라탕" and "like" not in u.slots
+
+
+def test_feeling_and_polarity(reader):
+    u = reader.read("오늘 너무 피곤해 ㅠㅠ")
+    assert u.slots["feeling"] == "피곤" and u.polarity == -1
+    assert reader.read("완전 신나!").polarity == 1
+    assert reader.read("기분 안 좋아").polarity == -1
+
+
+def test_place_and_time(reader):
+    u = reader.read("다음 주 금요일에 제주도 가")
+    assert u.slots["place"] == "제주도" and u.slots["time"] == "다음 주" and u.act is Act.TELL_PLAN
+
+
+# --- recall keys ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("내 이름 뭐였지?", "name"),
+    ("내 이름 기억나?", "name"),
+    ("내가 어디 간다고 했지?", "plan"),
+    ("내 강아지 이름은?", "pet"),
+    ("내가 뭘 좋아한다고 했지", "like"),
+    ("내가 뭐 싫어한다고 했지?", "dislike"),
+    ("내 나이 기억해?", "age"),
+    ("내가 내일 뭐 한다고 했지?", "plan"),
+    ("내가 어디 산다고 했지?", "place"),
+    ("내 전공 뭐였더라?", "school"),
+    ("내 동생 이름 기억나?", "people"),
+])
+def test_recall_keys(reader, text, key):
+    u = reader.read(text)
+    assert u.act is Act.RECALL and u.recall_key == key, u
+
+
+# --- low confidence -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["ㅁㄴㅇㄹ", "asdfghjkl", "?", "뷁꿿햏", "ㅁㄴㅇㄹㅁㄴㅇㄹ ㅇㄴㄹ"])
+def test_unreadable_messages_have_low_confidence(reader, text):
+    assert reader.read(text).confidence < 0.5
+
+
+@pytest.mark.parametrize("text", ["나 내일 시험이야", "내 이름은 민준이야", "안녕", "ㅋㅋㅋ"])
+def test_readable_messages_are_confident(reader, text):
+    assert reader.read(text).confidence >= 0.9
+
+
+# --- vocatives and social moves alongside content -------------------------------------------------
+
+def test_vocatives_are_not_content(reader):
+    u = reader.read("로라야 나 내일 면접이야")
+    assert u.topic == "면접" and u.about is About.USER
+    assert reader.read("오로라 너 몇 살이야?").act is Act.ASK_HER
+
+
+def test_greeting_with_content_keeps_both(reader):
+    u = reader.read("안녕! 나 민준이야")
+    assert u.act is Act.TELL_FACT and Act.GREETING in u.also
+
+
+# --- the Reader -----------------------------------------------------------------------------------
+
+def test_the_reader_caches_by_text_and_is_bounded():
+    r = Reader(cache_size=2)
+    first = r.read("안녕")
+    assert r.read("안녕") is first
+    r.read("고마워")
+    r.read("잘 자")
+    assert r.read("안녕") is not first and r.read("안녕") == first
+
+
+def test_understand_takes_an_injected_analyzer():
+    a = Analyzer(cache_size=4)
+    u = understand("어제 시험 망했어", a)
+    assert u.act is Act.TELL_PAST and u.tense is Tense.PAST and a.loaded
+    assert Reader(a).analyzer is a
