@@ -63,7 +63,8 @@ EVENTS = frozenset(
      "외식", "가족 모임", "저녁 약속", "점심 약속", "술 약속", "정모", "번개", "졸업 전시", "전시", "시사회",
      "팬사인회", "PT", "필라테스", "요가", "클라이밍", "골프", "테니스", "배드민턴", "볼링", "병원 진료", "치료",
      "물리치료", "재활", "코칭", "면허 시험", "운전면허 시험", "기능시험", "도로주행", "국가고시", "임용고시",
-     "공무원 시험", "편입 시험", "논문 심사", "디펜스", "학위 수여식", "입사 시험", "인적성", "코딩 테스트", "코테"}
+     "공무원 시험", "편입 시험", "논문 심사", "디펜스", "학위 수여식", "입사 시험", "인적성", "코딩 테스트", "코테",
+     "유학", "어학연수", "교환학생", "워킹홀리데이", "워홀", "신혼여행", "가족 여행", "수학여행", "졸업여행"}
 )
 _EVENTS_LONGEST_FIRST = tuple(sorted(EVENTS, key=len, reverse=True))
 NOTHING_PLANNED = frozenset({"약속", "일정", "계획", "스케줄"})
@@ -258,6 +259,12 @@ _PET_OWNED = re.compile(
 )
 
 
+_PET_BREED = re.compile(
+    r"(?:^|\s)(?:우리\s?집\s|우리\s|내\s)(강아지|고양이|개|냥이)(?:는|가)\s(" + "|".join(sorted(PETS, key=len, reverse=True))
+    + r")(?:이야|야|이에요|예요|이거든|거든|임)" + _END
+)
+
+
 def _pet(clause: str) -> Fact | None:
     m = _PET_NAME.search(clause)
     if m:
@@ -265,6 +272,9 @@ def _pet(clause: str) -> Fact | None:
         if name and name not in ("뭐", "뭐야", "뭔데") and re.fullmatch(r"[가-힣A-Za-z]{1,8}", name):
             return Fact("반려동물", f"{PETS[m.group(1)]} {name}")
         return None
+    m = _PET_BREED.search(clause)
+    if m and PETS[m.group(2)] not in ("강아지", "고양이") and m.group(2) not in ("새",):
+        return Fact("반려동물", PETS[m.group(2)])
     m = _PET_OWNED.search(clause)
     if m and not _negated_before(clause, m.start()):
         owns = re.search(r"키우|키워", m.group(0)) or re.search(r"(?:^|\s)(?:우리\s?집|집에)", clause)
@@ -440,7 +450,9 @@ _INJURY = re.compile(
 )
 _ILLNESS = re.compile(
     r"(감기|독감|코로나|몸살|장염|식중독|배탈|편두통|두통|생리통|비염|알레르기|위염|빈혈|불면증|허리디스크|디스크|"
-    r"눈병|결막염|중이염|인후염|편도염|목감기|코감기|몸살감기|감기몸살)(?:에|이|가)?\s?"
+    r"눈병|결막염|중이염|인후염|편도염|목감기|코감기|몸살감기|감기몸살|치통|복통|요통|근육통|위경련|역류성\s?식도염|"
+    r"아토피|천식|변비|대상포진|수족구|독감|허리\s디스크|목\s디스크|공황장애|우울증|불안장애|이석증|족저근막염|"
+    r"손목터널증후군|거북목|안구건조증|두드러기|체기)(?:에|이|가)?\s?"
     r"(?:걸렸|걸려서|걸린|걸려|기운|났|나서|있어|심해|때문에|이야|야|인\s?것\s?같|인가\s?봐|도졌|와서|확진|양성|증상)"
 )
 _FEVER = re.compile(r"(?:^|\s)열(?:이)?\s?(?:나|났어|나서|나는데|나네|있어|많이\s나|펄펄)" + _END)
@@ -505,7 +517,7 @@ _STATES = (
     ("아쉬움", r"(?:아쉬워|아쉽다|아쉽네|아쉬운데|아쉬워서|아쉬웠어)"),
     ("기분 나쁨", r"기분(?:이)?\s" + _ADVERBS + r"(?:안\s?좋아|별로|나빠|꿀꿀해|더러워)"),
     ("기분 좋음", r"기분(?:이)?\s" + _ADVERBS + r"(?:좋아|좋다|좋네|좋은데|최고|최고야|짱이야)"),
-    ("수면 부족", r"(?:잠을?\s?(?:못\s?잤|설쳤|한숨도\s못)|밤새웠|밤샜|밤을\s새)"),
+    ("수면 부족", r"(?:잠을?\s?(?:못\s?잤|못\s?자|설쳤|한숨도\s못|안\s?와)|밤새웠|밤샜|밤을\s새)"),
     ("멘붕", r"멘붕"),
     ("홀가분함", r"홀가분(?:해|하다|하네|한데|해서|했어|함|하거든)"),
     ("허전함", r"허전(?:해|하다|하네|한데|해서|했어)"),
@@ -526,14 +538,30 @@ _STATES = (
     ("금연 중", r"금연\s?(?:중이야|중이거든|중|하고\s?있어)"),
     ("휴학 중", r"휴학\s?(?:중이야|중이거든|중|했어|하고\s?있어)"),
     ("시험 기간", r"시험\s?기간(?:이야|이라|이거든|이라서)"),
+    ("취업 준비 중", r"(?:취업|취준|구직)\s?(?:준비\s?)?(?:중이야|중이거든|하고\s?있어|준비해)"),
     ("감동", r"감동(?:이야|받았어|했어|먹었어)"),
 )
 _STATE_PATTERNS = tuple((value, re.compile(pattern + _END)) for value, pattern in _STATES)
 
 
+_PREPARING = re.compile(
+    r"(?:^|\s)((?:[가-힣A-Za-z]{1,6}\s)?[가-힣A-Za-z]{1,6}?)(?:을|를)?\s?(?:준비\s?중이야|준비\s?중이거든|준비\s?중|준비하고\s?있어|"
+    r"준비하는\s?중이야|준비해)" + _END
+)
+_LIVING_ALONE = re.compile(r"(?:^|\s)(?:([가-힣]{2,6})(?:에서)\s)?자취\s?(?:해|하고\s?있어|중이야|하거든|하는데|해요|생이야)" + _END)
+
+
 def _state(clause: str) -> Fact | None:
     if _someone_else_is_subject(clause):
         return None
+    m = _LIVING_ALONE.search(clause)
+    if m and not _negated_before(clause, m.start()):
+        return Fact("사는 곳", f"{m.group(1)} 자취" if m.group(1) and _is_place(m.group(1)) else "자취")
+    m = _PREPARING.search(clause)
+    if m and not _DAY.search(clause):
+        goal = " ".join(w for w in m.group(1).split() if w not in FIRST_PERSON and w not in _FILLERS)
+        if goal and (goal.split()[-1] in EVENTS or goal.endswith(("시험", "고시", "취업", "이직", "유학", "결혼", "수능"))):
+            return Fact("상태", f"{goal} 준비 중")
     for value, pattern in _STATE_PATTERNS:
         m = pattern.search(clause)
         if m:
@@ -641,7 +669,7 @@ def _schedule(clause: str) -> Fact | None:
                 head, suffix = following
             tail = " ".join([suffix, *words[i + 1 : i + 3]])
             if _NOT_A_PLAN.search(tail):
-                if head in NOTHING_PLANNED and "없" in tail and not re.search(r"않|아니|싶", tail):
+                if head in NOTHING_PLANNED and "없" in tail and not re.search(r"않|아니|싶|없어졌|없어져", tail):
                     return Fact(key, "없음")
                 return None
             if head in NOTHING_PLANNED and head != "약속":
@@ -710,7 +738,8 @@ _CALLED = re.compile(
     r"부르면\s?돼|부르면\s?됨|불러주면\s?돼|불러\s?주세요)" + _END
 )
 _INTRODUCED = re.compile(
-    r"(?:^|\s)(?:나는|난|저는|전|나|저|제가|내가)\s([가-힣]{2,4})(?:이에요|이야|입니다|예요|야|임|이고|이거든)?$"
+    r"(?:^|\s)(?:나는|난|저는|전|나|저|제가|내가)\s([가-힣]{2,4}?)(?:이에요|이야|입니다|예요|야|임|이고|이거든)?"
+    r"(?:\s(?:반가워|반가워요|반갑다|반갑습니다|잘\s?부탁해|잘\s?부탁해요|잘\s?부탁드려요|잘\s?부탁드립니다))?$"
 )
 _POSSESSIVE = frozenset({"내", "제", "나의", "저의", "우리"})
 _FAMILY_KEYS = MappingProxyType(
@@ -730,6 +759,8 @@ def _name_value(raw: str) -> str | None:
         word = word[:-1]  # '서연이' (the friendly form) → '서연'
     if not _NAME_SHAPE.fullmatch(word) or word in _NOT_NAMES or known_noun(word) or word in QUESTION_WORDS:
         return None
+    if re.match(r"(?:열|스물|스무|서른|마흔|쉰|예순)", word) or word in HOBBIES or _category(word) is not None:
+        return None  # '저는 서른둘이에요' is an age
     if word.startswith(("뭐", "뭔", "누구", "어디", "몇")) or word.endswith(("다", "해", "어", "까", "니", "냐")):
         return None
     return word
@@ -755,10 +786,38 @@ def _named(owner: str, name: str) -> Fact:
     return Fact("이름", name)
 
 
-def _name(clause: str, context: str | None = None) -> Fact | None:
+# Syllables common in Korean given names: a bare two-syllable word after '나' is taken for a name only
+# when both of its syllables are here and the user is introducing themselves ('안녕 나 지수야 반가워').
+_NAME_SYLLABLES = frozenset(
+    "민준서연지수하윤은도현우예유진채원아영주혜나희재성호태승동정경미소다시세가이린율건훈석용혁빈규환인선효"
+    "라리별솔한결온담해로람름봄새슬찬웅범철상진명수숙순옥자남열형병기광종찬창"
+)
+_GREETING = re.compile(r"안녕|반가워|반갑|처음\s?뵙|처음이야|잘\s?부탁|소개")
+
+
+def _name_owner(clause: str, start: int, word: str | None, context: str | None) -> str | None:
+    """Whose name '… 이름은 X' gives: the word before 이름, else the pet or person the clause (or an
+    earlier clause) mentioned, else the user's own when nothing comes before it."""
+    if word is not None and (word in _POSSESSIVE or strip_particle(word) in FIRST_PERSON):
+        return "user"
+    if word is not None:
+        owner = _owner_of(word, None)
+        if owner not in (None, "user"):
+            return owner
+        if re.fullmatch(r"(?:너|네|니|너의|로라|로라의|오로라|오로라의)", word):
+            return None
+        for earlier in reversed(tokens(clause[:start])):
+            owner = _owner_of(earlier, None)
+            if owner not in (None, "user") and not earlier.startswith(("그", "걔")):
+                return owner
+        return context if context not in (None, "user") else None
+    return context or "user"
+
+
+def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fact | None:
     m = _OWNED_NAME.search(clause)
     if m:
-        owner = _owner_of(m.group(1), context)
+        owner = _name_owner(clause, m.start(), m.group(1), context)
         if owner is not None and owner.startswith("pet:"):  # pets keep their 이 ('콩이야' → '콩이') and may be foods
             raw = strip_copula(m.group(0).split()[-1], keep_i=True)
             name = raw if _NAME_SHAPE.fullmatch(raw) and raw not in _NOT_NAMES and not raw.startswith("뭐") else None
@@ -778,9 +837,12 @@ def _name(clause: str, context: str | None = None) -> Fact | None:
             return Fact("이름", name)
     m = _INTRODUCED.search(clause)
     if m:
-        word = m.group(1)
-        name = _name_value(word)
-        if name and len(name) == 3 and name[0] in SURNAMES and not name.endswith(("생", "님", "사", "원")):
+        name = _name_value(m.group(1))
+        if name is None or name.endswith(("생", "님", "사", "원", "중")):
+            return None
+        if len(name) == 3 and name[0] in SURNAMES and all(ch in _NAME_SYLLABLES for ch in name[1:]):
+            return Fact("이름", name)
+        if len(name) == 2 and greeted and all(ch in _NAME_SYLLABLES for ch in name):
             return Fact("이름", name)
     return None
 
@@ -863,7 +925,9 @@ _WORK_AT = re.compile(
 )
 _WORKPLACE = re.compile(
     r"(?:^|\s)(스타트업|대기업|중소기업|공기업|은행|병원|학원|카페|편의점|회사|공장|출판사|방송국|게임회사|IT\s?회사|"
-    r"외국계|공공기관|연구소|증권사|보험사|호텔|백화점|학교|어린이집|유치원|약국)(?:에)?\s?(?:다녀|다니고\s?있어|다니거든|다니는데|다녀요)" + _END
+    r"외국계|공공기관|연구소|증권사|보험사|호텔|백화점|학교|어린이집|유치원|약국|삼성|삼성전자|LG|엘지|현대|현대차|SK|"
+    r"네이버|카카오|쿠팡|배민|토스|당근|라인|넥슨|엔씨|넷마블|하이닉스|포스코|롯데|CJ|한화|신세계|이마트|"
+    r"대학병원|관공서|구청|시청|군청)(?:에)?\s?(?:다녀|다니고\s?있어|다니거든|다니는데|다녀요)" + _END
 )
 _OFFICE_AT = re.compile(r"(?:^|\s)(?:회사|직장|사무실)(?:가|는|이|은)\s([가-힣]{2,6})(?:에)\s?있(?:어|거든|는데|어요)" + _END)
 
@@ -873,7 +937,7 @@ def _work(clause: str) -> Fact | None:
         return None
     m = _WORK_AS.search(clause)
     if m:
-        value = m.group(1)
+        value = " ".join(w for w in m.group(1).split() if w not in FIRST_PERSON and w not in _FILLERS) or m.group(1)
         if value in JOBS or value.endswith(_JOB_SUFFIX) or value.split()[-1] in JOBS:
             return Fact("직업", value)
         return None
@@ -913,7 +977,16 @@ _SIBLING = re.compile(
 _COUNT_WORDS = MappingProxyType({"한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3})
 
 
+_MARRIED = re.compile(
+    r"(?:^|\s)(?:(결혼했어|결혼했거든|결혼했는데|결혼했어요|유부남이야|유부녀야|기혼이야|애\s?엄마야|애\s?아빠야)|"
+    r"(솔로야|솔로거든|모솔이야|모태솔로야|솔로임|싱글이야))" + _END
+)
+
+
 def _people(clause: str) -> Fact | None:
+    m = _MARRIED.search(clause)
+    if m and not _negated_before(clause, m.start()) and "안" not in clause.split():
+        return Fact("가족", "기혼") if m.group(1) else Fact("연인", "없음")
     m = _ANNIVERSARY.search(clause)
     if m:
         return Fact(_FAMILY_KEYS.get(m.group(1), m.group(1)), f"사귄 지 {m.group(2).replace(' ', '')}")
@@ -1044,6 +1117,12 @@ def _plain_noun(word: str) -> str | None:
     return stem
 
 
+_HOBBY_DOING = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,8}?)(?:을|를|도)?\s(?:배워|배우고\s?있어|배우는\s?중이야|배우거든|다녀|다니고\s?있어|다니거든|"
+    r"시작했어|해|하고\s?있어|하거든|쳐|치거든|타|타거든|즐겨\s?해|꾸준히\s해)" + _END
+)
+
+
 def _hobby(clause: str) -> Fact | None:
     if _someone_else_is_subject(clause):
         return None
@@ -1081,6 +1160,12 @@ def _hobby(clause: str) -> Fact | None:
     if m:
         thing = strip_particle(m.group(1))
         if thing in HOBBIES or _category(thing) in ("운동",):
+            return Fact("취미", thing)
+    m = _HOBBY_DOING.search(clause)
+    me, _ = person_address(clause)
+    if m and (me or re.search(r"(?:^|\s)(?:요즘|요새|꾸준히|틈틈이)", clause)) and not _DAY.search(clause.replace("요즘", "")):
+        thing = strip_particle(m.group(1))
+        if (thing in HOBBIES or _category(thing) == "운동") and not _negated_before(clause, m.end(1) + 1):
             return Fact("취미", thing)
     return None
 
@@ -1178,12 +1263,14 @@ def extract_fact(user_text: str) -> Fact | None:
     """
     found: Fact | None = None
     context: str | None = None
-    for clause, question in sentences_and_clauses(clean(user_text)):
+    text = clean(user_text)
+    greeted = bool(_GREETING.search(text))
+    for clause, question in sentences_and_clauses(text):
         owner = context
         context = _context_owner(clause, context)
         if question or _states_nothing(clause):
             continue
-        fact = _clause_fact(clause, owner)
+        fact = _clause_fact(clause, owner, greeted)
         if fact is None:
             continue
         if found is None or fact.key == found.key and fact.value.startswith(found.value) and fact.value != found.value:
@@ -1191,13 +1278,17 @@ def extract_fact(user_text: str) -> Fact | None:
     return found
 
 
-def _clause_fact(clause: str, owner: str | None) -> Fact | None:
+_SPEAKER = frozenset({"나", "난", "나는", "내가", "저", "전", "저는", "제가", "나도", "저도"})
+
+
+def _clause_fact(clause: str, owner: str | None, greeted: bool = False) -> Fact | None:
     me, you = person_address(clause)
     hearsay = bool(_HEARSAY.search(clause)) and not _NOT_HEARSAY.search(clause)
-    others = _someone_else_is_subject(clause) and not me
+    speaks = any(w.strip(",") in _SPEAKER for w in tokens(clause))  # '우리 오빠는' is someone else's news
+    others = _someone_else_is_subject(clause) and not speaks
     candidates: list[Rule] = [_feeling_about_lora]
     if me or not you:
-        candidates.append(lambda c: _name(c, owner))
+        candidates.append(lambda c: _name(c, owner, greeted))
         candidates.extend(RULES)
     for rule in candidates:
         if (hearsay and rule is not _weather) or (others and rule not in _OTHERS_ALLOWED):
