@@ -167,7 +167,8 @@ _END = r"(?=$|[\s!.~,?])"
 _COPULA_END = r"(?:이야|야|이에요|예요|입니다|이거든|거든|인데|이라서|라서|이고|이지|이잖아|잖아|임|이다|다)?"
 # After a schedule word: negations, wishes, requests and suggestions mean there is no plan to store.
 _NOT_A_PLAN = re.compile(
-    r"(?:^|\s)(?:안|못|전혀|하나도)(?:\s|$)|^안|않|없|아니|취소|싶|말까|미뤄|미뤘|연기됐|같이|줘|알려|뭐|[가-힣]자(?:\s|$)|[가-힣]래(?:\s|$)"
+    r"(?:^|\s)(?:안|못|전혀|하나도)(?:\s|$)|^안|않|없|아니|취소|싶|말까|미뤄|미뤘|연기됐|같이|줘|알려|뭐|[가-힣]자(?:\s|$)|[가-힣]래(?:\s|$)|"
+    r"수도|지도\s?몰라|[을ㄹ]\s?듯|아마"
 )
 
 
@@ -669,9 +670,7 @@ def _schedule(clause: str) -> Fact | None:
                 head, suffix = following
             tail = " ".join([suffix, *words[i + 1 : i + 3]])
             if _NOT_A_PLAN.search(tail):
-                if head in NOTHING_PLANNED and "없" in tail and not re.search(r"않|아니|싶|없어졌|없어져", tail):
-                    return Fact(key, "없음")
-                return None
+                return None  # '내일 시험 없어', '약속 없어': what is not planned is not stored
             if head in NOTHING_PLANNED and head != "약속":
                 if "있" not in tail:
                     return None  # '주말 계획 세워야지': no plan yet
@@ -731,7 +730,7 @@ _NOT_NAMES = frozenset(
      "로라", "오로라", "우리", "그래", "이름", "본명", "별명", "닉네임", "가명", "그대로", "좀", "다", "한국", "외자"}
 )
 _NAME_SHAPE = re.compile(r"[가-힣]{1,4}|[A-Za-z][A-Za-z\-]{0,15}")
-_NAME_END = r"(?:이에요|이야|이구|이고|이거든|이라고\s?해|이라고\s?합니다|이라고\s?해요|이라고|라고\s?해|라고\s?합니다|라고\s?해요|라고|입니다|예요|야|임|이다|다)?"
+_NAME_END = r"(?:이에요|이야|이구|이고|이거든|이라고\s?해|이라고\s?합니다|이라고\s?해요|이라고|라고\s?해|라고\s?합니다|라고\s?해요|라고|입니다|예요|야|임)?"
 _OWNED_NAME = re.compile(r"(?:^|\s)(?:(\S+)\s)?이름(?:은|이|는)?\s(\S+?)" + _NAME_END + r"$")
 _CALLED = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]{1,5}?)(이)?라고\s?(?:해|해요|합니다|하는데|하고|불러\s?줘|불러줘|불러\s?주라|불러|불러도\s?돼|"
@@ -1237,7 +1236,7 @@ _OTHERS_ALLOWED: tuple[Rule, ...] = (_people, _weather)
 # 좋겠다'), suggestions and musings ('보자', '키울까'). Only the weather is read in hearsay ('비 온대').
 _HEARSAY = re.compile(r"(?:[가-힣]대|[가-힣]래|대요|래요|더라|던데|다며|라며|다더라|댔어|랬어)$")
 _NOT_HEARSAY = re.compile(r"(?:대학|[가-힣]{1,4}대)$")
-_WISH = re.compile(r"싶|좋겠|(?<!니)까$|려나$|[을할]래$|(?:보|가|하|먹|놀|만나|마시|타|듣|찍)자$|(?:으|하|키우|가|있으)면$")
+_WISH = re.compile(r"싶|좋겠|(?<!니)까$|[가-힣]까\s|고민\s?중|고민이야|고민돼|[할볼갈말]지\s|려나$|[을할]래$|(?:보|가|하|먹|놀|만나|마시|타|듣|찍)자$|(?:으|하|키우|가|있으)면$")
 _QUESTION_STEMS = ("뭐", "뭔", "무슨", "누구", "누가", "언제", "어디", "몇", "왜", "어떻게", "어떤", "어때", "어느")
 
 
