@@ -179,3 +179,30 @@ def test_threads_share_one_analyzer():
     for t in threads:
         t.join()
     assert set(results.values()) == {FUTURE} and len(results) == 20
+
+
+# --- korean.py helpers on the analyser --------------------------------------------------------------
+
+@pytest.mark.parametrize(("word", "stem"), [("면접을", "면접"), ("친구한테는", "친구"), ("제주도", "제주도"),
+                                            ("회사에서", "회사"), ("요가를", "요가"), ("떡볶이가", "떡볶이"),
+                                            ("휴가", "휴가")])
+def test_strip_particle_with_the_analyzer(analyzer, word, stem):
+    from ohlora.mind.embedded.korean import strip_particle
+
+    assert strip_particle(word, analyzer) == stem
+
+
+@pytest.mark.parametrize(("word", "stem"), [("장원영이야", "장원영"), ("마라탕이거든", "마라탕"), ("간호사야", "간호사"),
+                                            ("학생이에요", "학생"), ("김서연입니다", "김서연"), ("사과", "사과")])
+def test_strip_copula_with_the_analyzer(analyzer, word, stem):
+    from ohlora.mind.embedded.korean import strip_copula
+
+    assert strip_copula(word, analyzer=analyzer) == stem
+    assert strip_copula("콩이야", keep_i=True, analyzer=analyzer) == "콩이"
+
+
+def test_clauses_use_the_analysis_sentence_split():
+    from ohlora.mind.embedded.korean import sentences_and_clauses
+
+    assert sentences_and_clauses("오늘 약속 있는데 어떡하지? 좋아~ 내일 봐") == [
+        ("오늘 약속 있는데", False), ("어떡하지", True), ("좋아", False), ("내일 봐", False)]

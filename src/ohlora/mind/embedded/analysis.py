@@ -63,7 +63,7 @@ _TIME_WORDS: dict[str, int | None] = {
 _TIME_HEADS: dict[str, int | None] = {"다음": 1, "지난": -1, "저번": -1, "이번": None}  # + 주 / 달 / 주말 / 학기 / 금요일 …
 _TIME_TAILS = frozenset({"주", "달", "주말", "해", "학기", "번", "시간", "월요일", "화요일", "수요일", "목요일",
                          "금요일", "토요일", "일요일", "방학", "여름", "겨울", "봄", "가을"})
-_TIME_PARTICLE = re.compile(r"(?:에는|에도|에만|부터|까지|에|엔|은|는|도|쯤|이|가|만)$")
+_TIME_PARTICLE = re.compile(r"(?:이에요|에는|에도|에만|부터|까지|이야|이라|인데|예요|에|엔|은|는|도|쯤|이|가|만|야)$")
 _CLOCK_UNITS = frozenset({"월", "일", "시", "분", "시간", "주", "주일", "달", "개월", "년"})
 _NATIVE_NUMERALS = {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5,
                     "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "스물": 20, "스무": 20, "서른": 30,
@@ -202,7 +202,7 @@ def _lemma(form: str, tag: str) -> str:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences by their end marks and line breaks ("시험 망했어. 진짜 속상해" -> two)."""
-    parts = [p.strip() for p in re.split(r"(?<=[.!?？！。])\s+|\n+", text)]
+    parts = [p.strip() for p in re.split(r"(?<=[.!?？！。~])\s+|\n+", text)]
     return [p for p in parts if p and p.strip(" .!?~")]
 
 
@@ -288,6 +288,8 @@ def _kind(text: str, morphemes: tuple[Morpheme, ...]) -> str:
     stripped = text.rstrip(" ~.!ㅋㅎㅠㅜ")
     if stripped.endswith(("?", "？")):
         return QUESTION
+    if any(m.form in ("어떡", "어쩌", "어떡하", "어쩔") for m in tail):
+        return QUESTION  # 어떡하지, 어쩌지: asking what to do
     if tail and tail[-1].tag in ("EF", "EC") and any(tail[-1].form == e for e in _QUESTION_ENDINGS):
         return QUESTION
     # a question word that is not inside an embedded clause (뭐 먹을지 모르겠어), ending a predicate
@@ -376,7 +378,8 @@ def build_sentence(text: str, morphemes: tuple[Morpheme, ...]) -> Sentence:
     for m in morphemes:
         if m.tag == "NNP" and m.form not in proper:
             proper.append(m.form)
-    unknown = sum(1 for m in morphemes if m.tag in ("UNKNOWN", "SL", "SH", "SY")
+    hangul = any("가" <= ch <= "힣" for ch in text)
+    unknown = sum(1 for m in morphemes if m.tag in ("UNKNOWN", "SY") or (m.tag in ("SL", "SH") and not hangul)
                   or (m.tag.startswith("NN") and all("ㄱ" <= ch <= "ㅣ" for ch in m.form)))
     return Sentence(
         text=text, words=words, morphemes=morphemes, tense=_tense(morphemes, times),

@@ -1,12 +1,20 @@
 """Light Korean text helpers for the rule-based roles: cleaning, clauses, particles, 받침.
 
-No morphological analyser: a handful of suffix rules plus small exception lists are enough for
-the short, casual sentences people type to Oh-LoRA. Everything here is pure and stateless.
+The morphology lives in `analysis.py` (mecab-ko): sentence splitting comes from there, and
+`strip_particle` / `strip_copula` take an optional `Analyzer` to cut what the tagger reads as a
+particle or a copula. Without one they fall back to a few suffix rules and small exception lists,
+which is what the roles that have no analyser at hand use. Everything here is pure and stateless.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+from ohlora.mind.embedded.analysis import split_sentences
+
+if TYPE_CHECKING:
+    from ohlora.mind.embedded.analysis import Analyzer
 
 # Emoji and pictographs, variation selectors and joiners, and the jamo runs used as
 # emoticons (ㅋㅋ, ㅎㅎ, ㅠㅠ, ㅜㅜ).
@@ -83,10 +91,7 @@ def sentences_and_clauses(text: str) -> list[tuple[str, bool]]:
     clause is a statement.
     """
     out: list[tuple[str, bool]] = []
-    for sentence in re.split(r"(?<=[.!?~])\s+|\n+", text):
-        sentence = sentence.strip()
-        if not sentence:
-            continue
+    for sentence in split_sentences(text):
         question = sentence.endswith("?")
         parts = re.split(r"(?<=는데|인데|은데|니까|라서|지만|던데|거든),?\s+|,\s*", sentence)
         parts = [p.strip(" .!~?") for p in parts if p and p.strip(" .!~?")]
@@ -117,11 +122,37 @@ def with_particle(word: str, pair: str) -> str:
     return word + (after_consonant if has_batchim(word) else after_vowel)
 
 
-def strip_particle(word: str) -> str:
-    """'면접을' → '면접', '친구랑' → '친구', '제주도' → '제주도' (one particle, grammar-checked)."""
+def _tagged_tail(word: str, analyzer: Analyzer, tags: tuple[str, ...]) -> str | None:
+    """The word without the trailing morphemes the tagger reads with one of `tags` (J: particles,
+    VCP/E: the copula and its endings), when those morphemes spell the word's end; else None."""
+    morphemes = analyzer.tag(word)
+    tail: list[str] = []
+    for m in reversed(morphemes):
+        if not m.tag.startswith(tags):
+            break
+        tail.insert(0, m.form)
+    suffix = "".join(tail)
+    if not suffix or not word.endswith(suffix) or len(suffix) >= len(word):
+        return None
+    head = [m for m in morphemes[: len(morphemes) - len(tail)]]
+    if not head or not head[-1].tag.startswith(("N", "SL", "SN", "XSN")):
+        return None  # only a noun's particle / copula is cut
+    return word[: -len(suffix)]
+
+
+def strip_particle(word: str, analyzer: Analyzer | None = None) -> str:
+    """'면접을' → '면접', '친구랑' → '친구', '제주도' → '제주도' (one particle, grammar-checked).
+
+    With an `analyzer`, the tagger's particles are cut (several at once: '친구한테는' → '친구');
+    the exception list still guards place names the tagger splits (제주 + 도).
+    """
     word = word.strip(" .,!?~")
     if word in PARTICLE_LIKE_NOUNS:
         return word
+    if analyzer is not None:
+        cut = _tagged_tail(word, analyzer, ("J",))
+        if cut is not None:
+            return cut
     for particle, needs_batchim in _PARTICLES:
         if word.endswith(particle) and len(word) > len(particle):
             stem = word[: -len(particle)]
@@ -132,9 +163,17 @@ def strip_particle(word: str) -> str:
     return word
 
 
-def strip_copula(word: str, keep_i: bool = False) -> str:
-    """'장원영이야' → '장원영', '마라탕이거든' → '마라탕'; keep_i: '콩이야' → '콩이' (pet names)."""
+def strip_copula(word: str, keep_i: bool = False, analyzer: Analyzer | None = None) -> str:
+    """'장원영이야' → '장원영', '마라탕이거든' → '마라탕'; keep_i: '콩이야' → '콩이' (pet names).
+
+    With an `analyzer` (and not keep_i, where only the rules know a pet's 이), the tagger's copula
+    and endings are cut.
+    """
     word = word.strip(" .,!?~")
+    if analyzer is not None and not keep_i:
+        cut = _tagged_tail(word, analyzer, ("VCP", "E"))
+        if cut is not None:
+            return cut
     for ending in _COPULAS:
         if word.endswith(ending) and len(word) > len(ending):
             stem = word[: -len(ending)]

@@ -32,7 +32,7 @@ from types import MappingProxyType
 
 from ohlora.mind.embedded import analysis as an
 from ohlora.mind.embedded.analysis import Analyzer, Sentence
-from ohlora.mind.embedded.korean import PARTICLE_LIKE_NOUNS, clean
+from ohlora.mind.embedded.korean import PARTICLE_LIKE_NOUNS, clean, has_batchim
 
 # Memory key families: `recall_key` names one; a remembered item "[key: value]" belongs to a family
 # when its key contains one of the family's key words. The memory extractor writes keys from these
@@ -181,7 +181,7 @@ FEELINGS: Mapping[str, tuple[str, int]] = MappingProxyType({
     "허전": ("허전함", -1), "괜찮": ("괜찮음", 0), "들떠": ("설렘", 1), "두근": ("설렘", 1), "감동": ("감동", 1),
     "부러": ("부러움", -1), "질투": ("질투", -1), "창피": ("창피함", -1), "민망": ("민망함", -1), "긴장돼": ("긴장", -1),
 })
-_FEELINGS_LONGEST_FIRST = tuple(sorted(FEELINGS, key=len, reverse=True))
+_FEELING_WORDS = re.compile("|".join(re.escape(w) for w in sorted(FEELINGS, key=len, reverse=True)))
 # words that carry a feeling in a message but are not the user's state (no feeling slot), by polarity
 _POSITIVE_CUES = ("ㅋㅋ", "ㅎㅎ", "^^", "좋다", "좋았", "대박", "신기", "최고", "ㅊㅋ", "축하", "헤헤")
 _NEGATIVE_CUES = ("ㅠ", "ㅜ", "ㅡㅡ", "흑흑", "하아", "에휴", "후우")
@@ -239,7 +239,8 @@ _DECORATION = re.compile(r"[ㄱ-ㅎㅏ-ㅣ]+|[\U0001f000-\U0001faff\u2600-\u27bf
 _MASH = re.compile(r"^[ㄱ-ㅎㅏ-ㅣ]{3,}$")
 
 
-_KNOWN_NOUNS = tuple(sorted(FOODS | PETS | EVENTS | RELATIONS | HOBBIES | JOBS, key=len, reverse=True))
+_KNOWN = FOODS | PETS | EVENTS | RELATIONS | HOBBIES | JOBS
+_LONGEST_KNOWN = max(len(w) for w in _KNOWN)
 
 
 def _bare(word: str) -> str:
@@ -247,9 +248,9 @@ def _bare(word: str) -> str:
     word = word.strip(" .,!?~…\"'")
     if word in PARTICLE_LIKE_NOUNS:
         return word
-    for noun in _KNOWN_NOUNS:
-        if word.startswith(noun) and (word == noun or _PARTICLE_TAIL.fullmatch(word[len(noun):])):
-            return noun
+    for size in range(min(len(word), _LONGEST_KNOWN), 0, -1):  # the longest known noun the word starts with
+        if word[:size] in _KNOWN and (size == len(word) or _PARTICLE_TAIL.fullmatch(word[size:])):
+            return word[:size]
     stem = _PARTICLE_TAIL.sub("", word)
     return stem if len(stem) >= 1 else word
 
@@ -298,7 +299,8 @@ def _about(words: list[str], sentence: Sentence | None) -> About:
     return About.NONE
 
 
-_IMPERSONAL = frozenset({"날씨", "비", "눈", "바람", "하늘", "세상", "뉴스", "요즘", "경제", "정치", "미세먼지", "이거", "그거"})
+_IMPERSONAL = frozenset({"날씨", "비", "눈", "바람", "하늘", "세상", "뉴스", "경제", "정치", "미세먼지", "이거", "그거",
+                         "온도", "기온", "태풍", "장마", "코로나"})
 
 
 def _default_about(sentence: Sentence, slots: Mapping[str, str], question: bool) -> About:
@@ -309,7 +311,8 @@ def _default_about(sentence: Sentence, slots: Mapping[str, str], question: bool)
         return About.USER
     if any(m.tag == "NNP" and m.semantic == "인명" for m in sentence.morphemes):
         return About.THIRD
-    nouns = {m.form for m in sentence.morphemes if m.tag.startswith("NN") or m.tag == "NP"}
+    nouns = {m.form for m in sentence.morphemes if m.tag.startswith("NN") or m.tag in ("NP", "XPN")}
+    nouns |= {_bare(w) for w in sentence.words}
     if nouns & _IMPERSONAL:
         return About.NONE
     if question:
@@ -320,12 +323,11 @@ def _default_about(sentence: Sentence, slots: Mapping[str, str], question: bool)
 
 
 def _slot_feeling(text: str) -> tuple[str, int] | None:
-    for stem in _FEELINGS_LONGEST_FIRST:
-        for m in re.finditer(re.escape(stem), text):
-            after = text[m.end():m.end() + 1]
-            if stem in ("좋아", "싫어") and after in ("해", "하", "한", "했", "요"):
-                continue  # 좋아해 / 싫어해: a liking, not a feeling
-            return FEELINGS[stem]
+    for m in _FEELING_WORDS.finditer(text):
+        after = text[m.end():m.end() + 1]
+        if m.group(0) in ("좋아", "싫어") and after in ("해", "하", "한", "했", "요"):
+            continue  # 좋아해 / 싫어해: a liking, not a feeling
+        return FEELINGS[m.group(0)]
     return None
 
 
@@ -350,7 +352,7 @@ def _name(text: str) -> str | None:
             if name.endswith(ending) and len(name) > len(ending):
                 name = name[: -len(ending)]
                 break
-        if name.endswith("이") and len(name) >= 3 and an_has_batchim(name[-2]) and "라고" in m.group(0):
+        if name.endswith("이") and len(name) >= 3 and has_batchim(name[-2]) and "라고" in m.group(0):
             name = name[:-1]  # 서연이라고 해: the 이 is the copula's
         if an.native_number(name) is not None:
             continue  # 나 스물넷이야: an age
@@ -366,7 +368,7 @@ def _strip_copula(word: str) -> str:
     for ending in ("이에요", "이거든", "이야", "예요", "입니다", "거든", "이고", "이라", "야", "임", "이다", "이지"):
         if word.endswith(ending) and len(word) > len(ending):
             stem = word[: -len(ending)]
-            if ending.startswith("이") and not an_has_batchim(stem):
+            if ending.startswith("이") and not has_batchim(stem):
                 continue
             return stem
     return word
@@ -378,11 +380,6 @@ def _strip_copula_keep_i(word: str) -> str:
         if word.endswith(ending) and len(word) > len(ending):
             return word[: -len(ending)]
     return word
-
-
-def an_has_batchim(word: str) -> bool:
-    ch = word[-1] if word else ""
-    return "가" <= ch <= "힣" and (ord(ch) - 0xAC00) % 28 != 0
 
 
 _VERB_TAIL = re.compile(r"(?:하고\s?있어|하는\s?중|해요|했어|했다|했는데|할\s?거야|할게|하러|하려고|하는데|하고|해서|하기|"
@@ -462,7 +459,7 @@ def _recall_key(text: str) -> str | None:
         ("pet", r"강아지|고양이|햄스터|반려|애완|키우는|댕댕이|냥이"),
         ("people", r"(?:엄마|아빠|동생|언니|오빠|누나|형|친구|여친|남친|여자\s?친구|남자\s?친구|가족|할머니|할아버지)"
                    r"(?:\s?이름|\S*\s?뭐|\S*\s?누구|\S*\s?어디)"),
-        ("name", r"이름|누구(?:게|야|일까|였|지)|내가\s?누구"),
+        ("name", r"이름|누구(?:게|야|일까|였|지)|누군지|내가\s?누구|나\s?누구"),
         ("age", r"나이|몇\s?살"),
         ("birthday", r"생일"),
         ("mbti", r"mbti|엠비티아이"),
@@ -519,6 +516,9 @@ def _reading_of_nothing(raw: str) -> Understanding:
     stripped = raw.strip()
     mood = _mood(stripped)
     jamo = re.sub(r"\s+", "", stripped)
+    if re.fullmatch(r"(?:오?로라)(?:야|아|님)?[?!~.]*", jamo):  # only her name: a call for attention
+        return Understanding(text=raw, act=Act.REACTION, about=About.HER, tense=Tense.PRESENT,
+                             question=jamo.endswith("?"), confidence=0.9)
     if jamo in REACTIONS or re.fullmatch(r"[ㅋㅎㅠㅜ]+|[!~.]+", jamo or "-") or (mood and not _MASH.match(jamo)):
         return Understanding(text=raw, act=Act.REACTION, about=About.NONE, tense=Tense.PRESENT,
                              polarity=mood, confidence=0.9)
@@ -637,6 +637,9 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(social)
 
     user_mentioned = any(_person_of(w) is About.USER for w in words)
+    if user_mentioned and question and re.search(r"기억\s?(?:나|해|하|하니|하지|났)", body):
+        about = About.USER  # 너 나 기억해?: does she remember the user
+        return reading(Act.RECALL, _recall_key(body) or ("name" if re.search(r"(?:^|\s)나\s기억", body) else None))
     if user_mentioned and (_GUESS.search(body) and (question or "맞" in body)) and about is not About.HER:
         return reading(Act.ASK_USER, _recall_key(body))
     if user_mentioned and (question or _RECALL.search(body)) and (_RECALL.search(body) or _asks_owned(words)) \
@@ -656,7 +659,8 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     if sentence.kind == an.REQUEST and question and re.search(r"줄래|줘|주세요|줄\s?수|주라|주면", body):
         return reading(Act.REQUEST)
     if question:
-        if explicit_about is About.NONE and _OPINION.search(body) and not slots.get("item"):
+        asks_advice = any(m.tag in ("EF", "EC") and m.form in ("ㄹ까", "을까") for m in sentence.morphemes[-3:])
+        if explicit_about is About.NONE and (_OPINION.search(body) or asks_advice) and not slots.get("item"):
             about = About.NONE  # 마라탕 어때?: her view on a topic, not a question about her
             return reading(Act.OPINION)
         if about is About.HER:
@@ -668,6 +672,8 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     if about is not About.HER and _is_fact(slots) and sentence.tense != an.PAST:
         return reading(Act.TELL_FACT)
     tense = sentence.tense
+    if about is About.NONE:
+        return reading(Act.SMALLTALK, conf=0.9 if topic else 0.6)
     if tense == an.FUTURE or (tense == an.PRESENT and slots.get("time") and slots.get("event")):
         return reading(Act.TELL_PLAN)
     if tense == an.PAST:
@@ -715,7 +721,7 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
     pet = _lexicon_hit(words, PETS)
     if pet:
         slots["pet"] = pet
-        m = re.search(r"이름(?:은|이|는)?\s?([가-힣A-Za-z]{1,8})", text) or \
+        m = re.search(r"이름(?:은|이|는)?\s?([가-힣A-Za-z]{1,8}?)(?:이랑|랑|하고|,|\s|$|야|에요|예요|입니다)", text) or \
             re.search(r"([가-힣A-Za-z]{1,8})(?:이)?(?:라는|란)\s?(?:" + "|".join(PETS) + ")", text)
         if m and not asks:
             name = _strip_copula_keep_i(m.group(1))
@@ -761,6 +767,8 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
         job = _lexicon_hit(words, JOBS)
         if job and about in (About.USER, About.NONE):
             slots["job"] = job
+        if re.search(r"(?:회사|직장)\s?(?:다녀|다니고|다니는|다녀요|다닙니다)", text) and "job" not in slots:
+            slots["job"] = "회사원"
         m = re.search(r"([가-힣]{2,8})(?:에서)?\s?(?:일해|일하고|근무|알바해|알바하고)", text)
         if m and "job" not in slots and _bare(m.group(1)) not in _STOP_NOUNS:
             slots["job"] = _bare(m.group(1)) + (" 알바" if "알바" in text else "")
