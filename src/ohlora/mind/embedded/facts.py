@@ -64,7 +64,7 @@ EVENTS = frozenset(
      "팬사인회", "PT", "필라테스", "요가", "클라이밍", "골프", "테니스", "배드민턴", "볼링", "병원 진료", "치료",
      "물리치료", "재활", "코칭", "면허 시험", "운전면허 시험", "기능시험", "도로주행", "국가고시", "임용고시",
      "공무원 시험", "편입 시험", "논문 심사", "디펜스", "학위 수여식", "입사 시험", "인적성", "코딩 테스트", "코테",
-     "유학", "어학연수", "교환학생", "워킹홀리데이", "워홀", "신혼여행", "가족 여행", "수학여행", "졸업여행"}
+     "유학", "어학연수", "교환학생", "장", "장보기", "워킹홀리데이", "워홀", "신혼여행", "가족 여행", "수학여행", "졸업여행"}
 )
 _EVENTS_LONGEST_FIRST = tuple(sorted(EVENTS, key=len, reverse=True))
 NOTHING_PLANNED = frozenset({"약속", "일정", "계획", "스케줄"})
@@ -320,13 +320,17 @@ def _likes(clause: str) -> Fact | None:
     return Fact(f"{'좋아하는' if liked else '싫어하는'} {cat}", obj)
 
 
-_JOB = re.compile(
-    r"(?:^|\s)(?:나|난|나는|저는|저|내가|제가)\s(?:\S+\s)?(" + "|".join(sorted(JOBS, key=len, reverse=True)) + r")"
-    r"(?:이야|야|이에요|예요|입니다|임|이거든|거든|인데|이라서|라서|이고|이라|으로\s일해|로\s일해|로\s일하고\s있어)" + _END
+_JOB_WORDS = "|".join(sorted(JOBS, key=len, reverse=True))
+_JOB_COPULA = (
+    r"(?:이야|야|이에요|예요|입니다|임|이거든|거든|인데|이라서|라서|이고|이라|으로\s일해|로\s일해|로\s일하고\s있어|"
+    r"\s?\d+\s?년차야?)"
 )
+_JOB = re.compile(r"(?:^|\s)(?:나|난|나는|저는|저|내가|제가)\s(?:(\S+)\s)?(" + _JOB_WORDS + r")" + _JOB_COPULA + _END)
+_JOB_ALONE = re.compile(r"^(" + _JOB_WORDS + r")" + _JOB_COPULA + r"$")
+_JOB_PLACE = re.compile(r"(?:학교|학원|병원|회사|유치원|어린이집|은행|대학|[중고초])$")
 _JOB_NAMED = re.compile(r"(?:내\s|제\s)?직업(?:은|이)\s(\S+)$")
 _PART_TIME = re.compile(r"(?:^|\s)([가-힣]{2,6})(?:에서)?\s알바\s?(?:해|하고\s?있어|하거든|중이야|해요|함|하는데|뛰어|뛰고\s?있어)" + _END)
-_OFFICE = re.compile(r"(?:^|\s)(?:나|난|나는|저는|저)\s(?:\S+\s)?회사\s?(?:다녀|다니고\s있어|다니거든|다니는데|다녀요)" + _END)
+_OFFICE = re.compile(r"(?:^|\s)(?:나|난|나는|저는|저)\s(?:(\S+)\s)?회사\s?(?:다녀|다니고\s있어|다니거든|다니는데|다녀요)" + _END)
 _SCHOOL = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]+(?:대학교|대학|대|고등학교|고|중학교|중|초등학교|초|대학원))\s?(?:에\s?)?"
     r"(?:다녀|다녀요|다니고\s?있어|다니거든|다니는데|다님|학생이야|학생이에요|생이야|재학\s?중이야|재학중이야|다니는\s중이야)" + _END
@@ -340,6 +344,12 @@ _GRADE = re.compile(
 def _job(clause: str) -> Fact | None:
     m = _JOB.search(clause)
     if m:
+        where = m.group(1)
+        if where and (where in JOBS or _JOB_PLACE.search(where)) and where not in FIRST_PERSON:
+            return Fact("직업", f"{where} {m.group(2)}")
+        return Fact("직업", m.group(2))
+    m = _JOB_ALONE.search(clause)
+    if m:
         return Fact("직업", m.group(1))
     m = _JOB_NAMED.search(clause)
     if m:
@@ -351,7 +361,11 @@ def _job(clause: str) -> Fact | None:
         place = strip_particle(m.group(1))
         if place not in QUESTION_WORDS and place not in ("오늘", "내일", "요즘", "주말", "모레", "어제"):
             return Fact("직업", f"{place} 알바")
-    if _OFFICE.search(clause):
+    m = _OFFICE.search(clause)
+    if m:
+        kind = m.group(1)
+        if kind and re.fullmatch(r"[가-힣A-Za-z]{1,8}", kind) and kind not in _FILLERS and kind not in ("그냥", "작은", "큰"):
+            return Fact("직장", f"{kind} 회사")
         return Fact("직업", "회사원")
     return None
 
@@ -369,7 +383,7 @@ _LIVE = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]+)\s(?:(?:혼자|가족이랑|부모님이랑|친구랑|같이)\s)?"
     r"(?:살아|살고\s?있어|사는데|살거든|살아요|삽니다|사는\s중이야|살아서|살고\s있거든|거주해|거주\s중이야)" + _END
 )
-_LIVE_NAMED = re.compile(r"사는\s?(?:곳|데|동네)(?:은|는|가)\s(\S+)$")
+_LIVE_NAMED = re.compile(r"(?:사는\s?(?:곳|데|동네)(?:은|는|가)|(?:^|\s)(?:우리\s|내\s)?집(?:은|이))\s(\S+)$")
 _MOVED = re.compile(r"(?:^|\s)([가-힣]+?)(?:으로|로)\s이사\s?(?:했어|왔어|했거든|했는데|온\s지)")
 _FROM = re.compile(r"(?:^|\s)(?:나|난|나는|저는|저|고향은?|고향이)\s([가-힣]+)\s?(?:출신이야|출신이에요|출신|사람이야)" + _END)
 
@@ -539,6 +553,10 @@ _STATES = (
     ("금연 중", r"금연\s?(?:중이야|중이거든|중|하고\s?있어)"),
     ("휴학 중", r"휴학\s?(?:중이야|중이거든|중|했어|하고\s?있어)"),
     ("시험 기간", r"시험\s?기간(?:이야|이라|이거든|이라서)"),
+    ("영어 공부 중", r"(?<![가-힣])영어\s?공부\s?(?:해|하고\s?있어|중이야|중|하거든)"),
+    ("일본어 공부 중", r"(?<![가-힣])일본어\s?공부\s?(?:해|하고\s?있어|중이야|중|하거든)"),
+    ("중국어 공부 중", r"(?<![가-힣])중국어\s?공부\s?(?:해|하고\s?있어|중이야|중|하거든)"),
+    ("코딩 공부 중", r"(?<![가-힣])코딩\s?공부\s?(?:해|하고\s?있어|중이야|중|하거든)"),
     ("취업 준비 중", r"(?:취업|취준|구직)\s?(?:준비\s?)?(?:중이야|중이거든|하고\s?있어|준비해)"),
     ("감동", r"감동(?:이야|받았어|했어|먹었어)"),
 )
@@ -923,7 +941,7 @@ _WORK_AT = re.compile(
     r"근무\s중이야|일하는\s중이야)" + _END
 )
 _WORKPLACE = re.compile(
-    r"(?:^|\s)(스타트업|대기업|중소기업|공기업|은행|병원|학원|카페|편의점|회사|공장|출판사|방송국|게임회사|IT\s?회사|"
+    r"(?:^|\s)(IT\s?회사|스타트업|대기업|중소기업|공기업|은행|병원|학원|카페|편의점|회사|공장|출판사|방송국|게임회사|IT\s?회사|"
     r"외국계|공공기관|연구소|증권사|보험사|호텔|백화점|학교|어린이집|유치원|약국|삼성|삼성전자|LG|엘지|현대|현대차|SK|"
     r"네이버|카카오|쿠팡|배민|토스|당근|라인|넥슨|엔씨|넷마블|하이닉스|포스코|롯데|CJ|한화|신세계|이마트|"
     r"대학병원|관공서|구청|시청|군청)(?:에)?\s?(?:다녀|다니고\s?있어|다니거든|다니는데|다녀요)" + _END
@@ -967,6 +985,7 @@ _ANNIVERSARY = re.compile(
     r"(?:이야|야|이에요|됐어|째야|째|이거든|이다|다|돼|된다)?" + _END
 )
 _SIBLINGS = MappingProxyType({"외동": "외동", "외동딸": "외동딸", "외동아들": "외동아들", "막내": "막내", "첫째": "첫째",
+                              "쌍둥이": "쌍둥이", "막내딸": "막내딸", "막내아들": "막내아들", "큰딸": "큰딸", "큰아들": "큰아들",
                               "장녀": "장녀", "장남": "장남", "둘째": "둘째", "맏이": "맏이", "삼남매": "삼남매",
                               "남매": "남매"})
 _SIBLING = re.compile(
@@ -982,7 +1001,18 @@ _MARRIED = re.compile(
 )
 
 
+_LIVE_WITH = re.compile(
+    r"(?:^|\s)(" + "|".join(sorted(FAMILY | {"부모님", "가족", "룸메", "룸메이트", "친구"}, key=len, reverse=True))
+    + r")(?:이랑|랑|하고|와|과)\s(?:같이\s|함께\s)?(?:살아|살고\s?있어|살거든|사는데|살아요|지내)" + _END
+)
+
+
 def _people(clause: str) -> Fact | None:
+    m = _LIVE_WITH.search(clause)
+    if m and not _negated_before(clause, m.end()):
+        who = _FAMILY_KEYS.get(m.group(1), m.group(1))
+        key = "가족" if who in FAMILY or who in ("부모님", "가족") else "사는 곳"
+        return Fact(key, f"{with_particle(who, '와/과')} 같이 삶")
     m = _MARRIED.search(clause)
     if m and not _negated_before(clause, m.start()) and "안" not in clause.split():
         return Fact("가족", "기혼") if m.group(1) else Fact("연인", "없음")
@@ -1064,7 +1094,7 @@ HOBBIES = frozenset(
      "도자기", "향수", "와인", "커피", "카페 투어", "맛집 탐방", "맛집 투어", "전시회", "뮤지컬", "연극", "영화",
      "드라마", "애니", "웹툰", "만화", "노래방", "코인노래방", "필름카메라", "브이로그", "유튜브", "다이어리 꾸미기",
      "다꾸", "스티커", "네일", "메이크업", "패션", "쇼핑", "스케이트보드", "발레", "승마", "스쿠버다이빙", "프리다이빙",
-     "달리기", "배낭여행", "공부", "외국어", "일본어", "영어", "중국어", "스페인어", "체스", "바둑", "당구", "롤",
+     "달리기", "배낭여행", "공부", "외국어", "운동", "일본어", "영어", "중국어", "스페인어", "체스", "바둑", "당구", "롤",
      "발로란트", "배그", "마크", "피아노 연습"}
 )
 _HOBBY_NAMED = re.compile(r"(?:^|\s)(?:내\s|제\s|나의\s)?취미(?:는|가)\s([가-힣A-Za-z ]{1,12}?)" + _COPULA_END + "$")
@@ -1152,7 +1182,7 @@ def _hobby(clause: str) -> Fact | None:
             m.re is _DOING_LIKE and m.group(2) in ("치는", "타는", "그리는", "만드는", "추는", "찍는") and _plain_noun(thing)
         ):
             return Fact("취미", thing)
-        if m.re is _VERB_LIKE and _plain_noun(thing) and len(thing) >= 2:
+        if (m.re is _VERB_LIKE or m.group(2) == "하는") and _plain_noun(thing) and len(thing) >= 2:
             return Fact("취미", thing)
         return None
     m = _HOBBY_HABIT.search(clause)
@@ -1169,9 +1199,23 @@ def _hobby(clause: str) -> Fact | None:
     return None
 
 
+_CAMP = re.compile(
+    r"(?:^|\s)(민초|반민초|부먹|찍먹|물냉|비냉|아침형|올빼미|집순이|집돌이)(?:파야|파임|파거든|파라서|파|이야|야|임|인간이야)" + _END
+)
+_CAMPS = MappingProxyType(
+    {"민초": ("좋아하는 음식", "민트초코"), "반민초": ("싫어하는 음식", "민트초코"), "부먹": ("좋아하는 것", "탕수육 부먹"),
+     "찍먹": ("좋아하는 것", "탕수육 찍먹"), "물냉": ("좋아하는 음식", "물냉면"), "비냉": ("좋아하는 음식", "비빔냉면"),
+     "아침형": ("상태", "아침형 인간"), "올빼미": ("상태", "올빼미형"), "집순이": ("상태", "집순이"), "집돌이": ("상태", "집돌이")}
+)
+
+
 def _likes_more(clause: str) -> Fact | None:
     if _someone_else_is_subject(clause):
         return None
+    m = _CAMP.search(clause)
+    if m and ("파" in m.group(0) or m.group(1) in ("아침형", "올빼미", "집순이", "집돌이")):
+        key, value = _CAMPS[m.group(1)]
+        return Fact(key, value)
     m = _TASTE.search(clause)
     if m:
         taste, negated, verb = m.group(1), m.group(2), m.group(3)
@@ -1221,7 +1265,7 @@ def _likes_unknown(clause: str) -> Fact | None:
     thing = _plain_noun(m.group(1))
     if thing is None or thing in SECOND_PERSON or thing.startswith(("너", "로라", "오로라")):
         return None
-    return Fact("취미" if thing in HOBBIES else "좋아하는 것", thing)
+    return Fact("취미" if thing in HOBBIES else f"좋아하는 {_category(thing) or '것'}", thing)
 
 
 # Order matters: more specific facts first; schedules before moods ('내일 시험이라 긴장돼' → the exam).
