@@ -30,6 +30,7 @@ from ohlora.mind.embedded.korean import (
     tokens,
     with_particle,
 )
+from ohlora.mind.embedded.understanding import KEY_FAMILIES
 from ohlora.mind.prompt import SUMMARY_END
 
 MAX_VALUE = 20
@@ -760,13 +761,27 @@ _INTRODUCED = re.compile(
 )
 _POSSESSIVE = frozenset({"내", "제", "나의", "저의", "우리"})
 _FAMILY_KEYS = MappingProxyType(
-    {"남친": "남자친구", "여친": "여자친구", "애인": "애인", "남자친구": "남자친구", "여자친구": "여자친구",
+    {"남친": "남자친구", "여친": "여자친구", "애인": "연인", "남자친구": "남자친구", "여자친구": "여자친구",
      "어머니": "엄마", "아버지": "아빠", "베프": "친구", "절친": "친구"}
 )
 FAMILY = frozenset(
     {"엄마", "아빠", "어머니", "아버지", "언니", "오빠", "누나", "형", "동생", "여동생", "남동생", "할머니", "할아버지",
      "남편", "아내", "와이프", "딸", "아들", "남친", "여친", "남자친구", "여자친구", "애인", "쌍둥이"}
 )
+
+
+_PEOPLE_KEY_WORDS = KEY_FAMILIES["people"]
+
+
+def _person_key(word: str) -> str:
+    """The memory key for someone around the user, built on a people key word so that recall finds it:
+    '남친' → '남자친구', '애인' → '연인', '할머니' → '가족 할머니', '여동생' → '여동생'."""
+    word = _FAMILY_KEYS.get(word, word)
+    if any(k in word for k in _PEOPLE_KEY_WORDS):
+        return word
+    if word in FAMILY or word in ("부모님", "사촌", "조카", "삼촌", "이모", "고모", "외삼촌"):
+        return f"가족 {word}"
+    return f"친구 {word}" if word in ("룸메", "룸메이트", "동기", "선배", "후배", "썸남", "썸녀") else word
 
 
 def _name_value(raw: str) -> str | None:
@@ -799,7 +814,7 @@ def _named(owner: str, name: str) -> Fact:
     if owner.startswith("pet:"):
         return Fact("반려동물", f"{owner[4:]} {name}")
     if owner.startswith("person:"):
-        return Fact(owner[7:], name)
+        return Fact(_person_key(owner[7:]), name)
     return Fact("이름", name)
 
 
@@ -1018,10 +1033,10 @@ def _people(clause: str) -> Fact | None:
         return Fact("가족", "기혼") if m.group(1) else Fact("연인", "없음")
     m = _ANNIVERSARY.search(clause)
     if m:
-        return Fact(_FAMILY_KEYS.get(m.group(1), m.group(1)), f"사귄 지 {m.group(2).replace(' ', '')}")
+        return Fact(_person_key(m.group(1)), f"사귄 지 {m.group(2).replace(' ', '')}")
     m = _PARTNER.search(clause)
     if m and not _negated_before(clause, m.start(1)):
-        return Fact(_FAMILY_KEYS.get(m.group(1), m.group(1)), "있음")
+        return Fact(_person_key(m.group(1)), "있음")
     m = _SIBLING.search(clause)
     if m and not _someone_else_is_subject(clause):
         return Fact("가족", _SIBLINGS[m.group(1)])
@@ -1029,7 +1044,7 @@ def _people(clause: str) -> Fact | None:
     if m and not re.search(r"(?:^|\s)(?:너|너도|넌|로라)", clause):
         count = m.group(2) or m.group(3)
         number = _COUNT_WORDS.get(count, count) if count else None
-        return Fact(_FAMILY_KEYS.get(m.group(1), m.group(1)), f"{number}명" if number else "있음")
+        return Fact(_person_key(m.group(1)), f"{number}명" if number else "있음")
     return None
 
 
