@@ -239,3 +239,95 @@ def test_understand_takes_an_injected_analyzer():
     u = understand("어제 시험 망했어", a)
     assert u.act is Act.TELL_PAST and u.tense is Tense.PAST and a.loaded
     assert Reader(a).analyzer is a
+
+
+# --- more facts, and what is not a fact -----------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "slot", "value"), [
+    ("내 취미는 그림 그리기야", "hobby", "그림 그리기"),
+    ("나 요즘 헬스 다녀", "hobby", "헬스"),
+    ("나 게임하는 거 좋아해", "like", "게임"),
+    ("나 매운 거 못 먹어", "dislike", "매운 거"),
+    ("나 고3이야", "school", "고3"),
+    ("대학교 3학년이야", "school", "대학교 3학년"),
+    ("나 연세대 다녀", "school", "연세대"),
+    ("나 컴퓨터공학 전공이야", "major", "컴퓨터공학"),
+    ("나 간호사야", "job", "간호사"),
+    ("회사 다녀", "job", "회사원"),
+    ("나 부산 사람이야", "home", "부산"),
+    ("나 서울 살아", "home", "서울"),
+    ("나 ENFP야", "mbti", "ENFP"),
+    ("내 생일은 3월 5일이야", "birthday", "3월 5일"),
+    ("나 여동생 있어", "family", "여동생"),
+    ("나 외동이야", "family", "외동"),
+    ("내 강아지는 말티즈야", "pet_breed", "말티즈"),
+    ("고양이 이름은 나비랑 보리야", "pet_name", "나비"),
+    ("엄마는 선생님이야", "person_job", "선생님"),
+    ("내 동생 이름은 지호야", "person_name", "지호"),
+])
+def test_fact_slots(reader, text, slot, value):
+    u = reader.read(text)
+    assert u.slots.get(slot) == value and u.act is Act.TELL_FACT, u
+
+
+@pytest.mark.parametrize("text", ["나 감기야", "나 혼자야", "나 학생이야", "너 이름 뭐야?", "내 친구 이름은 민지야",
+                                  "나 진짜 배고파", "나 부산이야", "나 스물넷이야"])
+def test_not_the_users_name(reader, text):
+    assert "name" not in reader.read(text).slots
+
+
+def test_someone_elses_name_is_theirs(reader):
+    u = reader.read("내 친구 이름은 민지야")
+    assert u.about is About.THIRD and u.slots["person_name"] == "민지" and "name" not in u.slots
+
+
+@pytest.mark.parametrize(("text", "act"), [
+    ("오늘 뭐 먹지", Act.OPINION),
+    ("나 어제 친구랑 싸웠는데 어떡하지", Act.OPINION),
+    ("점심 뭐 먹을까?", Act.OPINION),
+    ("너 나 기억해?", Act.RECALL),
+    ("나 누군지 알아?", Act.RECALL),
+    ("나 보고 싶었어?", Act.CONFESS),
+    ("그래 알았어", Act.REACTION),
+    ("ㅋㅋㅋㅋ 진짜 웃기다", Act.REACTION),
+    ("로라야", Act.REACTION),
+    ("ㅎㅇ", Act.GREETING),
+    ("ㄱㅅ", Act.THANKS),
+    ("ㅂㅂ", Act.FAREWELL),
+    ("안녕히 계세요", Act.FAREWELL),
+    ("우리 집 강아지가 아파", Act.SMALLTALK),
+    ("합격했어!!", Act.TELL_PAST),
+    ("내일 소개팅 있어 떨려", Act.TELL_PLAN),
+    ("오늘 생일이야", Act.TELL_PLAN),
+])
+def test_more_acts(reader, text, act):
+    assert reader.read(text).act is act, reader.read(text)
+
+
+def test_social_moves_are_about_no_one_now(reader):
+    for text in ("좋은 아침!", "굿나잇 로라", "안녕히 계세요"):
+        u = reader.read(text)
+        assert (u.about, u.tense, u.topic) == (About.NONE, Tense.PRESENT, None)
+
+
+def test_a_third_partys_plan(reader):
+    u = reader.read("우리 엄마 생신이 다음 주야")
+    assert u.act is Act.TELL_PLAN and u.about is About.THIRD and u.slots["time"] == "다음 주"
+
+
+def test_polarity_from_news(reader):
+    assert reader.read("합격했어!!").polarity == 1
+    assert reader.read("시험 떨어졌어").polarity == -1
+    assert reader.read("너 몇 살이야?").polarity == 0
+
+
+def test_several_sentences(reader):
+    u = reader.read("안녕 로라야. 나 민준이야. 내일 면접 있어")
+    assert u.act is Act.TELL_FACT and Act.GREETING in u.also
+    assert u.slots["name"] == "민준" and u.slots["event"] == "면접" and u.slots["time"] == "내일"
+
+
+def test_thanks_and_apology_with_their_reasons(reader):
+    assert reader.read("고마워 로라야! 덕분에 힘났어").act is Act.THANKS
+    assert reader.read("미안해. 어제 답장 못 했어").act is Act.APOLOGY
+    assert reader.read("고마워. 근데 나 내일 시험이야").act is Act.TELL_PLAN

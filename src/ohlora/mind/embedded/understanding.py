@@ -32,7 +32,7 @@ from types import MappingProxyType
 
 from ohlora.mind.embedded import analysis as an
 from ohlora.mind.embedded.analysis import Analyzer, Sentence
-from ohlora.mind.embedded.korean import PARTICLE_LIKE_NOUNS, clean, has_batchim
+from ohlora.mind.embedded.korean import PARTICLE_LIKE_NOUNS, clean, has_batchim, strip_vocative
 
 # Memory key families: `recall_key` names one; a remembered item "[key: value]" belongs to a family
 # when its key contains one of the family's key words. The memory extractor writes keys from these
@@ -183,15 +183,17 @@ FEELINGS: Mapping[str, tuple[str, int]] = MappingProxyType({
 })
 _FEELING_WORDS = re.compile("|".join(re.escape(w) for w in sorted(FEELINGS, key=len, reverse=True)))
 # words that carry a feeling in a message but are not the user's state (no feeling slot), by polarity
-_POSITIVE_CUES = ("ㅋㅋ", "ㅎㅎ", "^^", "좋다", "좋았", "대박", "신기", "최고", "ㅊㅋ", "축하", "헤헤")
-_NEGATIVE_CUES = ("ㅠ", "ㅜ", "ㅡㅡ", "흑흑", "하아", "에휴", "후우")
+_POSITIVE_CUES = ("ㅋㅋ", "ㅎㅎ", "^^", "좋다", "좋았", "대박", "신기", "최고", "ㅊㅋ", "축하", "헤헤", "합격", "붙었",
+                  "성공", "이겼")
+_NEGATIVE_CUES = ("ㅠ", "ㅜ", "ㅡㅡ", "흑흑", "하아", "에휴", "후우", "떨어졌", "혼났", "깨졌", "헤어졌", "졌어", "실패")
 
 REACTIONS = frozenset(
     {"ㅋㅋ", "ㅎㅎ", "ㅇㅇ", "ㅇㅋ", "ㄹㅇ", "ㅇㅈ", "ㄱㄱ", "ㄴㄴ", "헐", "대박", "오", "오오", "와", "우와", "헉", "음",
      "흠", "응", "웅", "엉", "어", "아", "아하", "오키", "오케이", "ok", "okay", "굿", "넵", "네", "예", "넹", "그래",
      "그렇구나", "그렇군", "맞아", "진짜", "정말", "레알", "실화", "헐랭", "흐음", "아항", "쩐다", "그치", "글치", "ㄷㄷ",
      "ㅠㅠ", "ㅜㅜ", "ㅋ", "ㅎ", "lol", "wow", "노노", "아니", "아냐", "그래그래", "좋아", "좋네", "오호", "하하", "흐흐",
-     "히히", "ㅊㅋ", "에이", "설마", "뭐야", "에휴", "그냥", "몰라", "글쎄", "ㅇㅋㅇㅋ", "넵넵", "응응", "웅웅", "엥"}
+     "히히", "ㅊㅋ", "에이", "설마", "뭐야", "에휴", "그냥", "몰라", "글쎄", "ㅇㅋㅇㅋ", "넵넵", "응응", "웅웅", "엥",
+     "알았어", "알겠어", "알았다", "알겠습니다", "웃기다", "웃겨", "웃기네", "힝", "흥", "치", "칫", "오홍", "옹"}
 )
 _GREETING = re.compile(r"^(?:안녕(?!히)(?:하세요|하십니까)?|하이|헬로|hi|hello|ㅎㅇ|반가워|반가워요|반갑다|반갑습니다|"
                        r"좋은\s?아침|굿모닝|오랜만(?:이야|이네|이다|이에요)?|방가|나\s?왔어|왔어)(?=$|[\s!,.~?])", re.I)
@@ -202,7 +204,7 @@ _THANKS = re.compile(r"고마워|고맙|감사|땡큐|ㄱㅅ|thank|thx|ㄳ", re.
 _APOLOGY = re.compile(r"미안|죄송|쏘리|ㅈㅅ|sorry|ㅈㅅㅈㅅ", re.I)
 _CONFESS = re.compile(r"사랑해|사랑한다|사귀자|사귈래|사귀어\s?줘|사귀어\s?줄래|사귀면|여자\s?친구\s?(?:해|하자|돼)|여친\s?(?:해|하자|돼)|"
                       r"결혼하자|결혼해\s?줘|결혼할래|데이트\s?(?:하자|할래)|실제로\s?만나|직접\s?만나|만나\s?줄래|만날래|"
-                      r"만나자|보고\s?싶어|보고싶어|좋아해\s?줘|나랑\s?사귀|고백")
+                      r"만나자|보고\s?싶|좋아해\s?줘|나랑\s?사귀|고백")
 _LIKE = re.compile(r"(?:좋아(?:해|하|했|한|함|요|하는|한다)|좋더라|사랑해|최애|빠졌|짱\s?좋아|좋아$)")
 _DISLIKE = re.compile(r"(?:싫어(?:해|하|했|한|함|요)?|싫다|싫더라|못\s?먹|안\s?좋아해|별로야|별로더라|질색)")
 _RECALL = re.compile(r"기억\s?(?:나|해|하|하니|하지|났)|뭐였(?:지|더라|어)|였지|였더라|이었지|이었더라|했지|했더라|"
@@ -224,6 +226,10 @@ _NOT_NAMES = frozenset(JOBS | RELATIONS | FOODS | HOBBIES | PETS | EVENTS) | {
     "너", "나", "저", "그거", "이거", "아무", "아무것", "너무", "완전", "좀", "다", "또", "이제", "방금", "아직",
     "기분", "행복", "최고", "바보", "천재", "부자", "외동", "막내", "장녀", "장남", "첫째", "둘째", "셋째", "솔로",
     "모태솔로", "싱글", "다행", "괜찮", "맞", "아니", "그래", "피곤", "우울", "심심", "배고파", "잘", "오랜만",
+    "감기", "공주", "왕자", "아기", "애기", "거지", "환자", "꼴찌", "일등", "집순이", "집돌이", "돼지", "괴물", "노예",
+    "여자", "남자", "어른", "사람", "한국인", "외국인", "고딩", "대딩", "중딩", "초딩", "직딩", "처음", "마지막", "끝",
+    "무직", "커플", "유부남", "유부녀", "임산부", "누구게", "뭐게", "문제", "반대", "찬성", "농담", "장난", "진심", "비밀",
+    "팬", "덕후", "고수", "초보", "신입", "동갑", "연상", "연하", "혼혈", "채식주의자", "다이어트", "금연",
 }
 _HER = frozenset({"너", "니", "네", "당신", "로라", "오로라", "자기"})
 _USER = frozenset({"나", "저", "내", "제", "우리", "저희"})
@@ -283,6 +289,8 @@ def _about(words: list[str], sentence: Sentence | None) -> About:
             return About.THIRD
         if stem in RELATIONS or stem.rstrip("님") in RELATIONS:
             break  # resolved below, with its possessive
+        if stem in PETS and w.endswith(("가", "이")):
+            return About.THIRD  # 우리 강아지가 아파
         who = _person_of(w)
         if who is not None:
             return who
@@ -342,7 +350,8 @@ def _age(text: str) -> str | None:
     return None
 
 
-def _name(text: str) -> str | None:
+def _name(text: str, sentence: Sentence | None = None) -> str | None:
+    places = {m.form for m in sentence.morphemes if m.semantic == "지명"} if sentence is not None else set()
     for pattern in _NAME_PATTERNS:
         m = pattern.search(text)
         if not m:
@@ -356,7 +365,7 @@ def _name(text: str) -> str | None:
             name = name[:-1]  # 서연이라고 해: the 이 is the copula's
         if an.native_number(name) is not None:
             continue  # 나 스물넷이야: an age
-        if name in _NOT_NAMES or len(name) < 1 or name.endswith(("살", "해", "했", "하")):
+        if name in _NOT_NAMES or name in places or len(name) < 1 or name.endswith(("살", "해", "했", "하")):
             continue
         if pattern is _NAME_PATTERNS[4] and (name in _NOT_NAMES or _person_of(name) is not None):
             continue
@@ -407,13 +416,15 @@ def _liked_item(words: list[str], verb: re.Pattern[str]) -> str | None:
             if j < 0:
                 return None
             cand = _bare(words[j])
+            if cand in ("거", "것", "게") and j >= 1:  # 게임하는 거 -> 게임, 매운 거 -> 매운 거
+                prev = words[j - 1].strip(" ,")
+                if prev.endswith("하는") and len(prev) > 2:
+                    return prev[:-2]
+                return None if _person_of(prev) is not None else f"{prev} 거"
             if _person_of(words[j]) is not None or cand in _STOP_NOUNS:
                 return None
-            if cand.endswith(("하는", "는")) and j >= 1:  # 게임하는 거 / 노래 부르는 거
+            if cand.endswith("는") and j >= 1:  # 노래 부르는 거 … without 거: unsure
                 return None
-            if cand in ("거", "것") and j >= 1:
-                prev = words[j - 1]
-                return _bare(prev[:-1] if prev.endswith(("는", "하는")) else prev)
             return cand
     return None
 
@@ -564,6 +575,13 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
     if main is None:
         main = next((r for r in readings if r.act is not Act.REACTION), readings[0])
     act = main.act
+    first_social = readings[0].act if readings[0].act in (Act.THANKS, Act.APOLOGY) else None
+    if first_social is not None and act in (Act.TELL_PAST, Act.SMALLTALK, Act.TELL_FEELING):
+        act = first_social  # 고마워! 덕분에 힘났어: the thanks is the point, the rest says why
+    about, tense = main.about, Tense(main.sentence.tense)
+    topic = main.topic
+    if act in (Act.GREETING, Act.FAREWELL, Act.THANKS, Act.APOLOGY, Act.REACTION):
+        about, tense, topic = About.NONE, Tense.PRESENT, None  # a social move is about no one, now
     also = tuple(dict.fromkeys(a for a in socials if a is not act))
 
     # slots over the whole message (later sentences fill what earlier ones did not)
@@ -590,8 +608,8 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
     if content and 0.3 <= unknown / len(content) < 0.5:
         confidence = min(confidence, 0.5)
     return Understanding(
-        text=raw, act=act, about=main.about, tense=Tense(main.sentence.tense), negated=main.negated,
-        question=main.question, topic=main.topic, slots=MappingProxyType(slots), recall_key=main.recall_key,
+        text=raw, act=act, about=about, tense=tense, negated=main.negated,
+        question=main.question, topic=topic, slots=MappingProxyType(slots), recall_key=main.recall_key,
         polarity=polarity, confidence=confidence, also=also,
     )
 
@@ -611,7 +629,7 @@ class _SentenceReading:
 
 
 def _read_sentence(sentence: Sentence) -> _SentenceReading:
-    text = sentence.text.strip()
+    text = strip_vocative(sentence.text.strip()) or sentence.text.strip()  # 로라야 inside a longer message
     social = _social(text)
     body = _strip_social(text) if social is Act.GREETING else text
     words = body.split()
@@ -621,7 +639,7 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     slots = _slots(body, words, sentence, about)
     if about is About.NONE:
         about = _default_about(sentence, slots, question)
-    topic = slots.get("event") or slots.get("item") or _topic(sentence, words)
+    topic = slots.get("event") or slots.get("item") or slots.get("place") or _topic(sentence, words)
     negated = sentence.negated
     confidence = 1.0
 
@@ -659,7 +677,7 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     if sentence.kind == an.REQUEST and question and re.search(r"줄래|줘|주세요|줄\s?수|주라|주면", body):
         return reading(Act.REQUEST)
     if question:
-        asks_advice = any(m.tag in ("EF", "EC") and m.form in ("ㄹ까", "을까") for m in sentence.morphemes[-3:])
+        asks_advice = any(m.tag in ("EF", "EC") and m.form in ("ㄹ까", "을까", "지") for m in sentence.morphemes[-3:])
         if explicit_about is About.NONE and (_OPINION.search(body) or asks_advice) and not slots.get("item"):
             about = About.NONE  # 마라탕 어때?: her view on a topic, not a question about her
             return reading(Act.OPINION)
@@ -669,7 +687,7 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
             return reading(Act.OPINION)
         return reading(Act.ASK_HER, conf=0.8)
 
-    if about is not About.HER and _is_fact(slots) and sentence.tense != an.PAST:
+    if about is not About.HER and _is_fact(slots, body) and sentence.tense != an.PAST:
         return reading(Act.TELL_FACT)
     tense = sentence.tense
     if about is About.NONE:
@@ -707,11 +725,13 @@ def _asks_owned(words: list[str]) -> bool:
     return False
 
 
-_FACT_SLOTS = ("name", "age", "school", "major", "job", "pet", "pet_name", "home", "like", "dislike", "mbti",
-               "birthday", "person_job")
+_FACT_SLOTS = ("name", "age", "school", "major", "job", "owns_pet", "pet_name", "home", "like", "dislike", "mbti",
+               "birthday", "person_job", "family", "hobby", "person_fact", "pet_breed")
 
 
-def _is_fact(slots: Mapping[str, str]) -> bool:
+def _is_fact(slots: Mapping[str, str], text: str = "") -> bool:
+    if "pet" in slots and re.search(r"키워|키우|키운|있어|있거든|입양|데려왔|이름|종류|견종|품종", text):
+        return True
     return any(k in slots for k in _FACT_SLOTS)
 
 
@@ -727,8 +747,11 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
             name = _strip_copula_keep_i(m.group(1))
             if name not in _NOT_NAMES and name not in ("뭐", "뭐야", "뭐였지"):
                 slots["pet_name"] = name if not name.endswith(("야", "이야")) else name
+        m = re.search(re.escape(pet) + r"(?:는|은)\s([가-힣A-Za-z]{2,8}?)(?:이야|야|이에요|예요|입니다)(?=$|[\s!.~,?])", text)
+        if m and not asks and m.group(1) not in _NOT_NAMES:
+            slots["pet_breed"] = m.group(1)
     elif about is not About.HER and not asks:
-        name = None if (re.search(r"(?:" + "|".join(RELATIONS) + r")\S*\s?이름", text)) else _name(text)
+        name = None if (re.search(r"(?:" + "|".join(RELATIONS) + r")\S*\s?이름", text)) else _name(text, sentence)
         if name:
             slots["name"] = name
     relation = _lexicon_hit(words, RELATIONS)
@@ -738,6 +761,7 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
         m = re.search(re.escape(relation) + r"\S*\s?이름(?:은|이|는)?\s?([가-힣]{1,6})", text)
         if m and not asks:
             names.insert(0, _strip_copula(m.group(1)))
+            slots["person_fact"] = f"{relation} 이름: {names[0]}"
         if not names:
             m = re.search(re.escape(relation) + r"\s([가-힣]{2,4}?)(?:이가|가|는|이는|이랑|랑|한테|이한테)(?=\s|$)", text)
             if m and m.group(1) not in _NOT_NAMES and m.group(1) not in EVENTS:
@@ -758,6 +782,9 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
                       text)
         if m:
             slots["school"] = m.group(1)
+        m = re.search(r"(?:^|\s)((?:고|중|초)[1-6]|(?:대학교?|고등학교|중학교|초등학교)?\s?[1-6]\s?학년)", text)
+        if m and "school" not in slots:
+            slots["school"] = m.group(1).strip()
         m = re.search(r"(?:전공(?:은|이)?\s?([가-힣A-Za-z]{2,10}?)(?:이야|야|이에요|예요|입니다|이고|$|\s))|"
                       r"([가-힣A-Za-z]{2,10}?)\s?(?:전공|학과|과)(?:이야|야|이에요|이고|생|\s?다녀|$|\s)", text)
         if m:
@@ -775,12 +802,27 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
         m = re.search(r"([가-힣]{2,6}?)(?:에서|에)?\s?(?:살아|살고|살거든|사는데|살아요|삽니다)", text)
         if m and _bare(m.group(1)) not in ("혼자", "같이", "잘", "열심히", "행복하게", "재밌게"):
             slots["home"] = _bare(m.group(1))
+        m = re.search(r"([가-힣]{2,6})\s?(?:사람이야|사람이에요|사람입니다|출신)", text)
+        if m and "home" not in slots and _bare(m.group(1)) not in _STOP_NOUNS | RELATIONS:
+            slots["home"] = _bare(m.group(1))
+        if re.search(r"(?:^|\s)(외동|외동딸|외동아들)", text):
+            slots["family"] = "외동"
+        m = re.search(r"(?:^|\s)(\S+?)\s?(?:있어|있어요|있거든|있음|없어|없어요|없거든)(?=$|[\s!.~,?])", text)
+        if m and (_bare(m.group(1)) in RELATIONS or _bare(m.group(1)) in PETS) and sentence.tense == an.PRESENT:
+            slots["family" if _bare(m.group(1)) in RELATIONS else "pet"] = _bare(m.group(1))
         m = re.search(r"(?<![A-Za-z])([EIei][NSns][TFtf][JPjp])(?![A-Za-z])", text)
         if m:
             slots["mbti"] = m.group(1).upper()
         m = re.search(r"생일(?:은|이)?\s?(\d{1,2}\s?월\s?\d{1,2}\s?일)", text)
         if m:
             slots["birthday"] = m.group(1)
+    m = re.search(r"취미(?:는|가)?\s(.+?)(?:이야|야|이에요|예요|입니다|이고|고|임)?(?:[.!~]|$)", text)
+    if m and not asks and about is not About.HER:
+        slots["hobby"] = m.group(1).strip()
+        slots["like"] = slots["hobby"]
+    m = re.search(r"(?:^|\s)(\S+?)\s(?:다녀|배워|배우고\s?있어|배우는\s?중)", text)
+    if m and _bare(m.group(1)) in HOBBIES | {"학원", "헬스장", "필라테스", "요가"} and not asks and about is not About.HER:
+        slots.setdefault("hobby", _bare(m.group(1)))
     if _DISLIKE.search(text):
         item = _liked_item(words, _DISLIKE)
         if item:
@@ -803,8 +845,9 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
         slots["event"] = event
     if sentence.times:
         slots["time"] = sentence.times[0].text
+    named = set(slots.get(k) for k in ("name", "pet_name", "person_name"))
     place = next((_whole_place(sentence, m) for m in sentence.morphemes
-                  if m.tag == "NNP" and m.semantic == "지명"), None)
+                  if m.tag == "NNP" and m.semantic == "지명" and m.form not in named), None)
     if place is None:
         m = re.search(r"([가-힣]{2,8}?)(?:에|으로|로|에서)\s(?:\S+\s)?(?:가|간|갈|갔|놀러|여행|다녀|왔|와|있)", text)
         if m and _bare(m.group(1)) not in _STOP_NOUNS and m.group(1) not in {t.text for t in sentence.times}:
