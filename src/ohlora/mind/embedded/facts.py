@@ -65,7 +65,7 @@ EVENTS = frozenset(
      "팬사인회", "PT", "필라테스", "요가", "클라이밍", "골프", "테니스", "배드민턴", "볼링", "병원 진료", "치료",
      "물리치료", "재활", "코칭", "면허 시험", "운전면허 시험", "기능시험", "도로주행", "국가고시", "임용고시",
      "공무원 시험", "편입 시험", "논문 심사", "디펜스", "학위 수여식", "입사 시험", "인적성", "코딩 테스트", "코테",
-     "유학", "어학연수", "교환학생", "장", "장보기", "워킹홀리데이", "워홀", "신혼여행", "가족 여행", "수학여행", "졸업여행"}
+     "유학", "어학연수", "교환학생", "장", "장보기", "비행기", "워킹홀리데이", "워홀", "신혼여행", "가족 여행", "수학여행", "졸업여행"}
 )
 _EVENTS_LONGEST_FIRST = tuple(sorted(EVENTS, key=len, reverse=True))
 NOTHING_PLANNED = frozenset({"약속", "일정", "계획", "스케줄"})
@@ -267,6 +267,9 @@ _PET_BREED = re.compile(
 )
 
 
+_PET_KEEPER = re.compile(r"(?:^|\s)(고양이|냥이|강아지|댕댕이|햄스터)\s?집사(?:야|이야|예요|임|거든|인데)" + _END)
+
+
 def _pet(clause: str) -> Fact | None:
     m = _PET_NAME.search(clause)
     if m:
@@ -277,6 +280,9 @@ def _pet(clause: str) -> Fact | None:
     m = _PET_BREED.search(clause)
     if m and PETS[m.group(2)] not in ("강아지", "고양이") and m.group(2) not in ("새",):
         return Fact("반려동물", PETS[m.group(2)])
+    m = _PET_KEEPER.search(clause)
+    if m:
+        return Fact("반려동물", PETS[m.group(1)])
     m = _PET_OWNED.search(clause)
     if m and not _negated_before(clause, m.start()):
         owns = re.search(r"키우|키워", m.group(0)) or re.search(r"(?:^|\s)(?:우리\s?집|집에)", clause)
@@ -468,8 +474,8 @@ _ILLNESS = re.compile(
     r"(감기|독감|코로나|몸살|장염|식중독|배탈|편두통|두통|생리통|비염|알레르기|위염|빈혈|불면증|허리디스크|디스크|"
     r"눈병|결막염|중이염|인후염|편도염|목감기|코감기|몸살감기|감기몸살|치통|복통|요통|근육통|위경련|역류성\s?식도염|"
     r"아토피|천식|변비|대상포진|수족구|독감|허리\s디스크|목\s디스크|공황장애|우울증|불안장애|이석증|족저근막염|"
-    r"손목터널증후군|거북목|안구건조증|두드러기|체기)(?:에|이|가)?\s?"
-    r"(?:걸렸|걸려서|걸린|걸려|기운|났|나서|있어|심해|때문에|이야|야|인\s?것\s?같|인가\s?봐|도졌|와서|확진|양성|증상)"
+    r"손목터널증후군|거북목|안구건조증|두드러기|체기|임신)(?:에|이|가)?\s?"
+    r"(?:걸렸|걸려서|걸린|걸려|기운|났|나서|있어|심해|때문에|이야|야|인\s?것\s?같|인가\s?봐|도졌|와서|확진|양성|증상|했어|\s?중이야)"
 )
 _FEVER = re.compile(r"(?:^|\s)열(?:이)?\s?(?:나|났어|나서|나는데|나네|있어|많이\s나|펄펄)" + _END)
 _COUGH = re.compile(r"(?:^|\s)(기침|콧물|재채기)(?:이|가)?\s?" + _ADVERBS + r"(?:나|나와|해|심해|계속|때문에|멈추질|안\s멈춰|줄줄)")
@@ -531,10 +537,13 @@ _STATES = (
     ("귀찮음", r"(?:귀찮아|귀찮다|귀찮네|귀찮은데|귀찮아서)"),
     ("뿌듯함", r"뿌듯(?:해|하다|하네|한데|해서|했어)"),
     ("아쉬움", r"(?:아쉬워|아쉽다|아쉽네|아쉬운데|아쉬워서|아쉬웠어)"),
-    ("기분 나쁨", r"기분(?:이)?\s" + _ADVERBS + r"(?:안\s?좋아|별로|나빠|꿀꿀해|더러워)"),
+    ("기분 나쁨", r"기분(?:이)?\s" + _ADVERBS + r"(?:안\s?좋아|별로야|별로|나빠|꿀꿀해|더러워|꿀꿀하네|안\s?좋네)"),
     ("기분 좋음", r"기분(?:이)?\s" + _ADVERBS + r"(?:좋아|좋다|좋네|좋은데|최고|최고야|짱이야)"),
     ("수면 부족", r"(?:잠을?\s?(?:못\s?잤|못\s?자|설쳤|한숨도\s못|안\s?와)|밤새웠|밤샜|밤을\s새)"),
     ("멘붕", r"멘붕"),
+    ("체중 증가", r"(?:살(?:이)?\s?(?:쪘어|쪘거든|쪘는데|쪄서|찌고\s있어)|살쪘어)"),
+    ("체중 감소", r"(?:살(?:이)?\s?(?:빠졌어|빠졌거든|빠졌는데|빠져서))"),
+    ("합격", r"(?:합격했어|합격했거든|붙었어|합격이야)"),
     ("홀가분함", r"홀가분(?:해|하다|하네|한데|해서|했어|함|하거든)"),
     ("허전함", r"허전(?:해|하다|하네|한데|해서|했어)"),
     ("막막함", r"막막(?:해|하다|하네|한데|해서|했어)"),
@@ -749,8 +758,11 @@ _NOT_NAMES = frozenset(
      "로라", "오로라", "우리", "그래", "이름", "본명", "별명", "닉네임", "가명", "그대로", "좀", "다", "한국", "외자"}
 )
 _NAME_SHAPE = re.compile(r"[가-힣]{1,4}|[A-Za-z][A-Za-z\-]{0,15}")
-_NAME_END = r"(?:이에요|이야|이구|이고|이거든|이라고\s?해|이라고\s?합니다|이라고\s?해요|이라고|라고\s?해|라고\s?합니다|라고\s?해요|라고|입니다|예요|야|임)?"
-_OWNED_NAME = re.compile(r"(?:^|\s)(?:(\S+)\s)?이름(?:은|이|는)?\s(\S+?)" + _NAME_END + r"$")
+_NAME_END = r"(?:이에요|이야|이구|이고|인데|이거든|이라고\s?해|이라고\s?합니다|이라고\s?해요|이라고|라고\s?해|라고\s?합니다|라고\s?해요|라고|입니다|예요|야|임)?"
+_GREETING_TAIL = (
+    r"(?:\s(?:반가워|반가워요|반갑다|반갑습니다|잘\s?부탁해|잘\s?부탁해요|잘\s?부탁드려요|잘\s?부탁드립니다))?$"
+)
+_OWNED_NAME = re.compile(r"(?:^|\s)(?:(\S+)\s)?이름(?:은|이|는)?\s(\S+?)" + _NAME_END + _GREETING_TAIL)
 _CALLED = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]{1,5}?)(이)?라고\s?(?:해|해요|합니다|하는데|하고|불러\s?줘|불러줘|불러\s?주라|불러|불러도\s?돼|"
     r"부르면\s?돼|부르면\s?됨|불러주면\s?돼|불러\s?주세요)" + _END
@@ -893,6 +905,11 @@ _AGE_KOREAN = re.compile(
 _BORN_YEAR = re.compile(r"(?:^|\s)(\d{2}|\d{4})\s?년생" + _AGE_AFTER)
 
 
+_AGE_NOT_NOW = re.compile(
+    r"\s?(?:때|쯤|부터|까지|에|이후|이전|전|넘|차이|연상|연하|짜리|이상|이하|밖에|정도|무렵|되면|되기|였|이었|까진)"
+)
+
+
 def _age(clause: str) -> Fact | None:
     if _someone_else_is_subject(clause) or any(strip_particle(w) in PETS for w in tokens(clause)):
         return None
@@ -900,11 +917,13 @@ def _age(clause: str) -> Fact | None:
     if m:
         return Fact("나이", f"{m.group(1)}년생")
     m = _AGE_DIGITS.search(clause) or _AGE_NAMED.search(clause)
+    if m and _AGE_NOT_NOW.match(clause[m.end():]):
+        return None  # '20살 때', '3살 차이': not the user's age now
     if m:
         age = int(m.group(1))
         return Fact("나이", f"{age}살") if 5 <= age <= 99 else None
     m = _AGE_KOREAN.search(clause)
-    if m:
+    if m and not _AGE_NOT_NOW.match(clause[m.end():]):
         tens, unit, sal = m.group(1), m.group(2), m.group(3)
         if tens == "열" and not (unit or sal):
             return None  # '열' alone is a fever ('열 나')
@@ -964,9 +983,20 @@ _WORKPLACE = re.compile(
 _OFFICE_AT = re.compile(r"(?:^|\s)(?:회사|직장|사무실)(?:가|는|이|은)\s([가-힣]{2,6})(?:에)\s?있(?:어|거든|는데|어요)" + _END)
 
 
+_CAREER = re.compile(
+    r"(?:^|\s)(?:(취업|입사|취직)(?:했어|했거든|했어요|했다|성공했어)|(퇴사|이직)(?:했어|했거든|했어요|했다)|(?:회사|알바|일)\s?(?:를|을)?\s?그만뒀어)"
+    + _END
+)
+
+
 def _work(clause: str) -> Fact | None:
     if _someone_else_is_subject(clause):
         return None
+    m = _CAREER.search(clause)
+    if m and not _negated_before(clause, m.start() + 1) and not re.search(r"(?:^|\s)(?:안|못)\s", clause):
+        if m.group(1):
+            return Fact("직업", "취업함")
+        return Fact("직업", f"{m.group(2)}함" if m.group(2) else "그만둠")
     m = _WORK_AS.search(clause)
     if m:
         value = " ".join(w for w in m.group(1).split() if w not in FIRST_PERSON and w not in _FILLERS) or m.group(1)
@@ -1109,7 +1139,7 @@ HOBBIES = frozenset(
      "도자기", "향수", "와인", "커피", "카페 투어", "맛집 탐방", "맛집 투어", "전시회", "뮤지컬", "연극", "영화",
      "드라마", "애니", "웹툰", "만화", "노래방", "코인노래방", "필름카메라", "브이로그", "유튜브", "다이어리 꾸미기",
      "다꾸", "스티커", "네일", "메이크업", "패션", "쇼핑", "스케이트보드", "발레", "승마", "스쿠버다이빙", "프리다이빙",
-     "달리기", "배낭여행", "공부", "외국어", "운동", "일본어", "영어", "중국어", "스페인어", "체스", "바둑", "당구", "롤",
+     "달리기", "배낭여행", "공부", "외국어", "운동", "책", "일본어", "영어", "중국어", "스페인어", "체스", "바둑", "당구", "롤",
      "발로란트", "배그", "마크", "피아노 연습"}
 )
 _HOBBY_NAMED = re.compile(r"(?:^|\s)(?:내\s|제\s|나의\s)?취미(?:는|가)\s([가-힣A-Za-z ]{1,12}?)" + _COPULA_END + "$")
@@ -1193,6 +1223,7 @@ def _hobby(clause: str) -> Fact | None:
     m = _DOING_LIKE.search(clause) or _VERB_LIKE.search(clause)
     if m:
         thing = strip_particle(m.group(1))
+        thing = "독서" if thing == "책" and m.group(2) == "읽는" else thing
         if thing in HOBBIES or _category(thing) in ("운동", "게임") or (
             m.re is _DOING_LIKE and m.group(2) in ("치는", "타는", "그리는", "만드는", "추는", "찍는") and _plain_noun(thing)
         ):
