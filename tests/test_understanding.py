@@ -331,3 +331,26 @@ def test_thanks_and_apology_with_their_reasons(reader):
     assert reader.read("고마워 로라야! 덕분에 힘났어").act is Act.THANKS
     assert reader.read("미안해. 어제 답장 못 했어").act is Act.APOLOGY
     assert reader.read("고마워. 근데 나 내일 시험이야").act is Act.TELL_PLAN
+
+
+@pytest.mark.parametrize(("text", "polarity"), [("ㅋㅋㄹㅃㅃ", 1), ("ㄹㅇㅋㅋ", 1), ("ㅇㅅㅇ", 0), ("😀", 1), ("😭😭", -1),
+                                                ("ㅡㅡ", -1), ("ㅎㅎ", 1)])
+def test_emoticons_are_reactions(reader, text, polarity):
+    u = reader.read(text)
+    assert u.act is Act.REACTION and u.polarity == polarity and u.confidence >= 0.9
+
+
+@pytest.mark.parametrize("text", ["ㅁ나ㅣ어림ㄴ아ㅓ", "1234", "ㅏㅏㅏㅏ", "djsleksk"])
+def test_more_unreadable_messages(reader, text):
+    assert reader.read(text).confidence < 0.5
+
+
+def test_an_exam_ahead_is_the_news_even_with_a_past_clause(reader):
+    u = reader.read("나 내일 시험인데 공부 하나도 안 했어")
+    assert u.act is Act.TELL_PLAN and u.slots["event"] == "시험" and u.slots["time"] == "내일"
+
+
+@pytest.mark.parametrize("text", ["기분이 별로야", "기분 안 좋아", "컨디션 최악이야"])
+def test_a_bad_mood_is_a_feeling_not_a_dislike(reader, text):
+    u = reader.read(text)
+    assert u.act is Act.TELL_FEELING and u.polarity == -1 and "dislike" not in u.slots

@@ -107,7 +107,9 @@ class Understanding:
     topic: str | None = None  # the main content noun ("시험", "제주도 여행", "마라탕"), None when there is none
     # what the message fills in, by slot name: name, age, school, job, pet, pet_name, person, place,
     # time (내일, 다음 주, 3월 5일 …), event (면접, 시험, 여행 …), item (what is liked/bought/eaten),
-    # feeling (긴장, 피곤 …), food, hobby
+    # feeling (긴장, 피곤 …), food, hobby; and major, home, mbti, birthday, like, dislike, family
+    # (여동생, 외동), pet_breed, relation (친구), person_name (민지; person is then "친구 민지"),
+    # person_job, person_fact ("동생 이름: 지호")
     slots: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     recall_key: str | None = None  # for RECALL / ASK_USER: the memory key family asked about (see facts.KEYS)
     polarity: int = 0  # the user's feeling: -1 negative, 0 neutral, +1 positive
@@ -243,6 +245,12 @@ _PARTICLE_TAIL = re.compile(r"(?:에서는|에서도|한테서|이랑은|으로�
                             r"은|는|이|가|을|를|과|와|랑|로|에|도|의|만|엔|요)$")
 _DECORATION = re.compile(r"[ㄱ-ㅎㅏ-ㅣ]+|[\U0001f000-\U0001faff\u2600-\u27bf]+")
 _MASH = re.compile(r"^[ㄱ-ㅎㅏ-ㅣ]{3,}$")
+_JAMO_FACES = frozenset({"ㅇㅅㅇ", "ㅇㅁㅇ", "ㅎㅅㅎ", "ㅜㅅㅜ", "ㅠㅅㅠ", "ㅇㅂㅇ", "ㅡㅅㅡ", "ㅇㅈㅇ", "ㅎㅂㅎ", "ㅜㅜ", "ㅠㅠ",
+                         "ㅇ_ㅇ", "ㅡㅡ", "ㅗㅗ"})
+_EMOJI_MOOD = {ch: 1 for ch in "😀😁😂🤣😃😄😆😊😍🥰😘😻❤💕💖👍🎉✨😎🤗😋🙂😉"} | {
+    ch: -1 for ch in "😭😢😞😔😡😠💔😩😫😣😖😰😱🥺😥😓🙁☹"}
+# a word that mixes syllables with stray letters (ㅁ나ㅣ어림): typed by a hand on the keyboard
+_STRAY_JAMO = re.compile(r"[가-힣][ㄱ-ㅊㅌㅍㅏ-ㅡㅣ]|[ㄱ-ㅊㅌㅍㅏ-ㅡㅣ][가-힣]")
 
 
 _KNOWN = FOODS | PETS | EVENTS | RELATIONS | HOBBIES | JOBS
@@ -374,7 +382,8 @@ def _name(text: str, sentence: Sentence | None = None) -> str | None:
 
 
 def _strip_copula(word: str) -> str:
-    for ending in ("이에요", "이거든", "이야", "예요", "입니다", "거든", "이고", "이라", "야", "임", "이다", "이지"):
+    for ending in ("이에요", "이거든", "이라서", "이니까", "이야", "예요", "입니다", "거든", "이고", "이라", "인데", "인가",
+                   "라서", "니까", "야", "임", "이다", "이지"):
         if word.endswith(ending) and len(word) > len(ending):
             stem = word[: -len(ending)]
             if ending.startswith("이") and not has_batchim(stem):
@@ -530,7 +539,13 @@ def _reading_of_nothing(raw: str) -> Understanding:
     if re.fullmatch(r"(?:오?로라)(?:야|아|님)?[?!~.]*", jamo):  # only her name: a call for attention
         return Understanding(text=raw, act=Act.REACTION, about=About.HER, tense=Tense.PRESENT,
                              question=jamo.endswith("?"), confidence=0.9)
-    if jamo in REACTIONS or re.fullmatch(r"[ㅋㅎㅠㅜ]+|[!~.]+", jamo or "-") or (mood and not _MASH.match(jamo)):
+    emoji = _EMOJI_MOOD.get(jamo[:1], 0) if jamo and not re.search(r"[ㄱ-ㅎㅏ-ㅣA-Za-z0-9]", jamo) else None
+    if emoji is not None and not re.fullmatch(r"[?？]+", jamo):
+        return Understanding(text=raw, act=Act.REACTION, about=About.NONE, tense=Tense.PRESENT,
+                             polarity=emoji or mood, confidence=0.9)
+    laughing = re.fullmatch(r"[ㄱ-ㅎㅏ-ㅣ]*(?:ㅋㅋ|ㅎㅎ|ㅠㅠ|ㅜㅜ)[ㄱ-ㅎㅏ-ㅣ]*", jamo or "-")  # ㅋㅋㄹㅃㅃ, ㄹㅇㅋㅋ
+    if jamo in REACTIONS or jamo in _JAMO_FACES or re.fullmatch(r"[ㅋㅎㅠㅜ]+|[!~.]+", jamo or "-") or laughing \
+            or (mood and not _MASH.match(jamo)):
         return Understanding(text=raw, act=Act.REACTION, about=About.NONE, tense=Tense.PRESENT,
                              polarity=mood, confidence=0.9)
     social = {"ㄱㅅ": Act.THANKS, "ㄳ": Act.THANKS, "ㅈㅅ": Act.APOLOGY, "ㅎㅇ": Act.GREETING, "ㅂㅂ": Act.FAREWELL,
@@ -551,6 +566,11 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
     cleaned = _clean(text)
     if not cleaned.strip(" ?!.~,"):
         return _reading_of_nothing(raw if raw.strip() else "")
+    raw_words = raw.split()
+    if raw_words and sum(1 for w in raw_words if _STRAY_JAMO.search(w)) * 2 >= len(raw_words):
+        return Understanding(text=raw, act=Act.SMALLTALK, about=About.NONE, tense=Tense.PRESENT, confidence=0.1)
+    if re.fullmatch(r"[\d\s.,!?~+\-*/=]+", cleaned):
+        return Understanding(text=raw, act=Act.SMALLTALK, about=About.NONE, tense=Tense.PRESENT, confidence=0.2)
     analysis = analyzer.analyze(cleaned)
     sentences = analysis.sentences
     if not sentences:
@@ -591,7 +611,9 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
             slots.setdefault(key, value)
     feeling = _slot_feeling(cleaned)
     polarity = 0
-    if feeling is not None:
+    if slots.get("feeling") == "기분 나쁨":  # the negation is already read: 기분 안 좋아
+        polarity = -1
+    elif feeling is not None:
         polarity = feeling[1]
         if main.negated and polarity > 0:
             polarity = -1
@@ -690,6 +712,10 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     if about is not About.HER and _is_fact(slots, body) and sentence.tense != an.PAST:
         return reading(Act.TELL_FACT)
     tense = sentence.tense
+    ahead = any(t.direction == 1 for t in sentence.times)
+    if about is not About.NONE and ahead and slots.get("event") and tense == an.PAST \
+            and not any(t.direction == -1 for t in sentence.times):
+        return reading(Act.TELL_PLAN)  # 내일 시험인데 공부 하나도 안 했어: the exam ahead is the news
     if about is About.NONE:
         return reading(Act.SMALLTALK, conf=0.9 if topic else 0.6)
     if tense == an.FUTURE or (tense == an.PRESENT and slots.get("time") and slots.get("event")):
@@ -823,7 +849,9 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
     m = re.search(r"(?:^|\s)(\S+?)\s(?:다녀|배워|배우고\s?있어|배우는\s?중)", text)
     if m and _bare(m.group(1)) in HOBBIES | {"학원", "헬스장", "필라테스", "요가"} and not asks and about is not About.HER:
         slots.setdefault("hobby", _bare(m.group(1)))
-    if _DISLIKE.search(text):
+    if re.search(r"(?:기분|컨디션|상태|몸)(?:이|은|가)?\s?(?:별로|안\s?좋|최악|꽝|엉망)", text):
+        slots["feeling"] = "기분 나쁨"
+    elif _DISLIKE.search(text):
         item = _liked_item(words, _DISLIKE)
         if item:
             slots["item"] = item
@@ -857,7 +885,7 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
     if place:
         slots["place"] = place
     feeling = _slot_feeling(text)
-    if feeling is not None and feeling[0] not in ("좋음", "싫음") or (feeling and not slots.get("item")):
+    if "feeling" not in slots and feeling is not None and (feeling[0] not in ("좋음", "싫음") or not slots.get("item")):
         slots["feeling"] = feeling[0]
     return slots
 
