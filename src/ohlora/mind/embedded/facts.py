@@ -559,7 +559,7 @@ _STATES = (
     ("두려움", r"(?:두려워|두렵다|두렵네|두려운데)"),
     ("편안함", r"편안(?:해|하다|하네|한데)"),
     ("번아웃", r"번아웃(?:이야|이\s?왔어|\s?왔어|\s?온\s?것\s?같아|\s?온\s?듯|\s?같아|\s?상태야|\s?와서)"),
-    ("다이어트 중", r"다이어트\s?(?:중이야|중이거든|중이라|하는\s?중이야|중|해|하고\s?있어)"),
+    ("다이어트 중", r"다이어트\s?(?:중이야|중이거든|중이라|하는\s?중이야|중|해|하고\s?있어|하는데|하거든|해서|하느라)"),
     ("금연 중", r"금연\s?(?:중이야|중이거든|중|하고\s?있어)"),
     ("휴학 중", r"휴학\s?(?:중이야|중이거든|중|했어|하고\s?있어)"),
     ("시험 기간", r"시험\s?기간(?:이야|이라|이거든|이라서)"),
@@ -656,12 +656,19 @@ def _event_in(word: str) -> tuple[str, str] | None:
     return None
 
 
+def _is_day_word(word: str) -> bool:
+    m = _DAY.match(word)
+    return m is not None and m.end() == len(word)
+
+
 def _bare_noun(word: str) -> bool:
     return (
         word not in _FILLERS
         and strip_particle(word) == word
-        and not word.endswith(("한", "는", "던", "할", "될", "운", "은", "인", "게", "고", "서", "면"))
+        and not word.endswith(("한", "는", "던", "할", "될", "운", "은", "인", "게", "고", "서", "면", "어", "요", "다", "네",
+                               "지", "해", "았", "었"))
         and not _TIME_WORDS.match(word)
+        and not _is_day_word(word)
         and bool(re.fullmatch(r"[가-힣A-Za-z0-9]+", word))
     ) or word in PARTICLE_LIKE_NOUNS
 
@@ -686,7 +693,11 @@ def _schedule(clause: str) -> Fact | None:
     key = _day_key(m.group(1))
     words = [w for w in tokens(clause[m.end() :]) if not _TIME_WORDS.match(w)]
     before = tokens(clause[: m.start()])
+    start = 0  # where the words of the current day begin ('오늘 힘들었어 내일 면접이거든': the 내일 one)
     for i, word in enumerate(words):
+        if _is_day_word(word):
+            key, start = _day_key(_DAY.match(word).group(1)), i + 1
+            continue
         found = None if word in PLACES or word in PARTICLE_LIKE_NOUNS - EVENTS else _event_in(word)
         if found:
             head, suffix = found
@@ -704,7 +715,7 @@ def _schedule(clause: str) -> Fact | None:
                     return None  # '주말 계획 세워야지': no plan yet
                 head = "일정 있음"
             modifiers: list[str] = []
-            for prev in reversed(words[max(0, i - 3) : i]):
+            for prev in reversed(words[max(start, i - 3) : i]):
                 if not _bare_noun(prev):
                     break
                 modifiers.insert(0, prev)
