@@ -144,6 +144,10 @@ EXACT = [
     ("동생이 내일 면접이래", None),
     ("우리 엄마는 간호사야", None),
     ("우리 오빠는 서울 살아", None),
+    ("걔 오산 살아", None),
+    ("엄마 간호사야", None),
+    ("그 영화 좋아해", None),  # one thing pointed at, not a taste
+    ("나 오산 살아", "[사는 곳: 오산]"),  # a bare noun before 살아 is a place even when we do not know it
     ("내일 약속 없어졌어", None),
     ("주말에 약속 없어", None),
     ("다음 주에 면접 볼 수도 있어", None),

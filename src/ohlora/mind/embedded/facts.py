@@ -205,6 +205,11 @@ def _negated_after(clause: str, end: int) -> bool:
     return bool(re.match(r"\s?(?:지\s?않|진\s?않|지는\s?않|지\s?마|보여|보이|겠|면|냐|니|나\?)", clause[end:]))
 
 
+def _pointed_at(clause: str, start: int) -> bool:
+    """'그 영화 좋아해', '저 가수 싫어': a liking for one thing pointed at, not a taste."""
+    return bool(re.search(r"(?:^|\s)(?:그|이|저|그런|이런|저런|그거|이거|저거|걔|쟤|얘)\s$", clause[:start]))
+
+
 def _someone_else_is_subject(clause: str) -> bool:
     """'엄마가 감기 걸렸어': the news is about another person, not the user."""
     for word in tokens(clause):
@@ -315,6 +320,8 @@ def _likes(clause: str) -> Fact | None:
     if not m:
         return None
     obj = strip_particle(m.group(1))
+    if _pointed_at(clause, m.start(1)):
+        return None
     cat = _category(obj)
     if cat is None or obj in FIRST_PERSON:
         return None
@@ -399,6 +406,24 @@ def _is_place(word: str) -> bool:
     return word in PLACES or word in HOMES or (len(word) >= 2 and word[-1] in "시도구군동읍면" and word not in PEOPLE)
 
 
+_NOT_PLACES = frozenset(
+    {"여기", "거기", "저기", "근처", "이", "그", "저", "요즘", "요새", "지금", "그냥", "대충", "막", "열심히", "재밌게",
+     "행복하게", "즐겁게", "힘들게", "오래", "계속", "아직", "평생", "혼자", "같이", "함께", "잘", "못", "겨우", "간신히",
+     "집", "병원", "회사", "학교", "동네", "이번", "그때", "어릴", "어렸을", "원래", "쭉", "여태", "지금껏", "다시"}
+)
+
+
+def _place_like(word: str) -> bool:
+    """A bare 2–4 syllable noun where only a place fits ('나 오산 살아', '상주에서 태어났어')."""
+    return (
+        bool(re.fullmatch(r"[가-힣]{2,4}", word))
+        and word not in _NOT_PLACES and word not in FIRST_PERSON and word not in PEOPLE and word not in FAMILY
+        and word not in QUESTION_WORDS and not word.startswith(("어디", "뭐"))
+        and not word.endswith(("게", "히", "이", "로", "서", "고", "면", "때"))
+        and not _is_day_word(word) and not known_noun(word) or word in PLACES
+    )
+
+
 def _residence(clause: str) -> Fact | None:
     m = _LIVE.search(clause)
     if m:
@@ -407,6 +432,8 @@ def _residence(clause: str) -> Fact | None:
         if place in FIRST_PERSON or place in ("혼자", "같이", "잘", "열심히", "재밌게", "오래", "행복하게"):
             return None
         if _is_place(place) or (raw != place and raw.endswith(("에", "에서")) and len(place) >= 2):
+            return Fact("사는 곳", place)
+        if raw == place and _place_like(place):  # '나 오산 살아': a bare noun before 살아 names a place
             return Fact("사는 곳", place)
     m = _LIVE_NAMED.search(clause)
     if m:
@@ -1107,7 +1134,7 @@ def _origin(clause: str) -> Fact | None:
     if m and _is_place(m.group(1)):
         return Fact("고향", m.group(1))
     m = _GREW_UP.search(clause)
-    if m and _is_place(m.group(1)) and not m.group(0).strip().endswith("왔어"):
+    if m and (_is_place(m.group(1)) or _place_like(m.group(1))) and not m.group(0).strip().endswith("왔어"):
         return Fact("고향", m.group(1))
     return None
 
@@ -1221,7 +1248,7 @@ def _hobby(clause: str) -> Fact | None:
     if m and _plain_noun(m.group(1)):
         return Fact("취미", strip_particle(m.group(1)))
     m = _INTO.search(clause)
-    if m:
+    if m and not _pointed_at(clause, m.start(1)):
         thing = " ".join(w for w in m.group(1).split() if w not in FIRST_PERSON and w not in ("요즘", "완전", "진짜"))
         cat = _category(thing)
         if thing in HOBBIES or cat in ("운동", "게임"):
@@ -1232,7 +1259,7 @@ def _hobby(clause: str) -> Fact | None:
             return Fact("관심사", thing)
         return None
     m = _DOING_LIKE.search(clause) or _VERB_LIKE.search(clause)
-    if m:
+    if m and not _pointed_at(clause, m.start(1)):
         thing = strip_particle(m.group(1))
         thing = "독서" if thing == "책" and m.group(2) == "읽는" else thing
         if thing in HOBBIES or _category(thing) in ("운동", "게임") or (
@@ -1299,7 +1326,7 @@ def _likes_more(clause: str) -> Fact | None:
     if m:
         return Fact("싫어하는 것", m.group(1))
     m = _HATE_EXTRA.search(clause)
-    if m and not _negated_before(clause, m.start(1)):
+    if m and not _negated_before(clause, m.start(1)) and not _pointed_at(clause, m.start(1)):
         thing = _plain_noun(m.group(1))
         if thing:
             return Fact(f"싫어하는 {_category(thing) or '것'}", thing)
@@ -1317,7 +1344,7 @@ def _likes_unknown(clause: str) -> Fact | None:
     if _someone_else_is_subject(clause):
         return None
     m = _LIKE_UNKNOWN.search(clause)
-    if not m or _negated_before(clause, m.start(1)):
+    if not m or _negated_before(clause, m.start(1)) or _pointed_at(clause, m.start(1)):
         return None
     thing = _plain_noun(m.group(1))
     if thing is None or thing in SECOND_PERSON or thing.startswith(("너", "로라", "오로라")):
@@ -1378,6 +1405,7 @@ def extract_fact(user_text: str) -> Fact | None:
     return found
 
 
+_THIRD_PRONOUNS = frozenset({"걔", "쟤", "얘", "걔네", "쟤네", "그분", "그녀"})
 _SPEAKER = frozenset({"나", "난", "나는", "내가", "저", "전", "저는", "제가", "나도", "저도"})
 
 
@@ -1385,13 +1413,23 @@ def _clause_fact(clause: str, owner: str | None, greeted: bool = False) -> Fact 
     me, you = person_address(clause)
     hearsay = bool(_HEARSAY.search(clause)) and not _NOT_HEARSAY.search(clause)
     speaks = any(w.strip(",") in _SPEAKER for w in tokens(clause))  # '우리 오빠는' is someone else's news
-    others = _someone_else_is_subject(clause) and not speaks
+    words = tokens(clause)
+    first = words[0].strip(",") if words else ""
+    # '걔 오산 살아', '엄마 간호사야': a third person spoken of without a particle, the user not speaking of
+    # themselves. Only plans keep going ('엄마 생신이야', '친구 결혼식 가' are the user's days).
+    bare_third = not speaks and (first in _THIRD_PRONOUNS or (first in PEOPLE | FAMILY and len(words) > 1))
+    others = (_someone_else_is_subject(clause) or first in _THIRD_PRONOUNS) and not speaks
+    def name_rule(c: str) -> Fact | None:
+        return _name(c, owner, greeted)
+
     candidates: list[Rule] = [_feeling_about_lora]
     if me or not you:
-        candidates.append(lambda c: _name(c, owner, greeted))
+        candidates.append(name_rule)
         candidates.extend(RULES)
     for rule in candidates:
         if (hearsay and rule is not _weather) or (others and rule not in _OTHERS_ALLOWED):
+            continue
+        if bare_third and rule not in (_schedule, _birthday, _people, _weather, name_rule):
             continue
         fact = rule(clause)
         if fact is None:
