@@ -354,3 +354,47 @@ def test_an_exam_ahead_is_the_news_even_with_a_past_clause(reader):
 def test_a_bad_mood_is_a_feeling_not_a_dislike(reader, text):
     u = reader.read(text)
     assert u.act is Act.TELL_FEELING and u.polarity == -1 and "dislike" not in u.slots
+
+
+def test_the_reader_is_shared_by_threads():
+    import threading
+
+    r = Reader(cache_size=16)
+    texts = ["나 내일 시험이야", "어제 시험 봤어", "내 이름은 민준이야", "너 몇 살이야?"] * 10
+    got: list[tuple[str, Act]] = []
+    lock = threading.Lock()
+
+    def work(text: str) -> None:
+        act = r.read(text).act
+        with lock:
+            got.append((text, act))
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in texts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == len(texts)
+    assert {t: a for t, a in got} == {"나 내일 시험이야": Act.TELL_PLAN, "어제 시험 봤어": Act.TELL_PAST,
+                                       "내 이름은 민준이야": Act.TELL_FACT, "너 몇 살이야?": Act.ASK_HER}
+
+
+def test_the_same_reading_whatever_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from ohlora.mind.embedded.understanding import Reader\n"
+        "r = Reader()\n"
+        "for t in ['내 친구 민지가 내일 결혼해', '우리 강아지 이름은 콩이야', '나 떡볶이 진짜 좋아해', '내 동생 이름 기억나?',"
+        " '안녕! 나 민준이야', '다음 주 금요일에 제주도 가']:\n"
+        "    u = r.read(t)\n"
+        "    print(u.act.value, u.about.value, u.tense.value, u.topic, sorted(u.slots.items()), u.recall_key)\n"
+    )
+    outputs = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

@@ -183,6 +183,12 @@ FEELINGS: Mapping[str, tuple[str, int]] = MappingProxyType({
     "허전": ("허전함", -1), "괜찮": ("괜찮음", 0), "들떠": ("설렘", 1), "두근": ("설렘", 1), "감동": ("감동", 1),
     "부러": ("부러움", -1), "질투": ("질투", -1), "창피": ("창피함", -1), "민망": ("민망함", -1), "긴장돼": ("긴장", -1),
 })
+# alternations longest first (and then in code-point order), so every machine reads the same
+_PET_ALT = "|".join(sorted(PETS, key=lambda w: (-len(w), w)))
+_RELATION_ALT = "|".join(sorted(RELATIONS, key=lambda w: (-len(w), w)))
+_PET_CALLED = re.compile(r"([가-힣A-Za-z]{1,8})(?:이)?(?:라는|란)\s?(?:" + _PET_ALT + ")")
+_RELATION_NAME = re.compile(r"(?:" + _RELATION_ALT + r")\S*\s?이름")
+_RELATION_AGE = re.compile(r"(?:" + _RELATION_ALT + r")\S*\s?(?:\S+\s)?\d*\s?살")
 _FEELING_WORDS = re.compile("|".join(re.escape(w) for w in sorted(FEELINGS, key=len, reverse=True)))
 # words that carry a feeling in a message but are not the user's state (no feeling slot), by polarity
 _POSITIVE_CUES = ("ㅋㅋ", "ㅎㅎ", "^^", "좋다", "좋았", "대박", "신기", "최고", "ㅊㅋ", "축하", "헤헤", "합격", "붙었",
@@ -768,7 +774,7 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
     if pet:
         slots["pet"] = pet
         m = re.search(r"이름(?:은|이|는)?\s?([가-힣A-Za-z]{1,8}?)(?:이랑|랑|하고|,|\s|$|야|에요|예요|입니다)", text) or \
-            re.search(r"([가-힣A-Za-z]{1,8})(?:이)?(?:라는|란)\s?(?:" + "|".join(PETS) + ")", text)
+            _PET_CALLED.search(text)
         if m and not asks:
             name = _strip_copula_keep_i(m.group(1))
             if name not in _NOT_NAMES and name not in ("뭐", "뭐야", "뭐였지"):
@@ -777,7 +783,7 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
         if m and not asks and m.group(1) not in _NOT_NAMES:
             slots["pet_breed"] = m.group(1)
     elif about is not About.HER and not asks:
-        name = None if (re.search(r"(?:" + "|".join(RELATIONS) + r")\S*\s?이름", text)) else _name(text, sentence)
+        name = None if _RELATION_NAME.search(text) else _name(text, sentence)
         if name:
             slots["name"] = name
     relation = _lexicon_hit(words, RELATIONS)
@@ -802,7 +808,7 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
             slots["person_job"] = job
     if about is not About.HER and not asks:
         age = _age(text)
-        if age and not re.search(r"(?:" + "|".join(RELATIONS) + r")\S*\s?(?:\S+\s)?\d*\s?살", text):
+        if age and not _RELATION_AGE.search(text):
             slots["age"] = age
         m = re.search(r"([가-힣A-Za-z]{2,8}(?:대학교|대학|대|고등학교|고|중학교|중))\s?(?:다녀|다니|재학|학생|생이|에\s?다|졸업)",
                       text)
