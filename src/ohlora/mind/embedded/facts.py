@@ -65,7 +65,7 @@ EVENTS = frozenset(
      "팬사인회", "PT", "필라테스", "요가", "클라이밍", "골프", "테니스", "배드민턴", "볼링", "병원 진료", "치료",
      "물리치료", "재활", "코칭", "면허 시험", "운전면허 시험", "기능시험", "도로주행", "국가고시", "임용고시",
      "공무원 시험", "편입 시험", "논문 심사", "디펜스", "학위 수여식", "입사 시험", "인적성", "코딩 테스트", "코테",
-     "유학", "어학연수", "교환학생", "장", "장보기", "비행기", "워킹홀리데이", "워홀", "신혼여행", "가족 여행", "수학여행", "졸업여행"}
+     "유학", "어학연수", "교환학생", "장", "장보기", "비행기", "출발", "게임", "휴학", "복학", "휴직", "복직", "워킹홀리데이", "워홀", "신혼여행", "가족 여행", "수학여행", "졸업여행"}
 )
 _EVENTS_LONGEST_FIRST = tuple(sorted(EVENTS, key=len, reverse=True))
 NOTHING_PLANNED = frozenset({"약속", "일정", "계획", "스케줄"})
@@ -74,7 +74,9 @@ PLACE_EVENTS = MappingProxyType(
      "헬스장": "헬스장", "교회": "교회", "성당": "성당", "독서실": "독서실", "본가": "본가 방문",
      "고향": "고향 방문", "시골": "시골 방문", "미용실": "미용실", "놀이공원": "놀이공원", "에버랜드": "에버랜드",
      "롯데월드": "롯데월드", "영화관": "영화", "찜질방": "찜질방", "수영장": "수영장", "카페": "카페",
-     "캠핑장": "캠핑", "결혼식장": "결혼식", "장례식장": "장례식", "공항": "공항", "군대": "입대"}
+     "캠핑장": "캠핑", "결혼식장": "결혼식", "장례식장": "장례식", "공항": "공항", "군대": "입대", "댁": "댁 방문",
+     "할머니댁": "할머니 댁 방문", "할아버지댁": "할아버지 댁 방문", "외가": "외가 방문", "친가": "친가 방문",
+     "큰집": "큰집 방문", "시댁": "시댁 방문", "처가": "처가 방문", "백화점": "백화점", "마트": "마트"}
 )
 PLACES = frozenset(
     {"서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "수원", "성남", "고양", "용인", "창원", "청주",
@@ -92,7 +94,8 @@ PLACES = frozenset(
 )
 HOMES = frozenset({"기숙사", "자취방", "원룸", "고시원", "시골", "해외", "외국", "오피스텔", "아파트", "쉐어하우스"})
 GO_VERB = re.compile(
-    r"^(?:가|가요|갈|갈게|간다|가야|가야\s?돼|가기로|가는데|가거든|가려고|갔어|갔다|다녀와|다녀왔어|놀러|여행|출발)"
+    r"^(?:가|가요|갈|갈게|간다|가야|가야\s?돼|가기로|가는데|가거든|가려고|갔어|갔다|다녀와|다녀왔어|놀러|여행|출발|"
+    r"내려가|내려갈|내려가요|내려가야|내려가기로|올라가|올라갈|올라가요|올라가기로|다녀올|들러|들를|갔다\s?올)"
 )
 MEET_VERB = re.compile(r"^만(?:나|나요|날|난다|나기로|나는데|나거든|나려고|났어|났다|나서)")
 PLAY_VERB = re.compile(r"^놀(?:아|아요|기로|러|\s?거야|았어|았는데|려고)")
@@ -631,7 +634,7 @@ _DAY = re.compile(
     r"(?:^|\s)((?:다음\s?주|담주|이번\s?주)\s?[월화수목금토일]요일|[월화수목금토일]요일|내일\s?모레|낼\s?모레|모레|"
     r"\d{1,2}\s?월\s?\d{1,2}\s?일|이번\s?주말|다음\s?주말|담주\s?주말|주말|다다음\s?주|다음\s?주|담주|이번\s?주|다음\s?달|"
     r"담달|이번\s?달|내년|오늘|이따가?|내일|낼|어제|연휴|방학|추석|설날|크리스마스|연말|다음\s?학기)"
-    r"(?:에는|에도|에|은|는|엔|도|부터|까지|때|날)?(?=\s|$)"
+    r"(?:에는|에도|에|은|는|엔|도|부터|까지|때|날|이|가)?(?=\s|$)"
 )
 _EVENT_SUFFIX = re.compile(
     r"^(?:이|가|을|를|은|는|도|이랑|랑|하고|에|에서|까지|부터|만|도\s)?"
@@ -754,6 +757,8 @@ def _schedule(clause: str) -> Fact | None:
         if stem in PLACE_EVENTS or stem in PLACES:
             go = GO_VERB.match(rest)
             if go and not _NOT_A_PLAN.search(rest):
+                if stem == "댁" and i > 0 and strip_particle(words[i - 1]) in FAMILY | PEOPLE:
+                    return Fact(key, f"{strip_particle(words[i - 1])} 댁 방문")
                 if stem in PLACE_EVENTS:
                     return Fact(key, PLACE_EVENTS[stem])
                 return Fact(key, f"{stem} 여행" if re.search(r"놀러|여행", rest) else f"{stem} 방문")
@@ -1368,6 +1373,9 @@ _WISH = re.compile(r"싶|좋겠|(?<!니)까$|[가-힣]까\s|고민\s?중|고민�
 _QUESTION_STEMS = ("뭐", "뭔", "무슨", "누구", "누가", "언제", "어디", "몇", "왜", "어떻게", "어떤", "어때", "어느")
 
 
+_UNDONE = re.compile(r"취소|(?:^|\s)(?:못|안)\s?(?:가|해|봐|만나|갈|할)|없어졌|미뤄|미뤘|연기|파토|펑크|깨졌")
+
+
 def _states_nothing(clause: str) -> bool:
     words = [w.strip(",") for w in tokens(clause)]
     return any(w in QUESTION_WORDS or w.startswith(_QUESTION_STEMS) for w in words) or bool(_WISH.search(clause))
@@ -1392,7 +1400,9 @@ def extract_fact(user_text: str) -> Fact | None:
     context: str | None = None
     text = clean(user_text)
     greeted = bool(_GREETING.search(text))
-    for clause, question in sentences_and_clauses(text):
+    clauses = sentences_and_clauses(text)
+    plan_at = 0
+    for index, (clause, question) in enumerate(clauses):
         owner = context
         context = _context_owner(clause, context)
         if question or _states_nothing(clause):
@@ -1402,6 +1412,11 @@ def extract_fact(user_text: str) -> Fact | None:
             continue
         if found is None or fact.key == found.key and fact.value.startswith(found.value) and fact.value != found.value:
             found = fact
+            plan_at = index
+    if found is not None and found.key.endswith(" 일정") and any(
+        _UNDONE.search(clause) for clause, _ in clauses[plan_at + 1 :]
+    ):
+        return None  # '토요일에 졸업식인데 난 못 가', '만나기로 했는데 취소됐어'
     return found
 
 
