@@ -206,3 +206,8 @@ def test_clauses_use_the_analysis_sentence_split():
 
     assert sentences_and_clauses("오늘 약속 있는데 어떡하지? 좋아~ 내일 봐") == [
         ("오늘 약속 있는데", False), ("어떡하지", True), ("좋아", False), ("내일 봐", False)]
+
+
+@pytest.mark.parametrize("text", ["줬어", "지웠어", "일어났어", "나았어", "갔어", "했었어", "셨어"])
+def test_every_past_ending_reads_past(analyzer, text):
+    assert analyzer.analyze(text).sentences[0].tense == PAST

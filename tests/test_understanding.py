@@ -398,3 +398,34 @@ def test_the_same_reading_whatever_the_hash_seed():
         done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(("text", "act", "about"), [
+    ("오늘 팀장님한테 혼나서 기분 최악이야", Act.TELL_FEELING, About.USER),
+    ("어제 친구들이랑 술 마셨어", Act.TELL_PAST, About.USER),
+    ("오늘 저녁에 엄마랑 외식해", Act.TELL_PLAN, About.USER),
+    ("엄마한테 선물 줬어", Act.TELL_PAST, About.USER),
+    ("우리 엄마 생신 선물 뭐가 좋을까?", Act.OPINION, About.THIRD),
+    ("내 동생이 이번에 대학 붙었어", Act.TELL_PAST, About.THIRD),
+])
+def test_someone_with_an_oblique_particle_is_not_the_subject(reader, text, act, about):
+    u = reader.read(text)
+    assert (u.act, u.about) == (act, about), u
+
+
+def test_topic_prefers_the_thing_over_the_person(reader):
+    assert reader.read("엄마한테 선물 줬어").topic == "선물"
+
+
+def test_a_question_that_evaluates_feels_nothing(reader):
+    u = reader.read("나 다음 달에 일본 여행 가는데 어디가 좋아?")
+    assert u.act is Act.OPINION and u.polarity == 0 and "feeling" not in u.slots and u.slots["place"] == "일본"
+
+
+@pytest.mark.parametrize("text", ["말해 줄 수 있어?", "노래 불러 줄 수 있어?", "그거 해 주면 안 돼?", "뭐 추천해 줄래?"])
+def test_asking_for_a_favour_is_a_request(reader, text):
+    assert reader.read(text).act is Act.REQUEST
+
+
+def test_english_love_is_a_confession(reader):
+    assert reader.read("I love you").act is Act.CONFESS

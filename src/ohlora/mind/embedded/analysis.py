@@ -226,7 +226,7 @@ def _future_marker(morphemes: tuple[Morpheme, ...], i: int) -> bool:
 
 def _tense(morphemes: tuple[Morpheme, ...], times: tuple[TimeExpression, ...]) -> str:
     forms = [(m.form, m.tag) for m in morphemes]
-    past = any(tag == "EP" and form in _PAST_EP for form, tag in forms)
+    past = any(tag == "EP" and (form in _PAST_EP or form.endswith("ㅆ")) for form, tag in forms)  # 줬: ㅓㅆ
     if past:
         return PAST
     ongoing = False

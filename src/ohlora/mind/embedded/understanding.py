@@ -189,6 +189,7 @@ _RELATION_ALT = "|".join(sorted(RELATIONS, key=lambda w: (-len(w), w)))
 _PET_CALLED = re.compile(r"([가-힣A-Za-z]{1,8})(?:이)?(?:라는|란)\s?(?:" + _PET_ALT + ")")
 _RELATION_NAME = re.compile(r"(?:" + _RELATION_ALT + r")\S*\s?이름")
 _RELATION_AGE = re.compile(r"(?:" + _RELATION_ALT + r")\S*\s?(?:\S+\s)?\d*\s?살")
+_FEELING_POLARITY = {name: polarity for name, polarity in FEELINGS.values()}
 _FEELING_WORDS = re.compile("|".join(re.escape(w) for w in sorted(FEELINGS, key=len, reverse=True)))
 # words that carry a feeling in a message but are not the user's state (no feeling slot), by polarity
 _POSITIVE_CUES = ("ㅋㅋ", "ㅎㅎ", "^^", "좋다", "좋았", "대박", "신기", "최고", "ㅊㅋ", "축하", "헤헤", "합격", "붙었",
@@ -210,12 +211,13 @@ _FAREWELL = re.compile(r"(?:^|\s)(?:잘\s?자|잘\s?가|안녕히|바이|빠이|
                        r"나갈게|잘래)|이만\s?(?:갈게|잘게|가볼게|줄일게)|bye)(?=$|[\s!,.~?])", re.I)
 _THANKS = re.compile(r"고마워|고맙|감사|땡큐|ㄱㅅ|thank|thx|ㄳ", re.I)
 _APOLOGY = re.compile(r"미안|죄송|쏘리|ㅈㅅ|sorry|ㅈㅅㅈㅅ", re.I)
-_CONFESS = re.compile(r"사랑해|사랑한다|사귀자|사귈래|사귀어\s?줘|사귀어\s?줄래|사귀면|여자\s?친구\s?(?:해|하자|돼)|여친\s?(?:해|하자|돼)|"
+_CONFESS = re.compile(r"(?i:i\s?love\s?you|love\s?you|luv\s?u)|사랑해|사랑한다|사귀자|사귈래|사귀어\s?줘|사귀어\s?줄래|사귀면|여자\s?친구\s?(?:해|하자|돼)|여친\s?(?:해|하자|돼)|"
                       r"결혼하자|결혼해\s?줘|결혼할래|데이트\s?(?:하자|할래)|실제로\s?만나|직접\s?만나|만나\s?줄래|만날래|"
                       r"만나자|보고\s?싶|좋아해\s?줘|나랑\s?사귀|고백")
 _LIKE = re.compile(r"(?:좋아(?:해|하|했|한|함|요|하는|한다)|좋더라|사랑해|최애|빠졌|짱\s?좋아|좋아$)")
 _DISLIKE = re.compile(r"(?:싫어(?:해|하|했|한|함|요)?|싫다|싫더라|못\s?먹|안\s?좋아해|별로야|별로더라|질색)")
 _RECALL = re.compile(r"기억\s?(?:나|해|하|하니|하지|났)|뭐였(?:지|더라|어)|였지|였더라|이었지|이었더라|했지|했더라|"
+                     r"그랬(?:지|더라|잖아|었지)|라고\s?했|"
                      r"했었지|했었나|했었잖아|말했|얘기했|말한\s?거|알지|아니\?|알아\?|했잖아|까먹|잊었|잊어버렸")
 _GUESS = re.compile(r"맞[춰혀]\s?봐|맞[추히]면|맞[춰혀]\s?볼래|게\s?\?|게$|일까\s?요?\??$|같아\?")
 _OPINION = re.compile(r"어때|어떤\s?것\s?같|어떻게\s?생각|생각해\?|생각은|괜찮(?:을까|아\?|겠지)|좋을까|할까|"
@@ -287,6 +289,7 @@ def _person_of(word: str) -> About | None:
     return None
 
 
+_OBLIQUE = re.compile(r"(?:한테서|한테|에게서|에게|께|이랑|랑|하고|와|과|을|를|이를|처럼|보다|같이)$")
 _SUBJECT_PARTICLE = re.compile(r"(?:이가|께서|이는|가|는|은|이)$")
 
 
@@ -312,6 +315,8 @@ def _about(words: list[str], sentence: Sentence | None) -> About:
         who = _person_of(word)
         if who is None:
             continue
+        if who is About.THIRD and _OBLIQUE.search(word.strip(" .,!?~")):
+            continue  # 팀장님한테 혼났어, 친구들이랑 놀았어: the someone is not the subject
         owned = _bare(words[i + 1]) if i + 1 < len(words) else ""
         possessive = word.strip(" .,!?~") in ("내", "제", "나의", "저의", "우리", "저희", "너의", "네", "니")
         if possessive and who is About.USER and (owned in RELATIONS or owned.rstrip("님") in RELATIONS):
@@ -471,7 +476,8 @@ def _topic(sentence: Sentence | None, words: list[str]) -> str | None:
         phrases.append(current)
     texts = ["".join(p).strip() for p in phrases if p]
     texts = [t for t in texts if t and t not in _STOP_NOUNS]
-    return texts[0] if texts else None
+    things = [t for t in texts if t.split()[-1] not in RELATIONS and t.split()[-1].rstrip("님") not in RELATIONS]
+    return (things or texts or [None])[0]  # 엄마한테 선물 줬어: the gift, not the person
 
 
 def current_ended_bare(sentence: Sentence, word: int) -> bool:
@@ -492,7 +498,7 @@ def _recall_key(text: str) -> str | None:
         ("school", r"학교|전공|학과|학년|동아리"),
         ("job", r"직업|직장|회사|알바|무슨\s?일|뭐\s?하는\s?사람|일\s?하"),
         ("dislike", r"싫어|못\s?먹|알레르기"),
-        ("like", r"좋아|취미|관심|최애"),
+        ("like", r"좋아|취미|관심|최애|음식|먹는\s?거"),
         ("place", r"어디\s?(?:살|사는|산다)|사는\s?(?:곳|데)|고향|이사"),
         ("plan", r"어디\s?(?:간|가|갈)|뭐\s?(?:한다|할|하기로)|일정|계획|약속|언제|여행|내일|주말|다음\s?주|시험|면접"),
         ("feeling", r"기분|상태"),
@@ -591,7 +597,7 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
     if bare_text in REACTIONS or all(w.strip(" ?!.~,").lower() in REACTIONS for w in cleaned.split()):
         return Understanding(text=raw, act=Act.REACTION, about=About.NONE, tense=Tense.PRESENT,
                              question=cleaned.endswith("?"), polarity=mood, confidence=0.9)
-    if content and unknown / len(content) >= 0.5 and not _social(cleaned):
+    if content and unknown / len(content) >= 0.5 and not _social(cleaned) and not _CONFESS.search(cleaned):
         return Understanding(text=raw, act=Act.SMALLTALK, about=About.NONE, tense=Tense.PRESENT, confidence=0.1)
 
     # one reading per sentence; the message's act is the first sentence with content
@@ -615,7 +621,7 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
     for r in readings:
         for key, value in r.slots.items():
             slots.setdefault(key, value)
-    feeling = _slot_feeling(cleaned)
+    feeling = (slots["feeling"], _FEELING_POLARITY.get(slots["feeling"], 0)) if "feeling" in slots else None
     polarity = 0
     if slots.get("feeling") == "기분 나쁨":  # the negation is already read: 기분 안 좋아
         polarity = -1
@@ -688,7 +694,8 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.RECALL, _recall_key(body) or ("name" if re.search(r"(?:^|\s)나\s기억", body) else None))
     if user_mentioned and (_GUESS.search(body) and (question or "맞" in body)) and about is not About.HER:
         return reading(Act.ASK_USER, _recall_key(body))
-    if user_mentioned and (question or _RECALL.search(body)) and (_RECALL.search(body) or _asks_owned(words)) \
+    owned_fact = _asks_owned(words) and _recall_key(body) is not None and not _OPINION.search(body)
+    if user_mentioned and (question or _RECALL.search(body)) and (_RECALL.search(body) or owned_fact) \
             and about in (About.USER, About.THIRD, About.NONE):
         return reading(Act.RECALL, _recall_key(body))
     if not user_mentioned and question and re.search(r"(?:^|\s)(?:기억\s?(?:나|해|하니)|내\s)", body):
@@ -702,7 +709,7 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.TELL_FACT)
     if sentence.kind == an.REQUEST and not question:
         return reading(Act.REQUEST)
-    if sentence.kind == an.REQUEST and question and re.search(r"줄래|줘|주세요|줄\s?수|주라|주면", body):
+    if question and re.search(r"줄래|줘|주세요|줄\s?수\s?있|주라|주면\s?안\s?돼|주실래|주시겠|주실\s?수", body):
         return reading(Act.REQUEST)
     if question:
         asks_advice = any(m.tag in ("EF", "EC") and m.form in ("ㄹ까", "을까", "지") for m in sentence.morphemes[-3:])
@@ -891,7 +898,9 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
     if place:
         slots["place"] = place
     feeling = _slot_feeling(text)
-    if "feeling" not in slots and feeling is not None and (feeling[0] not in ("좋음", "싫음") or not slots.get("item")):
+    evaluative = asks and feeling is not None and feeling[0] in ("좋음", "싫음")  # 어디가 좋아?: asks, feels nothing
+    if "feeling" not in slots and feeling is not None and not evaluative \
+            and (feeling[0] not in ("좋음", "싫음") or not slots.get("item")):
         slots["feeling"] = feeling[0]
     return slots
 
