@@ -119,6 +119,12 @@ def test_negation(analyzer, text, negated):
     ("도와줄래?", REQUEST),
     ("뭐 먹을지 모르겠어", STATEMENT),
     ("나 내일 시험이야", STATEMENT),
+    ("선물 줄 거야", STATEMENT),
+    ("엄마가 선물 주셨어", STATEMENT),
+    ("안녕하세요", STATEMENT),
+    ("한번 봐 주세요", REQUEST),
+    ("하지 마", REQUEST),
+    ("어떡하지", QUESTION),
 ])
 def test_sentence_type(analyzer, text, kind):
     assert analyzer.analyze(text).sentences[0].kind == kind

@@ -275,8 +275,11 @@ def _kind(text: str, morphemes: tuple[Morpheme, ...]) -> str:
     for i, m in enumerate(content):
         if m.form == "주" and m.tag in ("VX", "VV") and m.word >= last_word - 1:
             after = content[i + 1].form if i + 1 < len(content) else ""
-            if after in ("어", "어요", "세요", "ㄹ래", "을래", "라", "어라", "십시오", "실래요", "ㄹ래요", "ㄹ", "시",
-                         "면", "어요?") or content[i].form == "주" and i + 1 == len(content):
+            then = content[i + 2] if i + 2 < len(content) else None
+            if after == "시" and then is not None and then.tag == "EP":
+                continue  # 주셨어: (someone) gave, honorific past
+            if after in ("어", "어요", "세요", "ㄹ래", "을래", "라", "어라", "십시오", "실래요", "ㄹ래요", "시", "면") \
+                    or i + 1 == len(content):
                 return REQUEST
     if tail and tail[-1].form == "자" and tail[-1].tag in ("EC", "EF") and len(tail) >= 2 \
             and tail[-2].tag in ("VV", "XSV", "VX"):
@@ -301,7 +304,7 @@ def _kind(text: str, morphemes: tuple[Morpheme, ...]) -> str:
             if any(r.tag in ("ETM",) and r.form in ("는", "ㄴ") for r in rest[-2:]):
                 return STATEMENT
             return QUESTION
-    if "주세요" in text or text.rstrip(" ~.!").endswith(("세요", "해줘", "해 줘")):
+    if "주세요" in text or (text.rstrip(" ~.!").endswith(("세요", "해줘", "해 줘")) and "안녕" not in text):
         return REQUEST
     return STATEMENT
 
@@ -323,8 +326,8 @@ def _times_and_numbers(words: tuple[str, ...], morphemes: tuple[Morpheme, ...]
                 k += 1
                 parts.append(ms[k].form)
             unit = ms[k + 1] if k + 1 < len(ms) and ms[k + 1].tag in ("NNBC", "NNB", "NNG") else None
-            if m.tag == "MM" and unit is None:
-                j += 1
+            if m.tag == "MM" and (unit is None or (m.form == "한" and unit.form == "번")):
+                j += 1  # 한번 봐: "try", not a count
                 continue
             number = "".join(parts)
             if unit is not None and unit.form not in ("거", "것", "게"):
