@@ -307,7 +307,25 @@ _LIKE_VERB = re.compile(
 )
 
 
+_LIKE_THING = re.compile(r"(좋아하는|싫어하는)\s(?:건|거는|것은|거)\s([가-힣A-Za-z]{1,10}?)" + _COPULA_END + "$")
+_SINGER_SONGS = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,10})\s?(?:노래|음악|목소리|무대)(?:를|을|도)?\s" + _ADVERBS
+    + r"(?:좋아해|좋아|좋아하거든|좋아함|좋아하는데|좋아해요|즐겨\s?들어|자주\s?들어|많이\s?들어)" + _END
+)
+
+
 def _likes(clause: str) -> Fact | None:
+    m = _LIKE_THING.search(clause)
+    if m and not _states_nothing(clause):
+        thing = strip_copula(m.group(2))
+        if thing and _plain_noun(thing):
+            return Fact(f"{m.group(1)} {_category(thing) or '것'}", thing)
+        return None
+    m = _SINGER_SONGS.search(clause)
+    if m:
+        singer = m.group(1)
+        if _category(singer) == "가수" or (_plain_noun(singer) and not _category(singer) and singer not in HOBBIES):
+            return Fact("좋아하는 가수", singer)
     m = _LIKE_EXPLICIT.search(clause)
     if m:
         cat = m.group(2)
@@ -543,7 +561,7 @@ _STATES = (
     ("배고픔", r"배(?:가\s?|\s)?고(?:파|프다|프네|픈데|파서|팠어|픔|프거든|파요)"),
     ("배부름", r"배(?:가\s?|\s)?불(?:러|러서|렀어|르다|르네|른데)"),
     ("심심함", r"심심(?:해|하다|하네|한데|해서|했어|함|하거든|해요|하당)"),
-    ("우울함", r"우울(?:해|하다|하네|한데|해서|했어|함|하거든|해요)"),
+    ("우울함", r"우울(?:해|하다|하네|한데|해서|했어|함|하거든|해요|한\s?(?:것\s?)?같아|한\s?듯)"),
     ("슬픔", r"(?:슬퍼|슬프다|슬프네|슬픈데|슬퍼서|슬펐어)"),
     ("외로움", r"(?:외로워|외롭다|외롭네|외로운데|외로워서|외로웠어)"),
     ("행복함", r"행복(?:해|하다|하네|한데|해서|했어|함|하거든|해요)"),
@@ -554,7 +572,7 @@ _STATES = (
     ("스트레스", r"스트레스(?:를|가)?\s?" + _ADVERBS + r"(?:받아|받고|받았어|받는데|쌓여|쌓였어|심해)"),
     ("긴장됨", r"긴장(?:돼|된다|되네|되는데|돼서|됐어|되거든)"),
     ("떨림", r"(?:떨려|떨린다|떨리네|떨리는데|떨려서|떨렸어)"),
-    ("불안함", r"불안(?:해|하다|하네|한데|해서|했어|하거든)"),
+    ("불안함", r"불안(?:해|하다|하네|한데|해서|했어|하거든|한\s?(?:것\s?)?같아)"),
     ("짜증남", r"짜증(?:나|난다|나네|나는데|나서|났어|이\s나)"),
     ("화남", r"(?:화나|화난다|화나네|화나는데|화나서|화났어|화가\s나|열받아|열받네|빡쳐)"),
     ("설렘", r"(?:설레|설렌다|설레네|설레는데|설레서|설렜어)"),
@@ -569,7 +587,7 @@ _STATES = (
     ("아쉬움", r"(?:아쉬워|아쉽다|아쉽네|아쉬운데|아쉬워서|아쉬웠어)"),
     ("기분 나쁨", r"기분(?:이)?\s" + _ADVERBS + r"(?:안\s?좋아|별로야|별로|나빠|꿀꿀해|더러워|꿀꿀하네|안\s?좋네)"),
     ("기분 좋음", r"기분(?:이)?\s" + _ADVERBS + r"(?:좋아|좋다|좋네|좋은데|최고|최고야|짱이야)"),
-    ("수면 부족", r"(?:잠을?\s?(?:못\s?잤|못\s?자|설쳤|한숨도\s못|안\s?와)|밤새웠|밤샜|밤을\s새)"),
+    ("수면 부족", r"(?:잠(?:을|이)?\s?(?:못\s?잤|못\s?자|설쳤|한숨도\s못|안\s?와)|밤새웠|밤샜|밤을\s새)"),
     ("멘붕", r"멘붕"),
     ("체중 증가", r"(?:살(?:이)?\s?(?:쪘어|쪘거든|쪘는데|쪄서|찌고\s있어)|살쪘어)"),
     ("체중 감소", r"(?:살(?:이)?\s?(?:빠졌어|빠졌거든|빠졌는데|빠져서))"),
@@ -1158,7 +1176,7 @@ def _move(clause: str) -> Fact | None:
 
 _ALLERGY = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]{1,6}(?:\s[가-힣]{1,3})?)\s?(?:에\s)?알레르기(?:가|도)?\s?(?:있어|있거든|있는데|있어요|있음|있다|심해|"
-    r"있어서|생겼어)" + _END
+    r"있어서|생겼어|야|이야|있거든요|있는\s?편이야)" + _END
 )
 
 
@@ -1187,7 +1205,7 @@ HOBBIES = frozenset(
 )
 _HOBBY_NAMED = re.compile(r"(?:^|\s)(?:내\s|제\s|나의\s)?취미(?:는|가)\s([가-힣A-Za-z ]{1,12}?)" + _COPULA_END + "$")
 _HOBBY_HABIT = re.compile(
-    r"(?:^|\s)(?:주말마다|매주|매일|맨날|틈틈이|퇴근하고|퇴근\s후에|시간\s날\s때마다|쉬는\s날마다|주말엔|주말에는|"
+    r"(?:^|\s)(?:주말마다|매주|매일|맨날|틈틈이|퇴근하고|퇴근하면|시간\s?나면|심심하면|쉬는\s날엔|퇴근\s후에|시간\s날\s때마다|쉬는\s날마다|주말엔|주말에는|"
     r"아침마다|저녁마다|밤마다|일주일에\s\S+\s?번)\s(?:\S+\s)?([가-힣A-Za-z]{1,8}?)(?:을|를)?\s?(?:해|하러\s가|가|다녀|쳐|타|쳐요|"
     r"해요|하거든|하는데|다니거든|다니는데|다녀요)" + _END
 )
@@ -1201,7 +1219,8 @@ _INTO = re.compile(
 )
 _DOING_LIKE = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]{1,8})(?:을|를)?\s?(치는|하는|보는|듣는|타는|그리는|만드는|읽는|부르는|추는|키우는|가는|찍는|쓰는)"
-    r"\s?(?:거|것|게)(?:를|을|도)?\s" + _ADVERBS + r"(?:좋아해|좋아|좋아하거든|좋아함|좋아하는데|좋아해요|즐겨)" + _END
+    r"\s?(?:거|것|게)(?:를|을|도|이|가)?\s" + _ADVERBS
+    + r"(?:좋아해|좋아|좋아하거든|좋아함|좋아하는데|좋아해요|즐겨|낙이야|힐링이야|취미야|제일\s좋아)" + _END
 )
 _VERB_LIKE = re.compile(
     r"(?:^|\s)([가-힣]{1,6})하는\s?(?:거|것|게)(?:를|을|도)?\s" + _ADVERBS + r"(?:좋아해|좋아|좋아하거든|좋아함|좋아하는데|좋아해요)" + _END
@@ -1260,7 +1279,7 @@ def _hobby(clause: str) -> Fact | None:
             return Fact("취미", thing)
         if cat is not None:
             return Fact(f"좋아하는 {cat}", thing)
-        if thing and _plain_noun(thing.split()[-1]):
+        if thing and (_plain_noun(thing.split()[-1]) or (len(thing.split()) == 2 and thing.endswith("공부"))):
             return Fact("관심사", thing)
         return None
     m = _DOING_LIKE.search(clause) or _VERB_LIKE.search(clause)
@@ -1271,7 +1290,9 @@ def _hobby(clause: str) -> Fact | None:
             m.re is _DOING_LIKE and m.group(2) in ("치는", "타는", "그리는", "만드는", "추는", "찍는") and _plain_noun(thing)
         ):
             return Fact("취미", thing)
-        if (m.re is _VERB_LIKE or m.group(2) == "하는") and _plain_noun(thing) and len(thing) >= 2:
+        if (m.re is _VERB_LIKE or m.group(2) == "하는" or re.search(r"낙이야|힐링이야|취미야", m.group(0))) and _plain_noun(
+            thing
+        ):
             return Fact("취미", thing)
         return None
     m = _HOBBY_HABIT.search(clause)
