@@ -135,11 +135,14 @@ def _embedded_roles(settings: Settings, rng: random.Random, *, ngram: Embedder |
     from ohlora.mind.embedded.expression import EmbeddedExpressionTagger
     from ohlora.mind.embedded.facts import EmbeddedMemoryExtractor
     from ohlora.mind.embedded.replier import EmbeddedReplier
+    from ohlora.mind.embedded.responses import load_responses
     from ohlora.mind.embedded.summary import EmbeddedSummariser
+    from ohlora.mind.embedded.understanding import Reader
 
     corpus = load_corpus()
+    reader = Reader()  # one analysis of each message for every embedded role (the tagger loads on first use)
     replier = EmbeddedReplier(corpus, ngram or make_embedder("ngram"), random.Random(rng.random()),
-                              cache_dir=settings.home / "cache")
+                              cache_dir=settings.home / "cache", understand=reader.read, responses=load_responses())
     return Roles(
         reply=replier,
         memory=EmbeddedMemoryExtractor(rng=random.Random(rng.random())),
