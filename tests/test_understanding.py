@@ -429,3 +429,16 @@ def test_asking_for_a_favour_is_a_request(reader, text):
 
 def test_english_love_is_a_confession(reader):
     assert reader.read("I love you").act is Act.CONFESS
+
+
+@pytest.mark.parametrize(("text", "topic"), [("너 몇 살이야?", "나이"), ("넌 어디 살아?", "사는 곳"),
+                                             ("너 이름이 뭐야?", "이름"), ("로라는 뭐 좋아해?", "좋아하는 것"),
+                                             ("너 마라탕 좋아해?", "마라탕")])
+def test_what_she_is_asked_about(reader, text, topic):
+    u = reader.read(text)
+    assert u.act is Act.ASK_HER and u.topic == topic
+
+
+def test_repeated_letters(reader):
+    assert reader.read("가가가가가").confidence < 0.5
+    assert reader.read("아아아아").act is Act.REACTION

@@ -512,6 +512,9 @@ def _recall_key(text: str) -> str | None:
 
 # --- understanding one message --------------------------------------------------------------------
 
+_ASKED_TOPIC = {"age": "나이", "name": "이름", "birthday": "생일", "mbti": "MBTI", "school": "학교", "job": "직업",
+                "like": "좋아하는 것", "dislike": "싫어하는 것", "place": "사는 곳", "plan": "일정", "pet": "반려동물",
+                "feeling": "기분", "health": "건강", "people": "가족"}
 _SOCIAL_ORDER = (Act.FAREWELL, Act.GREETING, Act.THANKS, Act.APOLOGY)
 _CONTENT_ACTS = frozenset(Act) - {Act.GREETING, Act.FAREWELL, Act.THANKS, Act.APOLOGY, Act.REACTION}
 
@@ -581,6 +584,10 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
     raw_words = raw.split()
     if raw_words and sum(1 for w in raw_words if _STRAY_JAMO.search(w)) * 2 >= len(raw_words):
         return Understanding(text=raw, act=Act.SMALLTALK, about=About.NONE, tense=Tense.PRESENT, confidence=0.1)
+    if raw_words and all(re.fullmatch(r"(.)\1{3,}[.!?~]*", w) for w in raw_words):  # 가가가가가, 아아아아
+        groan = raw_words[0][0] in "아어오우으음흠하헤히호와에이"
+        return Understanding(text=raw, act=Act.REACTION if groan else Act.SMALLTALK, about=About.NONE,
+                             tense=Tense.PRESENT, confidence=0.5 if groan else 0.2)
     if re.fullmatch(r"[\d\s.,!?~+\-*/=]+", cleaned):
         return Understanding(text=raw, act=Act.SMALLTALK, about=About.NONE, tense=Tense.PRESENT, confidence=0.2)
     analysis = analyzer.analyze(cleaned)
@@ -638,6 +645,8 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
     if act is Act.THANKS and polarity == 0:
         polarity = 1
 
+    if act is Act.ASK_HER and topic is None:  # 너 몇 살이야?: the topic is what is asked
+        topic = _ASKED_TOPIC.get(_recall_key(main.sentence.text) or "")
     confidence = main.confidence
     if content and 0.3 <= unknown / len(content) < 0.5:
         confidence = min(confidence, 0.5)
