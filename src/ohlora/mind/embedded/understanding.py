@@ -241,8 +241,6 @@ _NOT_NAMES = frozenset(JOBS | RELATIONS | FOODS | HOBBIES | PETS | EVENTS) | {
     "무직", "커플", "유부남", "유부녀", "임산부", "누구게", "뭐게", "문제", "반대", "찬성", "농담", "장난", "진심", "비밀",
     "팬", "덕후", "고수", "초보", "신입", "동갑", "연상", "연하", "혼혈", "채식주의자", "다이어트", "금연",
 }
-_HER = frozenset({"너", "니", "네", "당신", "로라", "오로라", "자기"})
-_USER = frozenset({"나", "저", "내", "제", "우리", "저희"})
 _HER_WORD = re.compile(r"^(?:너|넌|널|너는|너도|너가|니가|네가|너의|너랑|너한테|너희|니|네|당신|오?로라(?:는|도|가|의|를|한테|랑|야)?)$")
 _USER_WORD = re.compile(r"^(?:나|난|날|내|내가|나는|나도|나의|나를|나한테|나랑|저|전|제|제가|저는|저도|저의|저를|우리|우리집|"
                         r"우리는|우리도|우리가|저희)$")
@@ -251,7 +249,6 @@ _STOP_NOUNS = frozenset({"거", "것", "게", "수", "때", "중", "뭐", "나",
                          "생각", "얘기", "이야기", "사람", "이름", "좀", "너무", "로라", "오로라", "번", "데", "줄", "뭘"})
 _PARTICLE_TAIL = re.compile(r"(?:에서는|에서도|한테서|이랑은|으로는|에서|에게|한테|이랑|으로|에는|에도|까지|부터|처럼|보다|"
                             r"은|는|이|가|을|를|과|와|랑|로|에|도|의|만|엔|요)$")
-_DECORATION = re.compile(r"[ㄱ-ㅎㅏ-ㅣ]+|[\U0001f000-\U0001faff\u2600-\u27bf]+")
 _MASH = re.compile(r"^[ㄱ-ㅎㅏ-ㅣ]{3,}$")
 _JAMO_FACES = frozenset({"ㅇㅅㅇ", "ㅇㅁㅇ", "ㅎㅅㅎ", "ㅜㅅㅜ", "ㅠㅅㅠ", "ㅇㅂㅇ", "ㅡㅅㅡ", "ㅇㅈㅇ", "ㅎㅂㅎ", "ㅜㅜ", "ㅠㅠ",
                          "ㅇ_ㅇ", "ㅡㅡ", "ㅗㅗ"})
@@ -449,38 +446,33 @@ def _liked_item(words: list[str], verb: re.Pattern[str]) -> str | None:
     return None
 
 
-def _topic(sentence: Sentence | None, words: list[str]) -> str | None:
-    if sentence is None:
-        return None
-    phrases: list[list[str]] = []
-    current: list[str] = []
+def _topic(sentence: Sentence) -> str | None:
+    """The main content noun phrase: runs of nouns, joined across words that carry no particle
+    ("제주도 여행", "시험 공부"); time words, pronouns and bound nouns left out; a thing before a person."""
+    phrases: list[str] = []
+    current = ""
     last_word = -2
-    time_words = {t.text for t in sentence.times} | set(" ".join(t.text for t in sentence.times).split())
+    time_words = {w for t in sentence.times for w in (t.text, *t.text.split())}
     for m in sentence.morphemes:
         good = m.tag in ("NNG", "NNP", "SL") and m.form not in _STOP_NOUNS and m.form not in time_words \
             and not all("ㄱ" <= ch <= "ㅣ" for ch in m.form)
-        if good and (m.word == last_word or (m.word == last_word + 1 and current_ended_bare(sentence, last_word))):
-            current.append(m.form if m.word == last_word and current else m.form)
-            if m.word != last_word:
-                current[-1] = " " + m.form
-        elif good:
-            if current:
-                phrases.append(current)
-            current = [m.form]
+        if good and current and m.word == last_word:
+            current += m.form
+        elif good and current and m.word == last_word + 1 and _nouns_only(sentence, last_word):
+            current += " " + m.form
         else:
             if current:
                 phrases.append(current)
-            current = []
+            current = m.form if good else ""
         last_word = m.word if good else -2
     if current:
         phrases.append(current)
-    texts = ["".join(p).strip() for p in phrases if p]
-    texts = [t for t in texts if t and t not in _STOP_NOUNS]
-    things = [t for t in texts if t.split()[-1] not in RELATIONS and t.split()[-1].rstrip("님") not in RELATIONS]
-    return (things or texts or [None])[0]  # 엄마한테 선물 줬어: the gift, not the person
+    phrases = [p for p in phrases if p not in _STOP_NOUNS]
+    things = [p for p in phrases if p.split()[-1] not in RELATIONS and p.split()[-1].rstrip("님") not in RELATIONS]
+    return (things or phrases or [None])[0]  # 엄마한테 선물 줬어: the gift, not the person
 
 
-def current_ended_bare(sentence: Sentence, word: int) -> bool:
+def _nouns_only(sentence: Sentence, word: int) -> bool:
     """Whether a word is nouns only (no particle after it), so the next word's noun joins its phrase."""
     pieces = sentence.word_morphemes(word)
     return bool(pieces) and all(p.tag in ("NNG", "NNP", "SL", "SN") for p in pieces)
@@ -515,7 +507,6 @@ def _recall_key(text: str) -> str | None:
 _ASKED_TOPIC = {"age": "나이", "name": "이름", "birthday": "생일", "mbti": "MBTI", "school": "학교", "job": "직업",
                 "like": "좋아하는 것", "dislike": "싫어하는 것", "place": "사는 곳", "plan": "일정", "pet": "반려동물",
                 "feeling": "기분", "health": "건강", "people": "가족"}
-_SOCIAL_ORDER = (Act.FAREWELL, Act.GREETING, Act.THANKS, Act.APOLOGY)
 _CONTENT_ACTS = frozenset(Act) - {Act.GREETING, Act.FAREWELL, Act.THANKS, Act.APOLOGY, Act.REACTION}
 
 
@@ -682,7 +673,7 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     slots = _slots(body, words, sentence, about)
     if about is About.NONE:
         about = _default_about(sentence, slots, question)
-    topic = slots.get("event") or slots.get("item") or slots.get("place") or _topic(sentence, words)
+    topic = slots.get("event") or slots.get("item") or slots.get("place") or _topic(sentence)
     negated = sentence.negated
     confidence = 1.0
 
