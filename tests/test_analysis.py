@@ -217,3 +217,13 @@ def test_clauses_use_the_analysis_sentence_split():
 @pytest.mark.parametrize("text", ["줬어", "지웠어", "일어났어", "나았어", "갔어", "했었어", "셨어"])
 def test_every_past_ending_reads_past(analyzer, text):
     assert analyzer.analyze(text).sentences[0].tense == PAST
+
+
+def test_nothing_loads_the_tagger_at_import():
+    import subprocess
+    import sys
+
+    code = ("import sys; import ohlora.mind.embedded.understanding, ohlora.mind.embedded.korean; "
+            "from ohlora.mind.embedded.understanding import Reader; Reader(); print('mecab_ko' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
