@@ -189,7 +189,10 @@ MBTI_NICKNAMES = MappingProxyType(
      "엣티피": "ESTP", "잇티피": "ISTP", "엣프제": "ESFJ", "잇프제": "ISFJ"}
 )
 
-_ADVERBS = r"(?:(?:진짜|정말|너무|완전|엄청|제일|가장|되게|많이|특히|무척|진심|꽤|좀|조금|살짝|계속|자꾸|또|막|요즘|겁나|넘|별로)\s)*"
+_ADVERBS = (
+    r"(?:(?:진짜|정말|너무|완전|엄청|제일|가장|되게|많이|특히|무척|진심|꽤|좀|조금|살짝|계속|자꾸|또|막|요즘|겁나|넘|별로|짱|"
+    r"무지|디게|엄청나게|진짜로|정말로|레알|원래|항상|늘|그냥|사실|완전히|너무너무|진짜진짜|특히나)\s)*"
+)
 _END = r"(?=$|[\s!.~,?])"
 _COPULA_END = r"(?:이야|야|이에요|예요|입니다|이거든|거든|인데|이라서|라서|이고|이지|이잖아|잖아|임|이다|다)?"
 # After a schedule word: negations, wishes, requests and suggestions mean there is no plan to store.
@@ -1434,6 +1437,24 @@ def _context_owner(clause: str, previous: str | None) -> str | None:
     return previous
 
 
+_GLUED = (
+    (re.compile(r"(?:^|(?<=\s))(내|제|나의)(이름|생일|나이|직업|취미|전공|고향|mbti|MBTI)"), r"\1 \2"),
+    (re.compile(r"(?:^|(?<=\s))(나|난|저|전|나는|저는)(?=\d)"), r"\1 "),
+    (re.compile(r"(?:^|(?<=\s))(오늘|내일|낼|모레|주말에|다음주에|담주에|이번주에|이따|토요일에|일요일에|금요일에)"
+                r"(?=" + "|".join(sorted((e for e in EVENTS if len(e) >= 2 and " " not in e), key=len, reverse=True)) + ")"),
+     r"\1 "),
+    (re.compile(r"(?:^|(?<=\s))(" + "|".join(sorted(PLACES, key=len, reverse=True)) + r")(?=살아|살고|사는데|살거든)"), r"\1 "),
+)
+
+
+def _respace(text: str) -> str:
+    """'내이름은 민준이야' → '내 이름은 민준이야', '나24살이야' → '나 24살이야', '내일면접이야' → '내일 면접이야',
+    '부산살아' → '부산 살아': the glued forms people type most often."""
+    for pattern, repl in _GLUED:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def extract_fact(user_text: str) -> Fact | None:
     """The one fact worth remembering from what the user said (no time tag, memory or summary).
 
@@ -1442,7 +1463,7 @@ def extract_fact(user_text: str) -> Fact | None:
     """
     found: Fact | None = None
     context: str | None = None
-    text = clean(user_text)
+    text = _respace(clean(user_text))
     greeted = bool(_GREETING.search(text))
     clauses = sentences_and_clauses(text)
     plan_at = 0
