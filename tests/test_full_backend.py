@@ -32,10 +32,9 @@ from ohlora.mind.hf import (  # noqa: E402
     RELEASED_STOP_IDS,
     HFBackend,
     StopRule,
+    _dtype,
     _MarkerStop,
     derived_stop_ids,
-    resolve_device,
-    resolve_dtype,
     stop_rule,
     tokenizer_counter,
 )
@@ -186,6 +185,8 @@ def test_bfloat16_on_cpu_when_asked(tiny):
 
 
 def test_device_and_dtype_settings():
+    from ohlora.devices import resolve_device, resolve_dtype
+
     assert resolve_device("cpu") == torch.device("cpu")
     assert resolve_device("AUTO").type in ("cpu", "cuda", "mps")
     for bad in ("tpu", "cuda:x", "gpu0"):
@@ -197,6 +198,7 @@ def test_device_and_dtype_settings():
     cpu = torch.device("cpu")
     assert resolve_dtype("auto", cpu) == torch.float32
     assert resolve_dtype("bf16", cpu) == torch.bfloat16
+    assert _dtype("auto", cpu) == torch.float32 and _dtype("fp16", cpu) == torch.float16  # the LLMs allow it
     with pytest.raises(ConfigError):
         resolve_dtype("int8", cpu)
 

@@ -479,14 +479,9 @@ LLM_MISSING_BASE = (
     "`ohlora models pull --only {name}` 로 받거나, 설정에서 로컬 폴더나 Hugging Face id를 지정해 주세요."
 )
 LLM_BAD_DEVICE = "장치 '{device}' 는 쓸 수 없어요 ({why}). auto, cpu, cuda, cuda:N, mps 중에서 골라 주세요."
-LLM_BAD_DTYPE = "dtype '{dtype}' 는 쓸 수 없어요. auto, float32, bfloat16, float16 중에서 골라 주세요."
 LLM_SPLIT_GROUP = "'{roles}' 역할은 기본 모델({base})을 함께 쓰므로 같은 장치여야 해요. 지금 설정: {devices}"
 LLM_ADAPTER_MISFIT = "'{role}' 어댑터를 기본 모델 {base} 에 붙일 수 없어요: {detail}"
 # Why a device cannot be used (the `why` of LLM_BAD_DEVICE).
-LLM_DEVICE_NO_MPS = "MPS를 찾지 못했어요"
-LLM_DEVICE_UNKNOWN = "알 수 없는 이름"
-LLM_DEVICE_NO_CUDA = "CUDA GPU를 찾지 못했어요"
-LLM_DEVICE_GPU_COUNT = "GPU가 {count}개뿐이에요"
 LLM_DEVICE_ROLES = "역할은 {roles}"
 
 

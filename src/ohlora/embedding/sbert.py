@@ -17,8 +17,8 @@ import torch
 from sentence_transformers import SentenceTransformer
 
 from ohlora import messages
+from ohlora.devices import resolve_device
 from ohlora.errors import MissingModel
-from ohlora.mind.hf import resolve_device
 
 MAX_SEQ_LENGTH = 64
 BATCH_SIZE = 32

@@ -59,6 +59,7 @@ from transformers import (
 from transformers.generation.streamers import BaseStreamer
 
 from ohlora import messages
+from ohlora.devices import resolve_device, resolve_dtype
 from ohlora.errors import ConfigError, MissingModel
 from ohlora.mind.base import ROLES, Generation, GenerationRequest
 from ohlora.mind.length import TokenizerCounter
@@ -82,53 +83,9 @@ MARKER_CONTEXTS = ("가 ", "안녕! ", "좋아 😊 ", "[취미: 등산] ", "고
 
 
 # --- devices and dtypes -------------------------------------------------------------------------------
-def resolve_device(spec: str) -> torch.device:
-    """`auto` (cuda, else mps, else cpu), `cpu`, `cuda`, `cuda:N` or `mps` -> a checked torch.device."""
-    text = str(spec).strip().lower()
-    if text == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda", torch.cuda.current_device())
-        if torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    if text == "cpu":
-        return torch.device("cpu")
-    if text == "mps":
-        if not torch.backends.mps.is_available():
-            raise ConfigError(messages.LLM_BAD_DEVICE.format(device=spec, why=messages.LLM_DEVICE_NO_MPS))
-        return torch.device("mps")
-    match = re.fullmatch(r"cuda(?::(\d+))?", text)
-    if match is None:
-        raise ConfigError(messages.LLM_BAD_DEVICE.format(device=spec, why=messages.LLM_DEVICE_UNKNOWN))
-    if not torch.cuda.is_available():
-        raise ConfigError(messages.LLM_BAD_DEVICE.format(device=spec, why=messages.LLM_DEVICE_NO_CUDA))
-    index = int(match.group(1)) if match.group(1) else torch.cuda.current_device()
-    if index >= torch.cuda.device_count():
-        why = messages.LLM_DEVICE_GPU_COUNT.format(count=torch.cuda.device_count())
-        raise ConfigError(messages.LLM_BAD_DEVICE.format(device=spec, why=why))
-    return torch.device("cuda", index)
-
-
-_DTYPES = MappingProxyType({
-    "float32": torch.float32, "fp32": torch.float32,
-    "bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
-    "float16": torch.float16, "fp16": torch.float16,
-})
-
-
-def resolve_dtype(spec: str, device: torch.device) -> torch.dtype:
-    """`auto`: bfloat16 on a GPU (float16 on a CUDA card without bf16), float32 on CPU."""
-    text = str(spec).strip().lower()
-    if text == "auto":
-        if device.type == "cuda":
-            return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-        return torch.bfloat16 if device.type == "mps" else torch.float32
-    if text not in _DTYPES:
-        raise ConfigError(messages.LLM_BAD_DTYPE.format(dtype=spec))
-    dtype = _DTYPES[text]
-    if device.type == "cpu" and dtype == torch.float16:
-        log.warning("float16 on CPU is slow and imprecise; bfloat16 or float32 is better there")
-    return dtype
+def _dtype(spec: str, device: torch.device) -> torch.dtype:
+    """The language models' dtype: `auto` is half precision off the CPU (bfloat16 where the card has it)."""
+    return resolve_dtype(spec, device, auto="half", cpu_float16=True)
 
 
 # --- stop rules ---------------------------------------------------------------------------------------
@@ -376,7 +333,7 @@ class HFBackend:
         generators: dict[str, HFGenerator] = {}
         for base, members in plan.items():
             device = devices[members[0]]
-            group = self._load_group(base, sources[base], tuple(members), device, resolve_dtype(dtype, device))
+            group = self._load_group(base, sources[base], tuple(members), device, _dtype(dtype, device))
             groups[base] = group
             for role in members:
                 adapter_dir = artifact(LLM_ROLE_ARTIFACTS[role][0]).path(self.models_root)
