@@ -119,6 +119,7 @@ EXACT = [
     ("20살 때 진짜 재밌었는데", None),
     ("토요일에 동생 졸업식인데 난 못 가", None),  # a plan undone in a later clause
     ("내일 친구 만나기로 했는데 취소됐어", None),
+    ("내일 면접인데 잘 못 할 것 같아", "[내일 일정: 면접]"),  # a worry, not a cancellation
     ("추석에 할머니 댁 가", "[추석 일정: 할머니 댁 방문]"),
     ("5월 10일이 시험이야", "[5월 10일 일정: 시험]"),
     # likes and dislikes

@@ -1416,11 +1416,14 @@ _OTHERS_ALLOWED: tuple[Rule, ...] = (_people, _weather)
 # 좋겠다'), suggestions and musings ('보자', '키울까'). Only the weather is read in hearsay ('비 온대').
 _HEARSAY = re.compile(r"(?:[가-힣]대|[가-힣]래|대요|래요|더라|던데|다며|라며|다더라|댔어|랬어)$")
 _NOT_HEARSAY = re.compile(r"(?:대학|[가-힣]{1,4}대)$")
-_WISH = re.compile(r"싶|좋겠|(?<!니)까$|[가-힣]까\s|고민\s?중|고민이야|고민돼|[할볼갈말]지\s|려나$|[을할]래$|(?:보|가|하|먹|놀|만나|마시|타|듣|찍)자$|(?:으|하|키우|가|있으)면$")
+_WISH = re.compile(
+    r"싶|좋겠|(?<!니)까$|[가-힣]까\s|고민\s?중|고민이야|고민돼|[할볼갈말]지\s|려나$|[을할]래$"
+    r"|(?:보|가|하|먹|놀|만나|마시|타|듣|찍)자$|(?:으|하|키우|가|있으)면$"
+)
 _QUESTION_STEMS = ("뭐", "뭔", "무슨", "누구", "누가", "언제", "어디", "몇", "왜", "어떻게", "어떤", "어때", "어느")
 
 
-_UNDONE = re.compile(r"취소|(?:^|\s)(?:못|안)\s?(?:가|해|봐|만나|갈|할)|없어졌|미뤄|미뤘|연기|파토|펑크|깨졌")
+_UNDONE = re.compile(r"취소|(?:^|\s)(?:못|안)\s?(?:가|갈|가게|만나|만날)(?:\s|$|[게요])|없어졌|미뤄|미뤘|연기|파토|펑크|깨졌")
 
 
 def _states_nothing(clause: str) -> bool:
@@ -1499,6 +1502,7 @@ def _clause_fact(clause: str, owner: str | None, greeted: bool = False) -> Fact 
     # themselves. Only plans keep going ('엄마 생신이야', '친구 결혼식 가' are the user's days).
     bare_third = not speaks and (first in _THIRD_PRONOUNS or (first in PEOPLE | FAMILY and len(words) > 1))
     others = (_someone_else_is_subject(clause) or first in _THIRD_PRONOUNS) and not speaks
+
     def name_rule(c: str) -> Fact | None:
         return _name(c, owner, greeted)
 
