@@ -442,3 +442,15 @@ def test_what_she_is_asked_about(reader, text, topic):
 def test_repeated_letters(reader):
     assert reader.read("가가가가가").confidence < 0.5
     assert reader.read("아아아아").act is Act.REACTION
+
+
+@pytest.mark.parametrize(("text", "key"), [("내가 몇 살 같아?", "age"), ("내가 어디 사는지 맞춰 봐", "place"),
+                                           ("내 직업 맞혀 볼래?", "job"), ("내가 제일 좋아하는 음식이 뭘까?", "like"),
+                                           ("내 MBTI 뭐게?", "mbti")])
+def test_guess_games(reader, text, key):
+    u = reader.read(text)
+    assert u.act is Act.ASK_USER and u.recall_key == key
+
+
+def test_asking_advice_about_oneself_is_not_a_guess(reader):
+    assert reader.read("나 뭐 먹을까?").act is Act.OPINION
