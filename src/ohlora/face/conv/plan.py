@@ -53,11 +53,11 @@ class Plan:
 
 DIRECT = Plan("direct", ("direct",) * 13)
 WINOGRAD = Plan("winograd", ("winograd",) * 13)
-# benchmarks/face_conv_plan.py, 2-core AMD EPYC (AVX2), torch 2.13: the fastest kernel of each layer at
-# batch 1 and batch 8 alike (benchmarks/data/face_conv_plan.json).
+# benchmarks/face_conv_plan.py on a 2-core AMD EPYC (AVX2), torch 2.13: its `best` row
+# (benchmarks/data/face_conv_plan.json).
 CPU_COMPILED = Plan("cpu-compiled", (
     "winograd",       # 1: 512@4² 3×3
-    "winograd",       # 2: 512@4² → 8²
+    "winograd-grid",  # 2: 512@4² → 8²
     "winograd",       # 3: 512@8²
     "winograd-grid",  # 4: 512@8² → 16²
     "winograd",       # 5: 512@16²
@@ -67,7 +67,7 @@ CPU_COMPILED = Plan("cpu-compiled", (
     "winograd",       # 9: 256@64²
     "winograd",       # 10: 256@64² → 128@128² (the original's fused layer)
     "winograd",       # 11: 128@128²
-    "winograd",       # 12: 128@128² → 64@256² (fused)
+    "direct",         # 12: 128@128² → 64@256² (fused)
     "winograd",       # 13: 64@256²
 ))
 
