@@ -454,3 +454,23 @@ def test_guess_games(reader, text, key):
 
 def test_asking_advice_about_oneself_is_not_a_guess(reader):
     assert reader.read("나 뭐 먹을까?").act is Act.OPINION
+
+
+@pytest.mark.parametrize(("text", "wish"), [("나 고양이 키우고 싶어", "고양이"), ("나 개발자 되고 싶어", "개발자"),
+                                            ("강아지 키울까 고민 중", "강아지"), ("내 꿈은 선생님이야", "선생님")])
+def test_wishes_are_not_facts(reader, text, wish):
+    u = reader.read(text)
+    assert u.act is not Act.TELL_FACT and u.slots.get("wish") == wish
+    assert not {"job", "pet"} & set(u.slots)
+
+
+@pytest.mark.parametrize(("text", "gone"), [("나 학생 아니야", "job"), ("나 강아지 없어", "pet"),
+                                            ("나 부산 안 살아", "home")])
+def test_denied_facts_fill_no_slot(reader, text, gone):
+    u = reader.read(text)
+    assert u.negated and gone not in u.slots and u.act is not Act.TELL_FACT
+
+
+def test_the_job_that_is_not_denied(reader):
+    u = reader.read("나 이제 학생 아니고 직장인이야")
+    assert u.slots["job"] == "직장인" and u.act is Act.TELL_FACT

@@ -109,7 +109,8 @@ class Understanding:
     # time (내일, 다음 주, 3월 5일 …), event (면접, 시험, 여행 …), item (what is liked/bought/eaten),
     # feeling (긴장, 피곤 …), food, hobby; and major, home, mbti, birthday, like, dislike, family
     # (여동생, 외동), pet_breed, relation (친구), person_name (민지; person is then "친구 민지"),
-    # person_job, person_fact ("동생 이름: 지호")
+    # person_job, person_fact ("동생 이름: 지호"), wish (what the user wants or dreams of: 고양이, 개발자;
+    # never a fact). A fact the message denies (나 학생 아니야) fills no slot; `negated` says so.
     slots: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     recall_key: str | None = None  # for RECALL / ASK_USER: the memory key family asked about (see facts.KEYS)
     polarity: int = 0  # the user's feeling: -1 negative, 0 neutral, +1 positive
@@ -219,6 +220,7 @@ _DISLIKE = re.compile(r"(?:싫어(?:해|하|했|한|함|요)?|싫다|싫더라|�
 _RECALL = re.compile(r"기억\s?(?:나|해|하|하니|하지|났)|뭐였(?:지|더라|어)|였지|였더라|이었지|이었더라|했지|했더라|"
                      r"그랬(?:지|더라|잖아|었지)|라고\s?했|"
                      r"했었지|했었나|했었잖아|말했|얘기했|말한\s?거|알지|아니\?|알아\?|했잖아|까먹|잊었|잊어버렸")
+_WISH = re.compile(r"고\s?싶|면\s?좋겠|으면\s?해|았으면|었으면|했으면|ㄹ까\s?고민|까\s?(?:고민|생각)|되는\s?게\s?꿈|꿈이야|꿈은")
 _GUESS = re.compile(r"맞[춰혀]\s?봐|맞[추히]면|맞[춰혀]\s?볼래|게\s?\?|게$|일까\s?요?\??$|(?:뭘|누굴|어딜)까\s?요?\??$|같아\?")
 _OPINION = re.compile(r"어때|어떤\s?것\s?같|어떻게\s?생각|생각해\?|생각은|괜찮(?:을까|아\?|겠지)|좋을까|할까|"
                       r"나을까|어떨까|맞아\?|맞지\?|어떡해|어떡하지|어쩌지|뭐가\s?좋|추천|골라|고를까|해야\s?(?:돼|할까|하나)")
@@ -897,6 +899,22 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
                 place = cand
     if place:
         slots["place"] = place
+    for key in ("job", "school", "major", "home", "name", "age", "pet", "mbti", "family"):
+        value = slots.get(key)
+        if value and re.search(re.escape(value) + r"\S*\s?(?:아니|안\s|없)", text):
+            del slots[key]  # 나 학생 아니야, 나 강아지 없어: not a fact about the user
+            if key == "job":  # 나 이제 학생 아니고 직장인이야: the job that is not denied
+                later = _lexicon_hit(words[[_bare(w) for w in words].index(value) + 1:]
+                                     if value in [_bare(w) for w in words] else [], JOBS)
+                if later:
+                    slots["job"] = later
+    if _WISH.search(text):  # 고양이 키우고 싶어, 개발자 되고 싶어: a wish, not a fact
+        wished = next((slots.pop(k) for k in ("job", "pet", "home", "school", "major") if k in slots), None)
+        if wished:
+            slots["wish"] = wished
+            for k in ("person", "relation"):
+                if slots.get(k) == wished:
+                    del slots[k]
     feeling = _slot_feeling(text)
     evaluative = asks and feeling is not None and feeling[0] in ("좋음", "싫음")  # 어디가 좋아?: asks, feels nothing
     if "feeling" not in slots and feeling is not None and not evaluative \
