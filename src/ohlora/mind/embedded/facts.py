@@ -88,7 +88,7 @@ EVENTS = frozenset(
      "팬사인회", "PT", "필라테스", "요가", "클라이밍", "골프", "테니스", "배드민턴", "볼링", "병원 진료", "치료",
      "물리치료", "재활", "코칭", "면허 시험", "운전면허 시험", "기능시험", "도로주행", "국가고시", "임용고시",
      "공무원 시험", "편입 시험", "논문 심사", "디펜스", "학위 수여식", "입사 시험", "인적성", "코딩 테스트", "코테",
-     "유학", "어학연수", "교환학생", "장", "장보기", "비행기", "출발", "게임", "휴학", "복학", "휴직", "복직", "워킹홀리데이", "워홀", "신혼여행", "가족 여행", "수학여행", "졸업여행"}
+     "유학", "어학연수", "교환학생", "장", "장보기", "비행기", "출발", "졸업", "게임", "휴학", "복학", "휴직", "복직", "워킹홀리데이", "워홀", "신혼여행", "가족 여행", "수학여행", "졸업여행"}
 )
 _EVENTS_LONGEST_FIRST = tuple(sorted(EVENTS, key=len, reverse=True))
 NOTHING_PLANNED = frozenset({"약속", "일정", "계획", "스케줄"})
@@ -276,9 +276,26 @@ _OWNER = r"(?:(내|제|나의|우리|엄마|아빠|동생|언니|오빠|누나|�
 _BIRTHDAY = re.compile(_OWNER + r"생일(?:은|이|는)?\s?(\d{1,2})\s?월\s?(\d{1,2})\s?일")
 
 
+_BORN_ON = re.compile(
+    r"(?:^|\s)(?:(?:나|난|저|전|나는|저는)\s)?(\d{1,2})\s?월\s?(?:(\d{1,2})\s?일\s?)?생(?:이야|이에요|임|이거든)?" + _END
+)
+_BIRTH_MONTH = re.compile(_OWNER + r"생일(?:은|이|는)?\s?(\d{1,2})\s?월(?:이야|야|이에요|이거든|임|달이야)?" + _END)
+_BIRTHDAY_SOON = re.compile(_OWNER + r"생일(?:은|이|는)?\s(오늘|내일|모레|다음\s?주|이번\s?주|이번\s?주말|다음\s?달|이번\s?달|주말)"
+                            r"(?:이야|야|이에요|이거든|임|이라서|인데)?" + _END)
+
+
 def _birthday(clause: str) -> Fact | None:
+    m = _BORN_ON.search(clause)
+    if m and 1 <= int(m.group(1)) <= 12 and (m.group(2) is None or 1 <= int(m.group(2)) <= 31):
+        return Fact("생일", f"{int(m.group(1))}월 {int(m.group(2))}일" if m.group(2) else f"{int(m.group(1))}월")
+    m = _BIRTHDAY_SOON.search(clause)
+    if m and m.group(1) in (None, "내", "제", "나의", "우리"):
+        return Fact(_day_key(m.group(2)), "생일")
     m = _BIRTHDAY.search(clause)
     if not m:
+        m = _BIRTH_MONTH.search(clause)
+        if m and 1 <= int(m.group(2)) <= 12 and m.group(1) in (None, "내", "제", "나의", "우리"):
+            return Fact("생일", f"{int(m.group(2))}월")
         return None
     month, day = int(m.group(2)), int(m.group(3))
     if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -396,6 +413,11 @@ _SCHOOL = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]+(?:대학교|대학|대|고등학교|고|중학교|중|초등학교|초|대학원))\s?(?:에\s?)?"
     r"(?:다녀|다녀요|다니고\s?있어|다니거든|다니는데|다님|학생이야|학생이에요|생이야|재학\s?중이야|재학중이야|다니는\s중이야)" + _END
 )
+_GRAD_SCHOOL = re.compile(r"(?:^|\s)(대학원|대학교|대학|고등학교|중학교|학교)\s?(?:에\s?)?(?:다녀|다녀요|다니고\s?있어|다니거든|다니는데|다님)" + _END)
+_CLUB = re.compile(
+    r"(?:^|\s)(?:(?:동아리|동아리는|동아리가)\s([가-힣A-Za-z]{1,8}?)(?:야|이야|이에요|예요|해|하고\s?있어)|"
+    r"([가-힣A-Za-z]{1,8})\s?동아리\s?(?:야|이야|해|하고\s?있어|들었어|활동\s?해|에\s?있어))" + _END
+)
 _GRADE = re.compile(
     r"(?:^|\s)((?:고|중|초)\s?[1-6]|(?:대학교\s|대학\s|고등학교\s|중학교\s)?[1-6]학년|\d{2}학번)"
     r"(?:이야|야|이에요|예요|이거든|거든|인데|이라서|라서|이고|이라|임|된다|됐어|이\s?됐어)" + _END
@@ -437,7 +459,17 @@ def _school(clause: str) -> Fact | None:
         grade = re.sub(r"^(고|중|초)\s", r"\1", m.group(1))
         return Fact("학번" if grade.endswith("학번") else "학년", grade)
     m = _SCHOOL.search(clause)
-    return Fact("학교", m.group(1)) if m else None
+    if m:
+        return Fact("학교", m.group(1))
+    m = _GRAD_SCHOOL.search(clause)
+    if m and not _negated_before(clause, m.start(1)) and not _someone_else_is_subject(clause):
+        return Fact("학교", m.group(1))
+    m = _CLUB.search(clause)
+    if m:
+        club = m.group(1) or m.group(2)
+        if club and club not in FIRST_PERSON and not club.startswith(("무슨", "뭐", "어떤")):
+            return Fact("동아리", club)
+    return None
 
 
 _LIVE = re.compile(
@@ -677,7 +709,7 @@ def _state(clause: str) -> Fact | None:
 _DAY = re.compile(
     r"(?:^|\s)((?:다음\s?주|담주|이번\s?주)\s?[월화수목금토일]요일|[월화수목금토일]요일|내일\s?모레|낼\s?모레|모레|"
     r"\d{1,2}\s?월\s?\d{1,2}\s?일|이번\s?주말|다음\s?주말|담주\s?주말|주말|다다음\s?주|다음\s?주|담주|이번\s?주|다음\s?달|"
-    r"담달|이번\s?달|내년|오늘|이따가?|내일|낼|어제|연휴|방학|추석|설날|크리스마스|연말|다음\s?학기)"
+    r"담달|이번\s?달|내년|올해|오늘|이따가?|내일|낼|어제|연휴|방학|추석|설날|크리스마스|연말|다음\s?학기|\d{1,2}\s?월(?!\s?\d))"
     r"(?:에는|에도|에|은|는|엔|도|부터|까지|때|날|이|가)?(?=\s|$)"
 )
 _EVENT_SUFFIX = re.compile(
