@@ -175,7 +175,14 @@ def test_feeling_and_polarity(reader):
 
 def test_place_and_time(reader):
     u = reader.read("다음 주 금요일에 제주도 가")
-    assert u.slots["place"] == "제주도" and u.slots["time"] == "다음 주" and u.act is Act.TELL_PLAN
+    assert u.slots["place"] == "제주도" and u.slots["time"] == "다음 주 금요일" and u.act is Act.TELL_PLAN
+
+
+@pytest.mark.parametrize(("text", "time"), [("내일 3시에 치과 가", "내일 3시"), ("내일 저녁 7시에 만나", "내일 저녁 7시"),
+                                            ("3월 5일 토요일에 결혼식 가", "3월 5일 토요일"), ("어제 밤에 비 왔어", "어제 밤"),
+                                            ("주말에 내일 얘기하자", "주말")])
+def test_time_spans(reader, text, time):
+    assert reader.read(text).slots["time"] == time
 
 
 # --- recall keys ----------------------------------------------------------------------------------

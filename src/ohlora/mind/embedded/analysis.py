@@ -371,7 +371,14 @@ def _times_and_numbers(words: tuple[str, ...], morphemes: tuple[Morpheme, ...]
                 i += 1
             times.append(TimeExpression(text, direction))
         i += 1
+    text = " ".join(words)
+    times.sort(key=lambda t: _position(text, t.text))  # in the order they are written
     return tuple(times), tuple(numbers)
+
+
+def _position(text: str, piece: str) -> int:
+    at = text.find(piece)
+    return at if at >= 0 else len(text)
 
 
 def build_sentence(text: str, morphemes: tuple[Morpheme, ...]) -> Sentence:

@@ -887,7 +887,7 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
     if event:
         slots["event"] = event
     if sentence.times:
-        slots["time"] = sentence.times[0].text
+        slots["time"] = _time_span(sentence)
     named = set(slots.get(k) for k in ("name", "pet_name", "person_name"))
     place = next((_whole_place(sentence, m) for m in sentence.morphemes
                   if m.tag == "NNP" and m.semantic == "지명" and m.form not in named), None)
@@ -921,6 +921,21 @@ def _slots(text: str, words: list[str], sentence: Sentence, about: About) -> dic
             and (feeling[0] not in ("좋음", "싫음") or not slots.get("item")):
         slots["feeling"] = feeling[0]
     return slots
+
+
+def _time_span(sentence: Sentence) -> str:
+    """The first time expression, with the ones written right after it: '다음 주 금요일', '내일 3시'."""
+    text = " ".join(sentence.words)
+    span = sentence.times[0].text
+    end = text.find(span) + len(span)
+    for t in sentence.times[1:]:
+        at = text.find(t.text, end)
+        gap = text[end:at] if at >= 0 else "x"
+        if at < 0 or gap.strip():  # only times written next to each other, no particle between
+            break
+        span = text[text.find(span):at + len(t.text)]
+        end = at + len(t.text)
+    return span
 
 
 def _whole_place(sentence: Sentence, m: an.Morpheme) -> str:
