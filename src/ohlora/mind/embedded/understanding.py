@@ -49,8 +49,8 @@ KEY_FAMILIES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "dislike": ("싫어하는", "못 먹는", "알레르기"),
     "plan": ("일정", "계획", "여행"),
     "place": ("사는 곳", "고향", "이사"),
+    "health": ("건강",),  # before "feeling": "건강 상태" is health
     "feeling": ("상태", "기분"),
-    "health": ("건강",),
     "people": ("가족", "친구", "연인", "동생", "형", "오빠", "누나", "언니", "엄마", "아빠"),
 })
 
