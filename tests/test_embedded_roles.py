@@ -367,15 +367,21 @@ def test_summary_carries_the_referent_into_a_follow_up() -> None:
     assert third is not None and "마라탕" in third and "장원영" not in third
 
 
-def test_summary_uses_the_lookup_first() -> None:
+def test_summary_uses_the_lookup_only_when_it_fits_what_was_said() -> None:
     asked: list[str] = []
 
     def lookup(answer: str) -> str | None:
         asked.append(answer)
-        return "혜나와 치맥 약속 자랑" if "치맥" in answer else None
+        return {"혜나랑 치맥 중이야! 🍗": "혜나와 치맥 약속 자랑", "강아지 최고야! 🐾": "사용자가 강아지를 키움",
+                "우울했구나… 내가 곁에 있을게 🫂": "우울한 사용자를 위로함"}.get(answer)
 
-    assert summarise("로라야 뭐 해?", " 혜나랑 치맥 중이야! 🍗", lookup) == "혜나와 치맥 약속 자랑 "
+    # '약속 자랑' was never said: the summary is built from the turn instead
+    assert summarise("로라야 뭐 해?", " 혜나랑 치맥 중이야! 🍗", lookup) != "혜나와 치맥 약속 자랑 "
     assert asked == ["혜나랑 치맥 중이야! 🍗"]
+    # the user said nothing about keeping a dog
+    assert "키움" not in (summarise("강아지 너무 귀여워", " 강아지 최고야! 🐾", lookup) or "")
+    # every word of it was said, by the user about themselves: the ready line stands
+    assert summarise("요즘 우울해", " 우울했구나… 내가 곁에 있을게 🫂", lookup) == "우울한 사용자를 위로함 "
     assert summarise("나 감기 걸렸어", " 푹 쉬어! 😥", lookup) == "감기, 휴식 권유 "
 
 

@@ -2,11 +2,14 @@
 
 It serves the summary role like the fine-tuned Kanana model: it reads the user's words, the
 remembered fact or previous summary and Oh-LoRA's answer from the role input; the output is
-" <summary> (요약 종료)". The summary
-(≤ 32 characters, in the dataset's terse style: "주말에 혜나와 맥주 예정", "감기, 휴식과 수분 섭취
-권유") keeps the topic nouns of the user's message so that a follow-up ("그 사람 왜 좋아?") can be
-understood next turn, and adds what Oh-LoRA did with them (advice, cheering, refusing, her own
-answer). Answers the replier took from its corpus come with a ready summary through `lookup`.
+" <summary> (요약 종료)". The summary (≤ 32 characters, in the dataset's terse style: "내일 면접,
+응원", "감기, 휴식과 수분 섭취 권유", "로라의 MBTI는 ENTJ") says what was actually said: who or what
+the user spoke of (a fact, a plan, a feeling, the topic nouns, read with the shared `Understanding`
+of the message), what the user did (told, asked about her, thanked, apologised, asked for
+something) and what Oh-LoRA did in her reply (cheered, comforted, advised, refused, answered with
+her own fact). It keeps the topic nouns so that a follow-up ("그 사람 왜 좋아?") can be understood
+next turn. A corpus entry's ready summary (`lookup`) is used only where every word of it was said
+this turn and it claims nothing about the user that the user did not tell (`consistent`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
+from types import MappingProxyType
 
 from ohlora.mind.base import Generation, GenerationRequest, RoleInput
 from ohlora.mind.embedded.facts import (
@@ -35,6 +39,7 @@ from ohlora.mind.embedded.korean import (
     tokens,
     with_particle,
 )
+from ohlora.mind.embedded.understanding import About, Act, Reader, Understanding
 from ohlora.mind.prompt import FALLBACK_REPLY, SUMMARY_END
 
 MAX_CHARS = 32
@@ -93,6 +98,7 @@ _ADVICE = (
     ("우산 챙기기", re.compile(r"우산")),
 )
 _PLAN = re.compile(r"기로\s?했|[할갈볼먹]\s?거야|예정|하려고|가려고|보러|먹으러|마시러|약속\s?있|만나기로")
+_NON_ANSWERS = frozenset({"아직", "응", "웅", "아니", "아냐", "당연", "당연하지", "물론", "글쎄", "음", "그럼", "그치", "맞아"})
 _INTERJECTIONS = re.compile(r"^(?:응|웅|어|아|음|흠|오|와|우와|와우|헉|헐|에이|그럼|당연하지|물론|있지|사실)[\s,!.~]+")
 _NOMINAL_ENDINGS = (
     ("좋아해", "좋아함"), ("싫어해", "싫어함"), ("했어", "했음"), ("했지", "했음"), ("있어", "있음"), ("없어", "없음"),
@@ -125,6 +131,8 @@ def _nouns(text: str, *, summary: bool = False) -> list[str]:
                 stem = strip_particle(word)
             if word in _NOT_TOPICS or stem in _NOT_TOPICS or not re.fullmatch(r"[가-힣A-Za-z0-9]{1,12}", stem):
                 continue
+            if len(stem) == 1 and stem == word and not known_noun(stem):
+                continue  # a bare one-syllable word ('가 봤어'): a verb far more often than a topic
             rank = 0 if known_noun(stem) or stem in PARTICLE_LIKE_NOUNS else 1 if stem != word else 2
             if rank == 2 and (stem.endswith(_VERB_ENDINGS) or _adnominal(stem)):
                 continue
@@ -205,8 +213,11 @@ def _gist(answer: str) -> str:
         if not words:
             continue
         nominal = _nominal(words[-1])
-        if nominal is None and len(words) == 1 and not words[0].endswith(_VERB_ENDINGS):
-            nominal = words[0]  # '나는 2단계!': a bare noun is the answer
+        last = words[-1].strip("!.~?,")
+        if nominal is None and len(words) <= 3 and last and not last.endswith(_VERB_ENDINGS):
+            nominal = last  # '나는 2단계!', '장원영 직캠!': a bare noun phrase is the answer
+        if len(words) == 1 and (nominal or "") in _NON_ANSWERS:
+            continue  # '아직!', '당연하지!': the answer is in what follows
         if nominal is None:
             continue  # a predicate we cannot turn into a noun phrase: try the next statement
         words = [*words[:-1], nominal]
@@ -260,19 +271,84 @@ def _subject(parsed: RoleInput, user: str, fact: Fact | None, act: str | None) -
     return subject
 
 
-def build_summary(parsed: RoleInput, answer: str) -> str:
-    """The summary from the user's words (with their context) and Oh-LoRA's answer, ≤ 32 characters."""
-    user = clean(parsed.text)
-    reply = clean(answer)
-    asked = any(q for _, q in sentences_and_clauses(user)) or person_address(user)[1] or any(
+
+_ASKING = frozenset({Act.ASK_HER, Act.RECALL, Act.ASK_USER, Act.OPINION})
+_RECALL_WORDS = MappingProxyType({
+    "name": "이름", "age": "나이", "birthday": "생일", "mbti": "MBTI", "school": "학교", "job": "직업",
+    "pet": "반려동물", "like": "좋아하는 것", "dislike": "싫어하는 것", "plan": "일정", "place": "사는 곳",
+    "health": "건강", "feeling": "기분", "people": "주변 사람",
+})
+_GUESS_GAME = re.compile(r"맞[춰혀추히]|게\s?\?|게$")  # '내가 뭐 좋아하게?': asks her to guess
+_LAUGH = re.compile(r"ㅋㅋ|ㅎㅎ|하하|[😆😂🤣]")
+
+
+def _asked(user: str, reading: Understanding | None) -> bool:
+    if reading is not None:
+        return reading.question or reading.act in _ASKING
+    return any(q for _, q in sentences_and_clauses(user)) or bool(person_address(user)[1]) or any(
         w.strip("?") in QUESTION_WORDS for w in tokens(user)
     )
+
+
+def _move(parsed: RoleInput, reading: Understanding, subject: str, her: str | None, reply: str,
+          fact: Fact | None) -> list[str] | None:
+    """The summary of a turn whose user move names itself (greeting, thanks, a confession, a
+    request, a recall question, a bare reaction …): None when the general rule below applies."""
+    act = reading.act
+    gist = _gist(reply)
+    if act is Act.FAREWELL and not fact:
+        return ["작별 인사", her if her not in (None, "감사") else ""]
+    if act is Act.APOLOGY and not fact:
+        return [f"{subject} 사과" if subject else "사용자의 사과", her or ("괜찮다고 함" if "괜찮" in reply else "")]
+    if act is Act.CONFESS:
+        intent = next((name for name, pattern in _INTENTS[1:] if pattern.search(parsed.text)), "고백")
+        return [intent, her or gist]
+    if act is Act.REQUEST and her == "거절":
+        return [f"{subject} 요청" if subject else "부탁", "거절"]
+    if act is Act.REQUEST and subject:
+        asked_for = subject if subject.endswith(("추천", "요청")) else f"{subject} 요청"
+        return [asked_for, gist if gist and len(gist) <= 14 else (her or "")]
+    if act is Act.RECALL:
+        what = _RECALL_WORDS.get(reading.recall_key or "", subject or "자기 얘기")
+        return [f"{what} 기억 질문", gist if gist and len(gist) <= 14 else ""]
+    if act is Act.ASK_USER and _GUESS_GAME.search(parsed.text):
+        what = _RECALL_WORDS.get(reading.recall_key or "", subject)
+        return [f"{what} 맞히기" if what else "맞히기 놀이", gist if gist and len(gist) <= 14 else ""]
+    if act is Act.REACTION and not subject:
+        if _LAUGH.search(parsed.text) and _LAUGH.search(parsed.answer or reply):
+            return ["함께 웃음"]
+        if parsed.summary and TOPIC_CHANGE not in parsed.text:
+            carried = [w for w in _nouns(parsed.summary, summary=True)][:2]
+            if carried:
+                return [f"{' '.join(carried)} 반응", her or ""]
+        return ["짧은 반응", her or ""]
+    return None
+
+
+def build_summary(parsed: RoleInput, answer: str, reading: Understanding | None = None) -> str:
+    """The summary from the user's words (with their context) and Oh-LoRA's answer, ≤ 32 characters.
+
+    Every word comes from one of them: the subject from the user's message (a remembered fact, the
+    topic nouns, the previous summary's topic for a follow-up), the rest from what Oh-LoRA did in
+    her reply (cheered, comforted, refused, advised, answered with her own fact)."""
+    user = clean(parsed.text)
+    reply = clean(answer)
+    asked = _asked(user, reading)
     plan = _plan(user, reply) if asked else None
     if plan:
         return _fit([plan])
     fact = extract_fact(parsed.text)
     act = _act(answer)
     subject = _subject(parsed, user, fact, act)
+    if reading is not None:
+        if reading.act in (Act.TELL_PLAN, Act.TELL_PAST) and not fact and reading.slots.get("event"):
+            time = reading.slots.get("time", "")
+            event = reading.slots["event"]
+            if event not in subject:
+                subject = f"{time} {event}".strip() if time and time in user else event
+        parts = _move(parsed, reading, subject, act, reply, fact)
+        if parts is not None:
+            return _fit(parts)
     if _GREETING.match(user) and not subject.replace("안녕", "").strip():
         return _fit(["인사 나눔", act or ""])
     if _THANKS.search(user) and not fact:
@@ -290,23 +366,86 @@ def build_summary(parsed: RoleInput, answer: str) -> str:
     return _fit([gist or "일상 대화"])
 
 
+# Words a stock summary uses about the turn rather than its content: they need no support.
+_STOCK_FRAME = frozenset(
+    {"사용자", "사용자가", "사용자의", "사용자를", "사용자에게", "오로라", "오로라는", "오로라의", "오로라가", "로라", "로라는",
+     "로라의", "얘기", "이야기", "권유", "위로", "위로함", "응원", "응원함", "축하", "축하함", "추천", "추천함", "거절",
+     "거절함", "정중히", "질문", "질문함", "소개", "인사", "인사를", "나눔", "조언", "조언함", "다독임", "격려", "함",
+     "중", "설명", "답함", "반응", "공감", "공감함", "대화", "칭찬", "칭찬함", "감사", "요청", "요청을", "권함", "제안",
+     "걱정함", "걱정", "적극", "함께", "같이", "또", "더", "좀", "잘", "다시", "대한", "관한", "위한", "후", "전"}
+)
+
+
+def _supported(word: str, pool: str) -> bool:
+    """Whether a word of a stock summary was said this turn: the word or its stem (one or two
+    endings cut, at least two syllables kept) appears in what was said."""
+    word = strip_particle(word.strip(",.!?~"))
+    if not word or word in _STOCK_FRAME:
+        return True
+    if len(word) == 1:
+        return word in pool
+    return any(word[:size] in pool for size in range(len(word), max(2, len(word) - 2) - 1, -1))
+
+
+def consistent(stock: str, parsed: RoleInput, answer: str, reading: Understanding | None) -> bool:
+    """Whether a corpus entry's summary may stand for this turn: every content word in it was said
+    by the user, by Oh-LoRA or in the context given, and it claims nothing about the user the
+    user did not tell (a question, someone else's news or a denial never becomes the user's)."""
+    stock = stock.strip()
+    if not 2 <= len(stock) <= MAX_CHARS:
+        return False
+    context = " ".join(x for x in (parsed.summary, parsed.memory_value) if x and TOPIC_CHANGE not in parsed.text)
+    pool = " ".join((parsed.text, answer, context))
+    if not all(_supported(word, pool) for word in stock.split()):
+        return False
+    if "사용자" in stock:
+        if reading is None:
+            return False
+        if reading.about is About.THIRD or reading.negated:
+            return False
+        if reading.question and reading.act is not Act.RECALL:
+            return False
+    return True
+
+
+_DEFAULT_READER: Reader | None = None
+
+
+def _default_understand(text: str) -> Understanding:
+    global _DEFAULT_READER
+    if _DEFAULT_READER is None:
+        _DEFAULT_READER = Reader()
+    return _DEFAULT_READER.read(text)
+
+
 class EmbeddedSummariser:
-    """The summary role without a model: a corpus lookup first, else `build_summary`."""
+    """The summary role without a model: `build_summary` over the understanding of the user's
+    message and her reply; a corpus entry's own summary only where `consistent` allows it."""
 
     name = "embedded-summary"
 
-    def __init__(self, lookup: Callable[[str], str | None] | None = None, rng: random.Random | None = None):
+    def __init__(
+        self,
+        lookup: Callable[[str], str | None] | None = None,
+        rng: random.Random | None = None,
+        understand: Callable[[str], Understanding] | None = None,
+    ):
         self.lookup = lookup
         self.rng = rng if rng is not None else random.Random()  # unused: the rules are deterministic
+        self.understand = understand if understand is not None else _default_understand
 
     def summarise(self, role_input: RoleInput, answer: str) -> str:
         if answer.strip() in ("", FALLBACK_REPLY):
             return ""
+        try:
+            reading = self.understand(role_input.text) if role_input.text.strip() else None
+        except Exception:  # noqa: BLE001 - a reading is a help, never a reason to lose the summary
+            reading = None
         if self.lookup is not None:
             ready = self.lookup(answer.strip())
-            if ready and len(ready.strip()) >= 2:
+            if ready and consistent(ready, role_input, answer, reading):
                 return ready.strip()
-        summary = build_summary(role_input, answer)
+        summary = build_summary(role_input, answer, reading)
         return summary if len(summary) >= 2 else "일상 대화"
 
     def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> Generation:
