@@ -146,6 +146,6 @@ def _embedded_roles(settings: Settings, rng: random.Random, *, ngram: Embedder |
     return Roles(
         reply=replier,
         memory=EmbeddedMemoryExtractor(rng=random.Random(rng.random())),
-        summary=EmbeddedSummariser(rng=random.Random(rng.random()), lookup=corpus.summary_lookup()),
+        summary=EmbeddedSummariser(rng=random.Random(rng.random()), lookup=corpus.summary_lookup(), understand=reader.read),
         expression=EmbeddedExpressionTagger(rng=random.Random(rng.random())),
     )
