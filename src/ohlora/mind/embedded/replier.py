@@ -64,6 +64,9 @@ class _UserState:
 
 
 _POLITE = re.compile(r"(요|니다|니까|세요|셔)[.!?~ㅎㅋ^\s]*$")
+# a guessing game he asks for ('내 나이 맞혀 봐', '내가 몇 살 같아?'), not a quiz on what he told her
+_WHEN = re.compile(r"언제|무슨\s?요일|며칠|몇\s?(?:시|월|일)|날짜")
+_GUESS_ME = re.compile(r"맞[춰혀추히]|같아|일까|뭘까|누굴까")
 # A told fact's kind, from the slot the understanding filled (in this order of precedence).
 _FACT_SLOTS = (("name", "name"), ("age", "age"), ("pet", "pet"), ("pet_name", "pet"), ("job", "job"),
                ("school", "school"), ("person", "person"), ("place", "place"))
@@ -169,8 +172,13 @@ class EmbeddedReplier:
             return self._corpus_ranking(corpus, temperature, key, value) + fallbacks
 
         ranking: list[Candidate] = []
-        if reading.act == Act.RECALL and reading.recall_key:
+        if reading.act == Act.RECALL:
             ranking += self._recall(reading, role_input, temperature)
+        elif reading.act == Act.ASK_USER and reading.recall_key and self._told(reading, role_input) is not None:
+            ranking += self._recall(reading, role_input, temperature)  # 내 전공 뭐였게?: a quiz on what he told her
+        elif reading.act == Act.ASK_USER and reading.recall_key and not _GUESS_ME.search(reading.text):
+            ranking += self._recall(reading, role_input, temperature)  # 나 누구게? never told: she cannot know
+            ranking += self._templates(reading.act.value, reading, {}, temperature)
         elif reading.confidence < CONFIDENT:
             ranking += self._corpus_ranking(corpus, temperature, key, value) if strong else []
         elif reading.act in CORPUS_FIRST:
@@ -227,16 +235,36 @@ class EmbeddedReplier:
         top = [(s, e) for s, e in scored[:MAX_ENTRIES] if s >= best - MARGIN]
         return self._order(top, temperature, key, value)
 
-    def _recall(self, reading: Understanding, role_input: RoleInput, temperature: float) -> list[Candidate]:
-        """What the user told her about the asked kind (the newest such item), or an honest "not yet"."""
+    @staticmethod
+    def _told(reading: Understanding, role_input: RoleInput) -> tuple[str, str] | None:
+        """The remembered (key, value) the recall question asks for: of the asked family (any family when
+        the question names none, '내가 아까 뭐라고 했더라?'), the one sharing most words with the question,
+        the newest among equals; None when he never told her."""
         items = [m for m in (*role_input.memories, role_input.memory) if m]
-        for item in reversed(items):
+        best: tuple[int, int, tuple[str, str]] | None = None
+        words = {w for w in re.findall(r"[가-힣A-Za-z0-9]+", reading.text) if len(w) >= 2}
+        for order, item in enumerate(items):
             kv = split_memory(item)
-            if kv and key_family(kv[0]) == reading.recall_key:
-                key, value = kv
-                slots = {"key": key, "value": value}
-                return self._templates("recall_known", reading, slots, temperature, topic=key,
-                                       key=reading.recall_key)
+            if not kv or (reading.recall_key and key_family(kv[0]) != reading.recall_key):
+                continue
+            if reading.recall_key is None and key_family(kv[0]) in (None, "feeling", "health", "weather"):
+                continue  # a passing state is not what 'what did I tell you' asks for
+            shared = sum(1 for w in words if w in kv[0] or w in kv[1])
+            if best is None or (shared, order) >= best[:2]:
+                best = (shared, order, kv)
+        return best[2] if best else None
+
+    def _recall(self, reading: Understanding, role_input: RoleInput, temperature: float) -> list[Candidate]:
+        """What the user told her about the asked kind, or an honest "not yet"."""
+        told = self._told(reading, role_input)
+        if told is not None:
+            key, value = told
+            if key_family(key) == "plan" and _WHEN.search(reading.text):  # 면접 언제라고 했지? '[3월 5일 일정: 면접]'
+                when = re.sub(r"\s?(?:일정|계획|약속|여행)$", "", key).strip()
+                value = f"{when} {value}" if when and when not in value else value
+            slots = {"key": key, "value": value}
+            return self._templates("recall_known", reading, slots, temperature, topic=key,
+                                   key=reading.recall_key or key_family(key))
         return self._templates("recall_unknown", reading, {}, temperature, key=reading.recall_key)
 
     def _templates(self, act: str, reading: Understanding, extra: dict[str, str], temperature: float,

@@ -222,6 +222,9 @@ _RECALL = re.compile(r"기억\s?(?:나|해|하|하니|하지|났)|뭐였(?:지|�
                      r"했었지|했었나|했었잖아|말했|얘기했|말한\s?거|알지|아니\?|알아\?|했잖아|까먹|잊었|잊어버렸")
 _WISH = re.compile(r"고\s?싶|면\s?좋겠|으면\s?해|았으면|었으면|했으면|ㄹ까\s?고민|까\s?(?:고민|생각)|되는\s?게\s?꿈|꿈이야|꿈은")
 _GUESS = re.compile(r"맞[춰혀]\s?봐|맞[추히]면|맞[춰혀]\s?볼래|게\s?\?|게$|일까\s?요?\??$|(?:뭘|누굴|어딜)까\s?요?\??$|같아\?")
+# a quiz without a question mark ('나 이름 머게'), and asking her to say what she remembers ('내 이름 말해봐')
+_QUIZ_END = re.compile(r"(?:뭐|머|누구|어디|몇\s?살)(?:였|이었)?게\s*[?!~.ㅋㅎ]*$")
+_SAY_IT = re.compile(r"말해\s?(?:봐|줘|주세요|줄래|보세요)|불러\s?(?:봐|줘|주세요|줄래|보세요)|대\s?봐|알려\s?(?:줘|주세요|줄래)")
 _OPINION = re.compile(r"어때|어떤\s?것\s?같|어떻게\s?생각|생각해\?|생각은|괜찮(?:을까|아\?|겠지)|좋을까|할까|"
                       r"나을까|어떨까|맞아\?|맞지\?|어떡해|어떡하지|어쩌지|뭐가\s?좋|추천|골라|고를까|해야\s?(?:돼|할까|하나)")
 _KOREAN_AGE = re.compile(r"(스물|스무|서른|마흔|쉰|열)\s?(하나|한|둘|두|셋|세|넷|네|다섯|여섯|일곱|여덟|아홉)?\s?(?:살|(?:이야|야|이에요|예요|입니다)(?=$|[\s!.~,?]))")
@@ -483,18 +486,20 @@ def _nouns_only(sentence: Sentence, word: int) -> bool:
 def _recall_key(text: str) -> str | None:
     rules = (
         ("pet", r"강아지|고양이|햄스터|반려|애완|키우는|댕댕이|냥이"),
-        ("people", r"(?:엄마|아빠|동생|언니|오빠|누나|형|친구|여친|남친|여자\s?친구|남자\s?친구|가족|할머니|할아버지)"
-                   r"(?:\s?이름|\S*\s?뭐|\S*\s?누구|\S*\s?어디)"),
-        ("name", r"이름|누구(?:게|야|일까|였|지)|누군지|내가\s?누구|나\s?누구"),
+        ("people", r"(?:엄마|아빠|동생|언니|오빠|누나|형|친구|여친|남친|여자\s?친구|남자\s?친구|가족|할머니|할아버지|"
+                   r"베프|절친|남편|아내|와이프|애인|룸메)"
+                   r"(?:\S*\s?이름|\S*\s?뭐|\S*\s?누구|\S*\s?어디)"),
+        ("name", r"이름|누구(?:게|야|일까|였|지)|누군지|내가\s?누구|나\s?누구|부르라|불러\s?달라|불린|부른다"),
         ("age", r"나이|몇\s?살"),
         ("birthday", r"생일"),
         ("mbti", r"mbti|엠비티아이"),
         ("school", r"학교|전공|학과|학년|동아리"),
         ("job", r"직업|직장|회사|알바|무슨\s?일|뭐\s?하는\s?사람|일\s?하"),
         ("dislike", r"싫어|못\s?먹|알레르기"),
-        ("like", r"좋아|취미|관심|최애|음식|먹는\s?거"),
+        ("like", r"좋아|취미|관심|최애|음식|먹는\s?거|듣는|빠졌|보는\s?거"),
         ("place", r"어디\s?(?:살|사는|산다)|사는\s?(?:곳|데)|고향|이사"),
-        ("plan", r"어디\s?(?:간|가|갈)|뭐\s?(?:한다|할|하기로)|일정|계획|약속|언제|여행|내일|주말|다음\s?주|시험|면접"),
+        ("plan", r"어디\s?(?:간|가|갈)|뭐\s?(?:한다|할|하기로)|일정|계획|약속|언제|여행|내일|주말|다음\s?주|시험|면접|"
+                 r"무슨\s?요일|몇\s?시|며칠|몇\s?월"),
         ("feeling", r"기분|상태"),
         ("health", r"아프|건강|병원"),
     )
@@ -669,7 +674,7 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     social = _social(text)
     body = _strip_social(text) if social is Act.GREETING else text
     words = body.split()
-    question = sentence.kind == an.QUESTION or text.rstrip(" ~.!").endswith("?")
+    question = sentence.kind == an.QUESTION or text.rstrip(" ~.!").endswith("?") or bool(_QUIZ_END.search(text))
     about = _about(words, sentence)
     explicit_about = about
     slots = _slots(body, words, sentence, about)
@@ -702,6 +707,14 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.RECALL, _recall_key(body))
     if not user_mentioned and question and re.search(r"(?:^|\s)(?:기억\s?(?:나|해|하니)|내\s)", body):
         return reading(Act.RECALL, _recall_key(body))
+    key = _recall_key(body)
+    if user_mentioned and key and _asks_owned(words) and _SAY_IT.search(body) and not re.search(r"라고\s?불러", body):
+        return reading(Act.RECALL, key)  # 내 이름 말해봐, 제 이름 불러 주세요: say what she remembers
+    if user_mentioned and question and key == "name" and re.search(r"(?:^|\s)(?:나|저|내가|제가)\s?누구", body):
+        return reading(Act.RECALL, key)  # 나 누구?
+    if question and key and explicit_about is not About.HER and re.search(r"라고\s?(?:했|그랬)", body):
+        about = About.USER
+        return reading(Act.RECALL, key)  # 회식 무슨 요일이라고 했지?: the user's own words, the owner unsaid
 
     if _CONFESS.search(body) or (about is About.HER and re.search(r"좋아해|좋아한다", body)
                                  and not slots.get("item") and not _has_question_word(sentence)):

@@ -1,0 +1,120 @@
+"""The embedded mind on the two independent development sets, through the real code.
+
+`tests/data/memory_dev_independent.jsonl` and `tests/data/recall_dev_independent.jsonl` were written by
+someone who never saw the rules; we tune on them (never on `benchmarks/data/`, the held-out sets).
+
+- memory: one message a line, `fact` null (nothing to remember) or `{category, value, time}`; a fact is
+  found when every word of `value` is in the item the extractor writes (as the benchmark scores it).
+- recall: conversations whose last turn asks her to recall something; `value` must be in her reply, and
+  `value: null` (never told) asks for an honest "I wasn't told": none of the told values, no invention.
+
+Everything runs on real embedded services in a temporary home, one user per conversation.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from ohlora.clock import ManualClock
+from ohlora.config import load_settings
+from ohlora.conversation.session import Conversation
+from ohlora.factory import build_services
+from ohlora.mind import completion
+from ohlora.mind.base import RoleInput
+from ohlora.mind.embedded.facts import EmbeddedMemoryExtractor
+
+DATA = Path(__file__).parent / "data"
+MEMORY_SET = DATA / "memory_dev_independent.jsonl"
+RECALL_SET = DATA / "recall_dev_independent.jsonl"
+START = datetime(2025, 6, 25, 14, 0, 0)  # a Wednesday afternoon
+TURN_GAP_S = 40
+
+# how she admits she was not told (the never-told conversations)
+NOT_TOLD = ("못 들었", "안 알려", "몰라", "모르", "말해 준 적 없", "안 해 줬", "처음 듣")
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory):
+    home = tmp_path_factory.mktemp("mind_dev_home")
+    clock = ManualClock(START)
+    settings = load_settings(home, env={}, seed=7, llm_backend="embedded", embedding_backend="embedded")
+    built = build_services(settings, clock=clock)
+    built.test_clock = clock  # type: ignore[attr-defined]
+    return built
+
+
+def memory_results() -> tuple[list[tuple], list[tuple], int, int]:
+    """(misses, false extractions, facts, negatives)."""
+    extractor = EmbeddedMemoryExtractor()
+    misses, false, facts, negatives = [], [], 0, 0
+    for row in _rows(MEMORY_SET):
+        out = completion.extract_memory(extractor, RoleInput(user="dev", text=row["text"], now=START))
+        item = (out or [""])[0].strip() or None
+        if row["fact"]:
+            facts += 1
+            if item is None or not all(word in item for word in row["fact"]["value"].split()):
+                misses.append((row["id"], row["text"], row["fact"]["category"], row["fact"]["value"], item))
+        else:
+            negatives += 1
+            if item is not None:
+                false.append((row["id"], row["text"], item))
+    return misses, false, facts, negatives
+
+
+def recall_results(services) -> list[dict]:
+    clock = services.test_clock
+    results = []
+    for convo in _rows(RECALL_SET):
+        conversation = Conversation(services, f"dev-{convo['id']}")
+        replies = []
+        for text in convo["turns"]:
+            clock.advance(TURN_GAP_S)
+            replies.append(conversation.turn(text).reply or "")
+        results.append({"id": convo["id"], "turns": convo["turns"], "value": convo["recall"]["value"],
+                        "reply": replies[convo["recall"]["turn"] - 1],
+                        "memory": services.memory.items(f"dev-{convo['id']}")})
+    return results
+
+
+def _told_values(result: dict) -> list[str]:
+    return [item.split(":", 1)[1].strip(" ]") for item in result["memory"] if ":" in item]
+
+
+def honest(result: dict) -> bool:
+    reply = result["reply"]
+    return not any(value and value in reply for value in _told_values(result)) and any(
+        phrase in reply for phrase in NOT_TOLD)
+
+
+def test_memory_dev_recall_and_false_extractions() -> None:
+    misses, false, facts, negatives = memory_results()
+    report = "\n".join(map(str, misses + false))
+    assert (facts - len(misses)) / facts >= 0.85, report
+    assert len(false) / negatives <= 0.02, report
+
+
+def test_recall_dev_conversations(services) -> None:
+    results = recall_results(services)
+    told = [r for r in results if r["value"]]
+    names = [r for r in told if r["id"] in _name_ids()]
+    never = [r for r in results if not r["value"]]
+    missed = [r for r in told if r["value"] not in r["reply"]]
+    dishonest = [r for r in never if not honest(r)]
+    report = "\n".join(f"{r['id']} {r['turns']} want={r['value']!r} got={r['reply']!r} mem={r['memory']}"
+                       for r in missed + dishonest)
+    assert (len(told) - len(missed)) / len(told) >= 0.90, report
+    assert all(r["value"] in r["reply"] for r in names), report
+    assert len(never) - len(dishonest) >= 7 / 8 * len(never), report
+
+
+def _name_ids() -> set[str]:
+    """The set's first 25 conversations ask for the user's own name (r01-r25)."""
+    return {f"r{n:02d}" for n in range(1, 26)}
