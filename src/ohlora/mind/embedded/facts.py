@@ -376,8 +376,8 @@ def _likes(clause: str) -> Fact | None:
         elif cat not in CATEGORY_NOUNS:
             return None
         value = strip_copula(m.group(3))
-        if not value or any(q in value for q in ("뭐", "누구", "뭔지", "어떤")):
-            return None
+        if not value or any(q in value for q in ("뭐", "누구", "뭔지", "어떤")) or _NONE_VALUE.match(value):
+            return None  # '좋아하는 음식은 딱히 없어': nothing to remember
         return Fact(f"{m.group(1)} {cat}", value)
     m = _LIKE_VERB.search(clause)
     if not m:
@@ -397,6 +397,7 @@ def _likes(clause: str) -> Fact | None:
     return Fact(f"{'좋아하는' if liked else '싫어하는'} {cat}", obj)
 
 
+_NONE_VALUE = re.compile(r"(?:없|딱히|별로\s?없|몰라|모르|아직)")
 _JOB_WORDS = "|".join(sorted(JOBS, key=len, reverse=True))
 _JOB_COPULA = (
     r"(?:이야|야|이에요|예요|입니다|임|이거든|거든|인데|이라서|라서|이고|이라|으로\s일해|로\s일해|로\s일하고\s있어|"
@@ -876,17 +877,24 @@ _NOT_NAMES = frozenset(
      "로라", "오로라", "우리", "그래", "이름", "본명", "별명", "닉네임", "가명", "그대로", "좀", "다", "한국", "외자"}
 )
 _NAME_SHAPE = re.compile(r"[가-힣]{1,4}|[A-Za-z][A-Za-z\-]{0,15}")
-_NAME_END = r"(?:이에요|이야|이구|이고|인데|이거든|이라고\s?해|이라고\s?합니다|이라고\s?해요|이라고|라고\s?해|라고\s?합니다|라고\s?해요|라고|입니다|예요|야|임)?"
+_NAME_END = (r"(?:이에요|이야|이얌|이구|이고|인데|이거든|이라고\s?해|이라고\s?합니다|이라고\s?해요|이라고|이라구|라고\s?해|"
+             r"라고\s?합니다|라고\s?해요|라고|라구|입니다|예요|에요|야|얌|임)?")
+# the same ending, said: a name followed by its copula may be followed by anything ('서하에요 기억해주세요')
+_NAME_SAID = (r"(?:이에요|이야|이얌|이구|이고|인데|이거든|이라고|이라구|라고|라구|입니다|예요|에요|야|얌|임)"
+              r"(?=$|[\s!.~,])")
 _GREETING_TAIL = (
     r"(?:\s(?:반가워|반가워요|반갑다|반갑습니다|잘\s?부탁해|잘\s?부탁해요|잘\s?부탁드려요|잘\s?부탁드립니다))?$"
 )
 _OWNED_NAME = re.compile(r"(?:^|\s)(?:(\S+)\s)?이름(?:은|이|는)?\s(\S+?)" + _NAME_END + _GREETING_TAIL)
+_OWNED_NAME_SAID = re.compile(r"(?:^|\s)(?:(\S+)\s)?이름(?:은|이|는)?\s([가-힣A-Za-z]+?)" + _NAME_SAID)
+# words before 이름 that keep it the speaker's own ('엄마는 나 막내라고 부르는데 진짜 이름은 소율이야')
+_OWN_NAME_WORDS = frozenset({"진짜", "원래", "실제", "본", "정식", "진짜로", "원래는", "본명"})
 _CALLED = re.compile(
-    r"(?:^|\s)([가-힣A-Za-z]{1,5}?)(이)?라고\s?(?:해|해요|합니다|하는데|하고|불러\s?줘|불러줘|불러\s?주라|불러|불러도\s?돼|"
+    r"(?:^|\s)([가-힣A-Za-z]{1,5}?)(이)?라[고구]\s?(?:해|해요|합니다|하는데|하고|불러\s?줘|불러줘|불러\s?주라|불러|불러도\s?돼|"
     r"부르면\s?돼|부르면\s?됨|불러주면\s?돼|불러\s?주세요)" + _END
 )
 _INTRODUCED = re.compile(
-    r"(?:^|\s)(?:나는|난|저는|전|나|저|제가|내가)\s([가-힣]{2,4}?)(?:이에요|이야|입니다|예요|야|임|이고|이거든)?"
+    r"(?:^|\s)(나는|난|저는|전|나|저|제가|내가)?\s?([가-힣]{2,4}?)(이에요|이야|이얌|입니다|예요|에요|야|얌|임|이고|이거든)?"
     r"(?:\s(?:반가워|반가워요|반갑다|반갑습니다|잘\s?부탁해|잘\s?부탁해요|잘\s?부탁드려요|잘\s?부탁드립니다))?$"
 )
 _POSSESSIVE = frozenset({"내", "제", "나의", "저의", "우리"})
@@ -923,7 +931,8 @@ def _name_value(raw: str) -> str | None:
         return None
     if re.match(r"(?:열|스물|스무|서른|마흔|쉰|예순)", word) or word in HOBBIES or _category(word) is not None:
         return None  # '저는 서른둘이에요' is an age
-    if word.startswith(("뭐", "뭔", "누구", "어디", "몇")) or word.endswith(("다", "해", "어", "까", "니", "냐")):
+    if word.startswith(("뭐", "뭔", "머", "누구", "어디", "몇")) or word.endswith(("다", "해", "어", "까", "니", "냐")) \
+            or word.endswith(("줘", "봐", "게", "요", "래")):  # '내 이름 불러줘', '말해봐', '뭐게'
         return None
     return word
 
@@ -960,7 +969,7 @@ _GREETING = re.compile(r"안녕|반가워|반갑|처음\s?뵙|처음이야|잘\s
 def _name_owner(clause: str, start: int, word: str | None, context: str | None) -> str | None:
     """Whose name '… 이름은 X' gives: the word before 이름, else the pet or person the clause (or an
     earlier clause) mentioned, else the user's own when nothing comes before it."""
-    if word is not None and (word in _POSSESSIVE or strip_particle(word) in FIRST_PERSON):
+    if word is not None and (word in _POSSESSIVE or strip_particle(word) in FIRST_PERSON or word in _OWN_NAME_WORDS):
         return "user"
     if word is not None:
         owner = _owner_of(word, None)
@@ -977,7 +986,7 @@ def _name_owner(clause: str, start: int, word: str | None, context: str | None) 
 
 
 def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fact | None:
-    m = _OWNED_NAME.search(clause)
+    m = _OWNED_NAME.search(clause) or _OWNED_NAME_SAID.search(clause)
     if m:
         owner = _name_owner(clause, m.start(), m.group(1), context)
         if owner is not None and owner.startswith("pet:"):  # pets keep their 이 ('콩이야' → '콩이') and may be foods
@@ -999,14 +1008,26 @@ def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fac
             return Fact("이름", name)
     m = _INTRODUCED.search(clause)
     if m:
-        name = _name_value(m.group(1))
-        if name is None or name.endswith(("생", "님", "사", "원", "중")):
+        pronoun, raw, copula = m.group(1), m.group(2), m.group(3)
+        # without '나/저' the clause must be the name alone and said as one ('도윤임', '한지훈입니다' after a greeting)
+        if pronoun is None and not ((copula or greeted) and m.start() == 0):
+            return None
+        name = _name_value(raw + ("이" if copula and copula.startswith("이") and not has_batchim(raw[-1]) else ""))
+        if name is None or name.endswith(("생", "님", "사", "원", "중")) or _NOT_A_NAME_WORD.fullmatch(name):
             return None
         if len(name) == 3 and name[0] in SURNAMES and all(ch in _NAME_SYLLABLES for ch in name[1:]):
             return Fact("이름", name)
-        if len(name) == 2 and greeted and all(ch in _NAME_SYLLABLES for ch in name):
+        # a two-syllable given name: both syllables usual in names, and said as the user's own ('나 현우임',
+        # '난 도윤', '나 한결이야'); a greeting alone used to be required
+        if len(name) == 2 and all(ch in _NAME_SYLLABLES for ch in name) and (greeted or pronoun or copula):
             return Fact("이름", name)
     return None
+
+
+# common words made only of name syllables ('나 다시', '나 이미'): never a name said bare
+_NOT_A_NAME_WORD = re.compile(r"다시|이미|아직|지금|진짜|정말|요즘|혹시|계속|이제|우선|먼저|원래|혼자|다들|모두|여기|자주|"
+                              r"제일|가장|그냥|바로|서로|이번|다음|방금|아까|오늘|내일|주말|하루|한번|재수|수시|정시|"
+                              r"인기|미인|부자|가수|배우|성인|동안|노안|수석|차석|회장|반장|부장|과장|대리|사원|주부|환자")
 
 
 _KOREAN_TENS = MappingProxyType({"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60})
@@ -1473,6 +1494,7 @@ def _context_owner(clause: str, previous: str | None) -> str | None:
 
 _GLUED = (
     (re.compile(r"(?:^|(?<=\s))(내|제|나의)(이름|생일|나이|직업|취미|전공|고향|mbti|MBTI)"), r"\1 \2"),
+    (re.compile(r"(?<=이름)(은|는|이)(?=[가-힣]{2})"), r"\1 "),
     (re.compile(r"(?:^|(?<=\s))(나|난|저|전|나는|저는)(?=\d)"), r"\1 "),
     (re.compile(r"(?:^|(?<=\s))(오늘|내일|낼|모레|주말에|다음주에|담주에|이번주에|이따|토요일에|일요일에|금요일에)"
                 r"(?=" + "|".join(sorted((e for e in EVENTS if len(e) >= 2 and " " not in e), key=len, reverse=True)) + ")"),
