@@ -474,3 +474,65 @@ def test_expression_is_deterministic_given_the_rng() -> None:
         runs.append([express(CONGRATS, rng) for _ in range(20)])
     assert runs[0] == runs[1]
     assert len(set(runs[0])) > 1
+
+
+# --- expression against our own labelled replies -------------------------------------------------------
+# expression_dev.jsonl: 92 replies in her style with the labels a careful reader chooses, written before
+# the cues were tuned on them; expression_blind.jsonl: 32 more written after that and never tuned on.
+# Figures (mode = temperature 0; T=1 = one draw each with random.Random(1)), agreement and Cohen's κ:
+#   dev   mode: eyes 0.99 (κ 0.98), mouth 0.99 (κ 0.98), pose 1.00 (κ 1.00), all three 0.99
+#         T=1:  eyes 0.83 (κ 0.76), mouth 0.86 (κ 0.73), pose 0.89 (κ 0.72), all three 0.66
+#   blind mode: eyes 0.94 (κ 0.91), mouth 0.94 (κ 0.87), pose 1.00 (κ 1.00), all three 0.94
+# (the tagger before: dev mode all three 0.75, blind mode 0.66; T=1 0.35 and 0.31).
+
+
+def _labelled(name: str) -> list[tuple[str, tuple[str, str, str]]]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / name
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(row["reply"], (row["eyes"], row["mouth"], row["pose"])) for row in rows]
+
+
+def _kappa(got: list[str], gold: list[str]) -> float:
+    n = len(gold)
+    observed = sum(a == b for a, b in zip(got, gold, strict=True)) / n
+    a, b = Counter(got), Counter(gold)
+    expected = sum(a[k] * b[k] for k in a) / n / n
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
+@pytest.mark.parametrize(("name", "size", "exact", "field", "kappa"),
+                         [("expression_dev.jsonl", 80, 0.95, 0.95, 0.9), ("expression_blind.jsonl", 30, 0.85, 0.9, 0.8)])
+def test_expression_mode_agrees_with_our_reference(name: str, size: int, exact: float, field: float,
+                                                   kappa: float) -> None:
+    rows = _labelled(name)
+    assert len(rows) >= size
+    got = [express(reply, random.Random(0), temperature=0.0) for reply, _ in rows]
+    gold = [labels for _, labels in rows]
+    assert sum(g == w for g, w in zip(got, gold, strict=True)) / len(rows) >= exact
+    for i in range(3):
+        column = [g[i] for g in got]
+        truth = [w[i] for w in gold]
+        assert sum(a == b for a, b in zip(column, truth, strict=True)) / len(rows) >= field
+        assert _kappa(column, truth) >= kappa
+
+
+def test_expression_samples_agree_with_our_reference_at_temperature_one() -> None:
+    rows = _labelled("expression_dev.jsonl")
+    rng = random.Random(1)
+    got = [express(reply, rng, temperature=1.0) for reply, _ in rows]
+    for i in range(3):
+        column = [g[i] for g in got]
+        truth = [labels[i] for _, labels in rows]
+        assert sum(a == b for a, b in zip(column, truth, strict=True)) / len(rows) >= 0.75
+        assert _kappa(column, truth) >= 0.6
+
+
+@pytest.mark.parametrize(("answer", "mood"),
+                         [("헉 진짜?! 그런 일이 있었어?", "surprise"), ("에이 부끄럽게 왜 그래 😳", "shy"),
+                          ("흥, 나 수능 수학 만점 받은 오로라라고! 😤", "shy"), ("좋은 아침! 잘 잤어? ☀️", "happy"),
+                          ("미안, 치맥은 혜나랑만 하는 우리만의 의식이야 😅", "refuse")])
+def test_mood_of_surprise_and_embarrassment(answer: str, mood: str) -> None:
+    assert mood_of(answer) == mood

@@ -2,11 +2,15 @@
 
 It serves the eyes_mouth_pose role like the fine-tuned Polyglot model: it reads the answer from
 the role input and writes the original's output, " (눈 <eyes>, 입 <mouth>, 고개 돌림 <pose>) (표정 출력 종료)".
-Cue words and emoji put the answer in one mood (the dataset's pattern: refusals and apologies →
-narrow eyes and a turned head; excitement and congratulations → wide eyes and an open mouth;
-comfort → a calm face; plain facts → 보통/보통/없음). Each mood is a distribution over labels, and
-the labels are drawn with the injected rng, sharpened or flattened by the request temperature,
-so the face varies a little while the mood's main label wins most of the time.
+Cue words and emoji of her actual reply put it in one mood, following the dataset's pattern:
+apologies and refusals → narrow eyes, a head turned a lot; embarrassment and pouting (부끄, 😳,
+😅, 흥) → narrow eyes, the head turned a little; surprise (헉, 헐, 진짜?!) → very wide eyes, an open
+mouth; congratulations and big excitement → very wide eyes and mouth; cheerfulness → wide eyes and
+mouth; comfort → a calm face; plain facts → 보통/보통/없음. Each mood is a distribution over labels
+whose main label is the one a careful reader would choose; the labels are drawn with the injected
+rng, sharpened or flattened by the request temperature, so the face varies a little while the
+mood's main label wins most of the time. Our own labelled replies and the agreement figures:
+tests/data/expression_dev.jsonl, tests/data/expression_blind.jsonl, tests/test_embedded_roles.py.
 """
 
 from __future__ import annotations
@@ -36,11 +40,13 @@ class Mood:
 
 MOODS = MappingProxyType(
     {
-        "refuse": Mood(eyes=(0.72, 0.25, 0.03, 0.0), mouth=(0.88, 0.12, 0.0), pose=(0.08, 0.32, 0.60)),
-        "thrilled": Mood(eyes=(0.0, 0.05, 0.30, 0.65), mouth=(0.05, 0.30, 0.65), pose=(0.85, 0.15, 0.0)),
-        "happy": Mood(eyes=(0.0, 0.20, 0.70, 0.10), mouth=(0.20, 0.70, 0.10), pose=(0.85, 0.15, 0.0)),
-        "comfort": Mood(eyes=(0.15, 0.75, 0.10, 0.0), mouth=(0.85, 0.15, 0.0), pose=(0.70, 0.30, 0.0)),
-        "neutral": Mood(eyes=(0.05, 0.75, 0.20, 0.0), mouth=(0.80, 0.20, 0.0), pose=(0.90, 0.10, 0.0)),
+        "refuse": Mood(eyes=(0.85, 0.13, 0.02, 0.0), mouth=(0.92, 0.08, 0.0), pose=(0.05, 0.25, 0.70)),
+        "shy": Mood(eyes=(0.80, 0.18, 0.02, 0.0), mouth=(0.92, 0.08, 0.0), pose=(0.12, 0.78, 0.10)),
+        "surprise": Mood(eyes=(0.0, 0.03, 0.17, 0.80), mouth=(0.12, 0.78, 0.10), pose=(0.92, 0.08, 0.0)),
+        "thrilled": Mood(eyes=(0.0, 0.03, 0.17, 0.80), mouth=(0.03, 0.17, 0.80), pose=(0.92, 0.08, 0.0)),
+        "happy": Mood(eyes=(0.0, 0.12, 0.85, 0.03), mouth=(0.12, 0.85, 0.03), pose=(0.92, 0.08, 0.0)),
+        "comfort": Mood(eyes=(0.08, 0.87, 0.05, 0.0), mouth=(0.92, 0.08, 0.0), pose=(0.88, 0.12, 0.0)),
+        "neutral": Mood(eyes=(0.03, 0.87, 0.10, 0.0), mouth=(0.90, 0.10, 0.0), pose=(0.95, 0.05, 0.0)),
     }
 )
 
@@ -54,12 +60,28 @@ _CUES: MappingProxyType[str, tuple[tuple[re.Pattern[str], float], ...]] = Mappin
                 (r"어려울\s?것\s?같", 1.5), (r"거절", 1.0), (r"싫어", 1.0), (r"[ㅠㅜ]", 1.0), (r"[😥😢😓🥲🙏😰]", 0.5),
             )
         ),
+        "shy": tuple(
+            (re.compile(p), w)
+            for p, w in (
+                (r"부끄|쑥스|민망|창피", 2.0), (r"[😳😤]", 2.0), (r"(?:^|\s)흥[\s,!.~]", 1.5), (r"[😅🥲]", 1.0),
+                (r"(?:^|\s)(?:앗|에이)(?:\s|$)", 1.0), (r"모르겠", 0.5),
+            )
+        ),
+        "surprise": tuple(
+            (re.compile(p), w)
+            for p, w in (
+                (r"(?:^|\s)(?:헉|헐|엥|어머|세상에)", 2.0), (r"(?:진짜|정말|실화)\s?[?!]|정말로", 1.5), (r"\?!|!\?", 1.5),
+                (r"[😮😲😱🙀]", 1.5), (r"벌써", 0.5),
+            )
+        ),
         "excite": tuple(
             (re.compile(p), w)
             for p, w in (
-                (r"!!", 1.5), (r"우와|와우|우왕", 2.0), (r"대박", 2.0), (r"축하|ㅊㅋ", 2.5), (r"[🎉🥳🎊]", 2.0),
-                (r"[😆🤩😍]", 1.5), (r"ㅋㅋ", 1.0), (r"최고", 1.0), (r"짱", 1.0), (r"멋지|멋있|멋져", 1.0),
-                (r"신나|신난", 1.0), (r"헐|오!|와!", 1.0), (r"[✨💕💖😊😄😁🎵🎶]", 0.5),
+                (r"!!", 1.5), (r"우와|와우|우왕", 2.0), (r"대박", 2.0), (r"축하|ㅊㅋ", 2.5), (r"[🎉🥳🎊🎂]", 2.0),
+                (r"(?:^|\s)꺄", 2.0), (r"[😆🤩😍]", 1.5), (r"ㅋㅋ", 1.0), (r"최고|최애", 1.0), (r"짱", 1.0),
+                (r"멋지|멋있|멋져", 1.0), (r"신나|신난", 1.0), (r"오!|와!", 1.0), (r"반가워|반갑|좋은\s?아침|굿모닝", 1.0),
+                (r"화이팅|파이팅", 1.0), (r"재밌|재미있|설레", 1.0),
+                (r"[✨💕💖😊😄😁🎵🎶☀🌞💪🍀🌳🌙🐾🍗🍺🍻😋🤗👍❤🌶]", 0.5),
             )
         ),
         "comfort": tuple(
@@ -72,6 +94,7 @@ _CUES: MappingProxyType[str, tuple[tuple[re.Pattern[str], float], ...]] = Mappin
         ),
     }
 )
+_FAMILIES = ("refuse", "shy", "surprise", "excite", "comfort")
 _QUIET = 1.0  # below this score the answer is a plain statement
 _THRILLED = 3.0  # an excitement score from here on opens the face fully
 
@@ -83,9 +106,10 @@ def cue_scores(answer: str) -> dict[str, float]:
 
 
 def mood_of(answer: str) -> str:
-    """'refuse', 'thrilled', 'happy', 'comfort' or 'neutral'. Ties go to refuse, then excite."""
+    """'refuse', 'shy', 'surprise', 'thrilled', 'happy', 'comfort' or 'neutral'. Ties go to the
+    family named first (refuse, shy, surprise, excite, comfort)."""
     scores = cue_scores(answer)
-    family = max(("refuse", "excite", "comfort"), key=lambda name: scores[name])  # first wins a tie
+    family = max(_FAMILIES, key=lambda name: scores[name])  # first wins a tie
     top = scores[family]
     if top < _QUIET:
         return "neutral"
