@@ -407,7 +407,7 @@ _JOB = re.compile(r"(?:^|\s)(?:나|난|나는|저는|저|내가|제가)\s(?:(\S+
 _JOB_ALONE = re.compile(r"^(" + _JOB_WORDS + r")" + _JOB_COPULA + r"$")
 _JOB_PLACE = re.compile(r"(?:학교|학원|병원|회사|유치원|어린이집|은행|대학|[중고초])$")
 _JOB_NAMED = re.compile(r"(?:내\s|제\s)?직업(?:은|이)\s(\S+)$")
-_PART_TIME = re.compile(r"(?:^|\s)([가-힣]{2,6})(?:에서)?\s알바\s?(?:해|하고\s?있어|하거든|중이야|해요|함|하는데|뛰어|뛰고\s?있어)" + _END)
+_PART_TIME = re.compile(r"(?:^|\s)([가-힣]{2,6})(?:에서)?\s(?:(야간|주말|평일|새벽|오전|오후|단기|심야)\s?)?알바\s?(?:해|하고\s?있어|하거든|중이야|해요|함|하는데|뛰어|뛰고\s?있어)" + _END)
 _OFFICE = re.compile(r"(?:^|\s)(?:나|난|나는|저는|저)\s(?:(\S+)\s)?회사\s?(?:다녀|다니고\s있어|다니거든|다니는데|다녀요)" + _END)
 _SCHOOL = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]+(?:대학교|대학|대|고등학교|고|중학교|중|초등학교|초|대학원))\s?(?:에\s?)?"
@@ -443,7 +443,7 @@ def _job(clause: str) -> Fact | None:
     if m and strip_particle(m.group(1)) not in FIRST_PERSON and not _negated_before(clause, m.start(1)):
         place = strip_particle(m.group(1))
         if place not in QUESTION_WORDS and place not in ("오늘", "내일", "요즘", "주말", "모레", "어제"):
-            return Fact("직업", f"{place} 알바")
+            return Fact("직업", f"{place} {m.group(2) + ' ' if m.group(2) else ''}알바")
     m = _OFFICE.search(clause)
     if m:
         kind = m.group(1)
@@ -1038,6 +1038,9 @@ _KOREAN_UNITS = MappingProxyType(
 _AGE_AFTER = r"(?:이야|야|이에요|예요|입니다|이거든|거든|인데|이라서|라서|이고|임|이다|됐어|됐다|돼|된다|이\s?됐어|이\s?돼)?" + _END
 _AGE_DIGITS = re.compile(r"(?:^|\s)(?:나이(?:는|가)?\s)?(\d{1,2})\s?살" + _AGE_AFTER)
 _AGE_NAMED = re.compile(r"(?:^|\s)나이(?:는|가)?\s(\d{1,2})(?:살)?" + _AGE_AFTER)
+# a bare number as the speaker's age: '나 22임', '나 만 26세', '올해 27 됐어', '나이? 나 24'
+_AGE_BARE = re.compile(r"(?:^|\s)(?:(?:나|난|나는|저|저는|전)\s(?:이제\s|올해\s)?(?:만\s?)?|올해\s(?:만\s?)?)(\d{1,2})\s?(세)?"
+                       r"(?:이야|야|이에요|예요|입니다|임|이고|됐어|됐다|됐어요|돼|이\s?됐어)?(?=$|[\s!.~,])")
 _AGE_KOREAN = re.compile(
     r"(?:^|\s)(열|스물|스무|서른|마흔|쉰|예순)\s?(하나|한|둘|두|셋|세|넷|네|다섯|여섯|일곱|여덟|아홉)?(\s?살)?" + _AGE_AFTER
 )
@@ -1055,7 +1058,7 @@ def _age(clause: str) -> Fact | None:
     m = _BORN_YEAR.search(clause)
     if m:
         return Fact("나이", f"{m.group(1)}년생")
-    m = _AGE_DIGITS.search(clause) or _AGE_NAMED.search(clause)
+    m = _AGE_DIGITS.search(clause) or _AGE_NAMED.search(clause) or _AGE_BARE.search(clause)
     if m and _AGE_NOT_NOW.match(clause[m.end():]):
         return None  # '20살 때', '3살 차이': not the user's age now
     if m:
@@ -1069,9 +1072,11 @@ def _age(clause: str) -> Fact | None:
         if unit in ("한", "두", "세", "네") and not sal:
             return None  # '스물두' needs '살'
         me, _ = person_address(clause)
-        if not (sal or me or re.search(r"(?:^|\s)(?:올해|나이)", clause) or m.start() == 0):
+        if not (sal or me or re.search(r"(?:^|\s)(?:올해|나이|지금)", clause) or m.start() == 0):
             return None
-        return Fact("나이", f"{_KOREAN_TENS[tens] + _KOREAN_UNITS.get(unit or '', 0)}살")
+        if re.search(r"(?:^|\s)(?:곧|내년에?|이제\s곧|다음\s?달에?)\s?$", clause[: m.start()]):
+            return None  # '이제 곧 서른이다': not yet
+        return Fact("나이", f"{tens}{unit or ''} 살")  # the user's own words ('스물일곱 살'), as they said it
     return None
 
 
@@ -1081,13 +1086,16 @@ _MAJOR_ABBREVIATIONS = frozenset(
 )
 _MAJOR = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]{1,8}(?:학과|학부|과))\s?(?:에\s)?(?:다녀|다녀요|다니고\s?있어|다니거든|다니는데|다님|"
-    r"학생이야|학생이에요|생이야|이야|야|이에요|예요|입니다|재학\s?중이야|[1-6]학년\S*|졸업했어|나왔어|출신이야)" + _END
+    r"학생이야|학생이에요|생이야|이야|야|이에요|예요|입니다|재학\s?중이야|[1-6]학년\S*|졸업했어|나왔어|출신이야|"
+    r"다니는\s?중\S*|졸업반\S*)" + _END
 )
 _MAJOR_NAMED = re.compile(r"(?:^|\s)(?:내\s|제\s)?전공(?:은|이)\s([가-힣A-Za-z ]{1,12}?)" + _COPULA_END + "$")
-_MAJOR_VERB = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,8}(?:학|과|공학|교육))\s?(?:을\s|를\s)?전공(?:해|하고\s있어|했어|이야|중이야|하거든|해요)" + _END)
+_MAJOR_VERB = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,8}(?:학|과|공학|교육)|" + "|".join(sorted(_MAJOR_ABBREVIATIONS, key=len, reverse=True))
+                         + r")\s?(?:을\s|를\s)?전공(?:해|하고\s?있어|했어|이야|중이야|하거든|해요|하는\s?중)" + _END)
+_SCHOOL_BEFORE = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,6}(?:대학교|대학|대))\s$")
 _MAJOR_SHORT = re.compile(
-    r"(?:^|\s)(?:나|난|나는|저는|저)\s(" + "|".join(sorted(_MAJOR_ABBREVIATIONS, key=len, reverse=True)) + r")"
-    r"(?:이야|야|이에요|예요|생이야|다녀|다니거든)" + _END
+    r"(?:^|\s)(?:나|난|나는|저는|저)\s(?:[가-힣A-Za-z]{1,6}대\s)?(" + "|".join(sorted(_MAJOR_ABBREVIATIONS, key=len, reverse=True))
+    + r")(?:이야|야|이에요|예요|생이야|다녀|다니거든|졸업반이야|생)" + _END
 )
 
 
@@ -1100,6 +1108,9 @@ def _major(clause: str) -> Fact | None:
         if value in ("무슨", "뭐", "어느") or value.startswith("뭐") or (pattern is _MAJOR and value.endswith("과")
                                                                     and len(value) < 3):
             return None  # '사과', '무슨 과'
+        school = _SCHOOL_BEFORE.search(clause[: m.start(1)])
+        if school and school.group(1) not in ("대학", "대학교"):  # '한양대 기계공학과 다녀요': the school too
+            return Fact("학교", f"{school.group(1)} {value}")
         return Fact("전공", value)
     return None
 
@@ -1503,6 +1514,16 @@ _GLUED = (
 )
 
 
+# polite verb endings read as the plain ones the rules know: '일하고 있어요' → '일하고 있어', '못 먹어요' → '못 먹어',
+# '다녀요' → '다녀', '하고 있습니다' → '하고 있어' (copulas like '이에요', '예요' are left: the rules read them)
+_POLITE_ENDING = re.compile(r"(?<=[가-힣])(?<![이예에])(어|아|워|와|해|봐|줘|져|녀|려|켜|쳐|혀|겨|낮|놔)요(?=$|[\s!.~,?])")
+_POLITE_FORMAL = re.compile(r"있습니다(?=$|[\s!.~,?])")
+
+
+def _plain(text: str) -> str:
+    return _POLITE_FORMAL.sub("있어", _POLITE_ENDING.sub(r"\1", text))
+
+
 def _respace(text: str) -> str:
     """'내이름은 민준이야' → '내 이름은 민준이야', '나24살이야' → '나 24살이야', '내일면접이야' → '내일 면접이야',
     '부산살아' → '부산 살아': the glued forms people type most often."""
@@ -1519,7 +1540,7 @@ def extract_fact(user_text: str) -> Fact | None:
     """
     found: Fact | None = None
     context: str | None = None
-    text = _respace(clean(user_text))
+    text = _plain(_respace(clean(user_text)))
     greeted = bool(_GREETING.search(text))
     clauses = sentences_and_clauses(text)
     plan_at = 0
