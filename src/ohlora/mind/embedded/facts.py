@@ -307,12 +307,17 @@ def _birthday(clause: str) -> Fact | None:
 _PET_NAME = re.compile(r"(?<![가-힣])(" + "|".join(sorted(PETS, key=len, reverse=True)) + r")\s?(?:의\s)?이름(?:은|이)\s(\S+)")
 _PET_OWNED = re.compile(
     r"(?<![가-힣])(" + "|".join(sorted(PETS, key=len, reverse=True)) + r")(?:를|을|도|가|이)?\s?(?:한\s?마리|두\s?마리|세\s?마리|\d+\s?마리)?\s?"
-    r"(?:키워|키워요|키우고\s?있어|키우거든|키운다|키우는데|키우고\s?있거든|키워서|있어|있거든|있는데)" + _END
+    r"(?:키워|키워요|키움|키우고\s?있어|키우거든|키운다|키우는데|키우고\s?있거든|키워서|있어|있거든|있는데)" + _END
 )
+_PETS_ALT = "|".join(sorted(PETS, key=len, reverse=True))
+# a pet's name said with it: '몽실이라는 말티즈 키워', '우리집 고양이 치즈가 토했어', '우리 댕댕이 콩이 진짜 귀여워'
+_PET_CALLED_NAME = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,6}?)(?:이)?라는\s(" + _PETS_ALT + r")(?:를|을)?\s")
+_PET_NAMED_AFTER = re.compile(
+    r"(?:^|\s)(?:우리\s?집|우리|내|울)\s(" + _PETS_ALT + r")\s([가-힣A-Za-z]{1,4}?)(가|는|도|랑|이가|이는|이도|이랑|이)(?=\s)")
 
 
 _PET_BREED = re.compile(
-    r"(?:^|\s)(?:우리\s?집\s|우리\s|내\s)(강아지|고양이|개|냥이)(?:는|가)\s(" + "|".join(sorted(PETS, key=len, reverse=True))
+    r"(?:^|\s)(?:우리\s?집\s|우리\s|내\s)(강아지|고양이|개|냥이)(?:는|가)?\s(" + "|".join(sorted(PETS, key=len, reverse=True))
     + r")(?:이야|야|이에요|예요|이거든|거든|임)" + _END
 )
 
@@ -321,6 +326,16 @@ _PET_KEEPER = re.compile(r"(?:^|\s)(고양이|냥이|강아지|댕댕이|햄스�
 
 
 def _pet(clause: str) -> Fact | None:
+    m = _PET_CALLED_NAME.search(clause)
+    if m and m.group(1) not in _NOT_NAMES and not known_noun(m.group(1)):
+        raw = m.group(0).split("라는")[0].split()[-1]  # the name as said, its 이 kept ('몽실이')
+        return Fact("반려동물", f"{PETS[m.group(2)]} {raw}")
+    m = _PET_NAMED_AFTER.search(clause)
+    if m:
+        name = m.group(2) + ("이" if m.group(3).startswith("이") else "")
+        if len(name) >= 2 and not known_noun(name) and name not in _NOT_NAMES and not _NOT_A_NAME_WORD.fullmatch(name) \
+                and not _TIME_WORDS.match(name) and _NAME_SHAPE.fullmatch(name):
+            return Fact("반려동물", f"{PETS[m.group(1)]} {name}")
     m = _PET_NAME.search(clause)
     if m:
         name = strip_copula(m.group(2), keep_i=True)
@@ -335,7 +350,7 @@ def _pet(clause: str) -> Fact | None:
         return Fact("반려동물", PETS[m.group(1)])
     m = _PET_OWNED.search(clause)
     if m and not _negated_before(clause, m.start()):
-        owns = re.search(r"키우|키워", m.group(0)) or re.search(r"(?:^|\s)(?:우리\s?집|집에)", clause)
+        owns = re.search(r"키우|키워|키움", m.group(0)) or re.search(r"(?:^|\s)(?:우리\s?집|집에)", clause)
         if owns:
             return Fact("반려동물", PETS[m.group(1)])
     return None
@@ -476,9 +491,11 @@ _LIVE = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]+)\s(?:(?:혼자|가족이랑|부모님이랑|친구랑|같이)\s)?"
     r"(?:살아|살고\s?있어|사는데|살거든|살아요|삽니다|사는\s중이야|살아서|살고\s있거든|거주해|거주\s중이야)" + _END
 )
-_LIVE_NAMED = re.compile(r"(?:사는\s?(?:곳|데|동네)(?:은|는|가)|(?:^|\s)(?:우리\s|내\s)?집(?:은|이))\s(\S+)$")
+_LIVE_NAMED = re.compile(r"(?:사는\s?(?:곳|데|동네)(?:은|는|가)|(?:^|\s)(?:우리\s|내\s)?(?:집|자취방|원룸|기숙사|자취집)(?:은|이))"
+                         r"\s(\S+)$")
 _MOVED = re.compile(r"(?:^|\s)([가-힣]+?)(?:으로|로)\s이사\s?(?:했어|왔어|했거든|했는데|온\s지)")
-_FROM = re.compile(r"(?:^|\s)(?:나|난|나는|저는|저|고향은?|고향이)\s([가-힣]+)\s?(?:출신이야|출신이에요|출신|사람이야)" + _END)
+_FROM = re.compile(r"(?:^|\s)(?:(?:나|난|나는|저는|저|고향은?|고향이)\s(?:원래\s|사실\s|원래는\s)?|^)([가-힣]+)\s?"
+                   r"(?:출신이야|출신이에요|출신임|출신|사람이야|토박이야|토박이에요|토박이임|토박이)" + _END)
 
 
 def _is_place(word: str) -> bool:
@@ -1202,7 +1219,18 @@ _LIVE_WITH = re.compile(
 )
 
 
+_RELATION_NAMED = re.compile(
+    r"(?:^|\s)(?:내|제|우리|나의|울)\s(베프|절친|남친|여친|남자친구|여자친구|애인|언니|오빠|누나|형|동생|여동생|남동생|남편|"
+    r"아내|와이프|룸메|룸메이트|단짝)(?:는|은)\s([가-힣]{2,3}?)(이에요|이야|예요|에요|야|임|이고|이거든|이라고\s?해)$")
+
+
 def _people(clause: str) -> Fact | None:
+    m = _RELATION_NAMED.search(clause)
+    if m:
+        raw = m.group(2) + ("이" if m.group(3).startswith("이") and not has_batchim(m.group(2)[-1]) else "")
+        name = _name_value(raw)
+        if name and all(ch in _NAME_SYLLABLES for ch in name):  # a name, not '간호사', '대학생'
+            return Fact(_person_key(m.group(1)), name)
     m = _LIVE_WITH.search(clause)
     if m and not _negated_before(clause, m.end()):
         who = _FAMILY_KEYS.get(m.group(1), m.group(1))
@@ -1235,7 +1263,8 @@ _GREW_UP = re.compile(
 _HOMETOWN = re.compile(r"(?:^|\s)(?:내\s|제\s)?고향(?:은|이)\s([가-힣A-Za-z]{1,8}?)" + _COPULA_END + "$")
 _MOVE = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]{1,8}?)(?:으로|로)\s(?:이사\s?(?:가|가요|갈\s?거야|가거든|가는데|가기로\s?했어|해|할\s?거야|하거든|"
-    r"하는데|하기로\s?했어|했어|왔어|했거든|왔거든|간다|한다)|이사\s?가|이사해|이사했어|이사\s?왔어)" + _END
+    r"하는데|하기로\s?했어|했어|왔어|했거든|왔거든|간다|한다|[가하]게\s?(?:됐어|됐다|돼|되었어))|이사\s?가|이사해|이사했어|"
+    r"이사\s?왔어)" + _END
 )
 
 
