@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 WORKLOADS = ("synthesis_b1", "synthesis_b8", "fresh_frame_b1", "fresh_frame_b8")
+QUIET = 0.1
 
 
 def worker(weights: Path) -> None:
@@ -76,9 +77,11 @@ def worker(weights: Path) -> None:
         if command == "round":
             out = {}
             for name, (fn, per) in runs.items():
-                t = time.perf_counter()
+                busy, cpu, t = _busy_seconds(), time.process_time(), time.perf_counter()
                 fn()
-                out[name] = (time.perf_counter() - t) * 1000 / per
+                wall = time.perf_counter() - t
+                others = (_busy_seconds() - busy - (time.process_time() - cpu)) / (wall * (os.cpu_count() or 1))
+                out[name] = ((wall * 1000 / per), round(max(0.0, others), 3))
             print(json.dumps(out), flush=True)
         elif command.startswith("pixels "):
             path = Path(command.split(" ", 1)[1])
@@ -86,6 +89,16 @@ def worker(weights: Path) -> None:
             print(json.dumps({"saved": str(path)}), flush=True)
         elif command == "quit":
             return
+
+
+def _busy_seconds() -> float:
+    """CPU seconds all processes have been busy since boot (/proc/stat; 0 where unknown)."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def _random_weights(path: Path) -> None:
@@ -141,27 +154,38 @@ def main() -> None:
         weights = Path(tmp) / "stylegan_gen_vector_find_v8.pth"
         _random_weights(weights)
         trees = [Tree("before", args.before.resolve(), weights), Tree("after", args.after.resolve(), weights)]
-        samples: dict[str, dict[str, list[float]]] = {t.name: {k: [] for k in WORKLOADS} for t in trees}
+        samples: dict[str, dict[str, list[tuple[float, float]]]] = {t.name: {k: [] for k in WORKLOADS} for t in trees}
         started = time.perf_counter()
         for r in range(args.rounds):
             for tree in trees if r % 2 == 0 else trees[::-1]:
-                for name, ms in tree.ask("round").items():
-                    samples[tree.name][name].append(ms)
+                for name, (ms, others) in tree.ask("round").items():
+                    samples[tree.name][name].append((ms, others))
         frames = {}
         for tree in trees:
             path = Path(tmp) / f"{tree.name}.npy"
             tree.ask(f"pixels {path}")
             frames[tree.name] = np.load(path).astype(int)
             tree.close()
-    medians = {t: {k: round(statistics.median(v), 1) for k, v in s.items()} for t, s in samples.items()}
+    def median(values: list[float]) -> float | None:
+        return round(statistics.median(values), 1) if values else None
+
+    medians = {t: {k: median([ms for ms, _ in v]) for k, v in s.items()} for t, s in samples.items()}
+    quiet = {t: {k: median([ms for ms, o in v if o < QUIET]) for k, v in s.items()} for t, s in samples.items()}
+    # each round's after / before, measured next to each other: the machine's load mostly cancels out
+    paired = {k: round(statistics.median(a[0] / b[0] for a, b in zip(samples["after"][k], samples["before"][k],
+                                                                     strict=True)), 3) for k in WORKLOADS}
     diff = np.abs(frames["before"] - frames["after"])
     emit({
         "benchmark": "face_render_ab", "machine": machine(), "rounds": args.rounds,
         "seconds": round(time.perf_counter() - started, 1),
         "trees": {t.name: str(t.src) for t in trees},
+        "note": f"'quiet': calls during which other processes used < {QUIET:.0%} of the CPU",
         "median_ms_per_frame": medians,
-        "after_vs_before": {k: round(medians["after"][k] / medians["before"][k], 3) for k in WORKLOADS},
-        "samples_ms": {t: {k: [round(x, 1) for x in v] for k, v in s.items()} for t, s in samples.items()},
+        "quiet_median_ms_per_frame": quiet,
+        "quiet_calls": {t: {k: sum(o < QUIET for _, o in v) for k, v in s.items()} for t, s in samples.items()},
+        "after_vs_before_median_of_paired_ratios": paired,
+        "samples_ms_and_others_load": {t: {k: [(round(ms, 1), o) for ms, o in v] for k, v in s.items()}
+                                       for t, s in samples.items()},
         "pixels_max_abs_diff": int(diff.max()), "pixels_differing_share": round(float((diff > 0).mean()), 6),
     })
 
