@@ -84,6 +84,7 @@ _ACTS = (
     ("감사", re.compile(r"고마워|고맙|감사")),
     ("추천", re.compile(r"추천|들어\s?봐|해\s?봐|먹어\s?봐|가\s?봐|봐\s?봐")),
     ("공감", re.compile(r"(?:^|\s)나도|맞아|그치|인정|좋지|나두")),
+    ("반김", re.compile(r"반가워|반갑")),
 )
 _ADVICE = (
     ("휴식", re.compile(r"쉬어|쉬고|쉬는\s?게|푹\s?자|푹\s?쉬|휴식")),
@@ -304,7 +305,8 @@ def _move(parsed: RoleInput, reading: Understanding, subject: str, her: str | No
         intent = next((name for name, pattern in _INTENTS[1:] if pattern.search(parsed.text)), "고백")
         return [intent, her or gist]
     if act is Act.REQUEST and her == "거절":
-        return [f"{subject} 요청" if subject else "부탁", "거절"]
+        intents = {name for name, _ in _INTENTS}
+        return [subject if subject in intents else f"{subject} 요청" if subject else "부탁", "거절"]
     if act is Act.REQUEST and subject:
         asked_for = subject if subject.endswith(("추천", "요청")) else f"{subject} 요청"
         return [asked_for, gist if gist and len(gist) <= 14 else (her or "")]
@@ -325,6 +327,35 @@ def _move(parsed: RoleInput, reading: Understanding, subject: str, her: str | No
     return None
 
 
+def _her_answer(subject: str, gist: str) -> list[str]:
+    """Her answer to a question about her: '살' + '스물두 살' → '로라는 스물두 살'; '마라탕' + '마라탕은 내
+    최애 음식' → '마라탕, 로라의 최애 음식'."""
+    words = gist.split(" ")
+    if len(words) > 2 and subject and strip_particle(words[0]) == subject != words[0]:
+        words = words[1:]  # the subject again, as her sentence's topic
+    words = ["로라의" if w in ("내", "제", "나의") else w for w in words]
+    phrase = " ".join(words)
+    said = phrase if phrase.startswith("로라의") else f"로라는 {phrase}"
+    if subject and all(part in gist for part in subject.split(" ")) and not phrase.startswith("로라의"):
+        return [said]  # '몇 살' → '살': the subject is in her answer already
+    return [subject, said]
+
+
+_DENIED = re.compile(r"^\S*\s?(?:(안|못)\s|(안|못)\S)")
+
+
+def _denied(subject: str, user: str) -> str:
+    """'내일 면접 안 가' → '내일 면접 안 함': a topic the user says did not or will not happen keeps its negation."""
+    last = subject.split(" ")[-1]
+    at = user.find(last)
+    if at < 0:
+        return subject
+    m = _DENIED.match(user[at + len(last):].lstrip())
+    if m is None and not re.match(r"^\S*\s?(?:안|못)(?:\s|$)", user[at + len(last):]):
+        return subject
+    return f"{subject} {'못' if '못' in user[at:] else '안'} 함"
+
+
 def build_summary(parsed: RoleInput, answer: str, reading: Understanding | None = None) -> str:
     """The summary from the user's words (with their context) and Oh-LoRA's answer, ≤ 32 characters.
 
@@ -341,6 +372,8 @@ def build_summary(parsed: RoleInput, answer: str, reading: Understanding | None 
     act = _act(answer)
     subject = _subject(parsed, user, fact, act)
     if reading is not None:
+        if reading.negated and not fact and subject:
+            subject = _denied(subject, user)
         if reading.act in (Act.TELL_PLAN, Act.TELL_PAST) and not fact and reading.slots.get("event"):
             time = reading.slots.get("time", "")
             event = reading.slots["event"]
@@ -357,7 +390,9 @@ def build_summary(parsed: RoleInput, answer: str, reading: Understanding | None 
         gist = _gist(reply)
         if gist and subject and " " not in gist and len(gist) <= 12:
             return _fit([f"로라의 {with_particle(subject, '는/은')} {gist}"])
-        return _fit([subject, f"로라는 {gist}" if gist else "질문"])
+        if gist:
+            return _fit(_her_answer(subject, gist))
+        return _fit([subject, "질문"])
     if act:
         return _fit([subject, act])
     gist = _gist(reply)
