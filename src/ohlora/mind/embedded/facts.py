@@ -358,7 +358,7 @@ def _pet(clause: str) -> Fact | None:
 
 _LIKE_EXPLICIT = re.compile(r"(좋아하는|싫어하는)\s(\S+?)(?:은|는|이|가)\s(.+)$")
 _LIKE_VERB = re.compile(
-    r"(?:^|\s)([가-힣A-Za-z0-9]+)\s" + _ADVERBS + r"(안\s)?"
+    r"(?:^|\s)([가-힣A-Za-z0-9]+)\s(?:[가-힣]+(?:워서|어서|아서|해서)\s)?" + _ADVERBS + r"(안\s)?"
     r"(좋아해|좋아함|좋아하거든|좋아해요|좋아한다|좋아하는데|좋아|사랑해|싫어해|싫어함|싫어하거든|싫어하는데|싫어|"
     r"싫어요|별로야|못\s?먹어)" + _END
 )
@@ -371,7 +371,42 @@ _SINGER_SONGS = re.compile(
 )
 
 
+# a favourite said as such: '민트초코 최애임', '최애 영화는 인터스텔라야', '마라탕 최고'
+_FAVOURITE = re.compile(r"(?:^|\s)([가-힣A-Za-z0-9]{2,10})\s(최애|최고)(?:야|이야|임|다|지|예요|에요|입니다)?" + _END)
+_FAVOURITE_NAMED = re.compile(r"(?:^|\s)(?:내\s|제\s)?최애\s?([가-힣]{1,4})?(?:는|은)\s([가-힣A-Za-z0-9]{1,12}?)" + _COPULA_END + "$")
+# a thing said by what it is like: '추운 거 싫어해', '비 오는 날 좋아해', '매운 거 못 먹어'
+_LIKE_PHRASE = re.compile(
+    r"(?:^|\s)(?:(?:나|난|나는|저|저는|전)\s)?((?:[가-힣]+\s){0,2}[가-힣]*[는은운린던ㄴ]\s(?:거|것|날|때|사람))\s"
+    + _ADVERBS + r"(좋아해|좋아함|좋아|싫어해|싫어함|싫어|못\s?먹어|못\s?먹음)" + _END)
+
+
+def _favourite(clause: str) -> Fact | None:
+    m = _FAVOURITE_NAMED.search(clause)
+    if m:
+        cat, thing = m.group(1), strip_copula(m.group(2))
+        if thing and thing not in QUESTION_WORDS and not thing.startswith(("뭐", "누구")):
+            return Fact(f"좋아하는 {cat if cat in CATEGORY_NOUNS else _category(thing) or '것'}", thing)
+    m = _FAVOURITE.search(clause)
+    if m:
+        thing = strip_particle(m.group(1))
+        if m.group(2) == "최고" and _category(thing) is None:
+            return None  # '오늘 최고', '너 최고': praise, not a favourite
+        if thing in FIRST_PERSON or thing in SECOND_PERSON or thing in ("로라", "오로라", "진짜", "완전", "역시", "내", "제"):
+            return None
+        return Fact(f"좋아하는 {_category(thing) or '것'}", thing)
+    m = _LIKE_PHRASE.search(clause)
+    if m and not re.search(r"(?:^|\s)안\s|(?:^|\s)(?:네가|니가|너가|너|로라가?|오로라가?|그런|이런|저런)\s", m.group(0)):
+        thing, verb = m.group(1), m.group(2)
+        if verb.startswith("못"):
+            return Fact("못 먹는 음식", thing)
+        return Fact(f"{'좋아하는' if verb.startswith('좋아') else '싫어하는'} 것", thing)
+    return None
+
+
 def _likes(clause: str) -> Fact | None:
+    fact = _favourite(clause)
+    if fact is not None:
+        return fact
     m = _LIKE_THING.search(clause)
     if m and not _states_nothing(clause):
         thing = strip_copula(m.group(2))
