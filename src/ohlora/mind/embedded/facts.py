@@ -333,8 +333,9 @@ def _pet(clause: str) -> Fact | None:
     m = _PET_NAMED_AFTER.search(clause)
     if m:
         name = m.group(2) + ("이" if m.group(3).startswith("이") else "")
+        thing_said = re.match(r"\s(?:다\s)?(?:없|있|필요|떨어|많|부족|남았|샀|사야)", clause[m.end():])  # '고양이 밥이 없어'
         if len(name) >= 2 and not known_noun(name) and name not in _NOT_NAMES and not _NOT_A_NAME_WORD.fullmatch(name) \
-                and not _TIME_WORDS.match(name) and _NAME_SHAPE.fullmatch(name):
+                and not _TIME_WORDS.match(name) and _NAME_SHAPE.fullmatch(name) and not thing_said:
             return Fact("반려동물", f"{PETS[m.group(1)]} {name}")
     m = _PET_NAME.search(clause)
     if m:
