@@ -61,6 +61,14 @@ EXAMPLES = [
     ("유튜브 뭐 봐?", None, None, "장원영 직캠! 하루에도 몇 번씩 봐 😍", "유튜브, 로라는 장원영 직캠"),
     ("나 내일 면접 안 가", None, None, "헉 무슨 일 있어? 괜찮아?", "내일 면접 안 함, 위로"),
     ("거기 어때?", "다음 주 제주도 여행", None, "바다가 진짜 예뻐! 사진 많이 찍어 와 📸", "제주도 여행, 칭찬"),
+    ("나 시험 떨어졌어", None, None, "헉 많이 속상하겠다 ㅠㅠ 그래도 고생 많았어 🥹", "시험 떨어짐, 위로"),
+    ("친구랑 싸웠어", None, None, "속상했겠다 ㅠㅠ 먼저 말 걸어 보는 건 어때?", "친구와 싸움, 위로"),
+    ("친구가 결혼한대", None, None, "우와 축하한다고 전해 줘! 🎉", "친구 결혼, 축하"),
+    ("나 내일 면접이야", None, None, "내일 면접이 있구나! 떨리겠다, 넌 잘할 거야 💪", "내일 면접, 응원"),
+    # a new question about her does not drag the previous topic along; a bare laugh is a laugh
+    ("로라야 너 MBTI 뭐야?", "면접 떨림 이야기", None, "나는 ENTJ야! 😎", "로라의 MBTI는 ENTJ"),
+    ("ㅋㅋㅋㅋ", "정치 얘기 요청", None, "너 웃으니까 나도 기분 좋다 ㅎㅎ ✨", "함께 웃음"),
+    ("몇 단계로 먹어?", "마라탕, 로라의 최애", None, "나는 2단계! 더 매우면 땀이 너무 나 😅", "로라의 마라탕 최애 단계는 2단계"),
 ]
 
 
@@ -80,12 +88,16 @@ FRAME = frozenset(
 
 
 def grounded(summary: str, *said: str | None) -> list[str]:
-    """The summary's words that none of the given texts said (a stem of ≥ 2 syllables is enough)."""
+    """The summary's words that none of the given texts said (a stem of ≥ 2 syllables is enough, or a
+    nominalised verb's stem: '싸움' for '싸웠어')."""
     pool = " ".join(s for s in said if s)
     missing = []
     for raw in re.split(r"[\s,]+", summary):
         word = strip_particle(raw.strip(".!?~"))
         if not word or word in FRAME or raw in FRAME:
+            continue
+        nominalised = len(word) >= 2 and "가" <= word[-1] <= "힣" and (ord(word[-1]) - 0xAC00) % 28 == 16  # 싸움, 혼남
+        if nominalised and word[:-1] in pool:
             continue
         if not any(word[:n] in pool for n in range(len(word), min(2, len(word)) - 1, -1)):
             missing.append(raw)

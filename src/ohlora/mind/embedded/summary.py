@@ -79,8 +79,8 @@ _ACTS = (
     ("부러움", re.compile(r"부럽|부러워")),
     ("칭찬", re.compile(r"귀엽|귀여워|예쁘|예뻐|멋지|멋있|멋져|대단|잘했|잘\s했|훌륭")),
     ("주의 당부", re.compile(r"조심")),
-    ("응원", re.compile(r"힘내|화이팅|파이팅|응원|잘\s?할\s?수\s?있|잘\s?될\s?거|할\s?수\s?있어|잘\s?보고\s?와")),
-    ("위로", re.compile(r"괜찮아|토닥|속상|위로|힘들었겠|고생\s?했|수고\s?했|아프겠|걱정\s?돼|걱정이네|안쓰")),
+    ("응원", re.compile(r"힘내|화이팅|파이팅|응원|잘\s?할\s?수\s?있|잘\s?할\s?거|잘\s?될\s?거|할\s?수\s?있어|잘\s?보고\s?와")),
+    ("위로", re.compile(r"괜찮아|토닥|속상|위로|힘들었겠|고생\s?했|고생\s?많|수고\s?했|아프겠|걱정\s?돼|걱정이네|안쓰")),
     ("감사", re.compile(r"고마워|고맙|감사")),
     ("추천", re.compile(r"추천|들어\s?봐|해\s?봐|먹어\s?봐|가\s?봐|봐\s?봐")),
     ("공감", re.compile(r"(?:^|\s)나도|맞아|그치|인정|좋지|나두")),
@@ -192,6 +192,10 @@ def _act(answer: str) -> str | None:
 
 def _nominal(predicate: str) -> str | None:
     """'좋아해' → '좋아함', 'ENTJ야' → 'ENTJ', '갈거야' → '갈 예정'; None when unsure."""
+    if predicate.endswith("이잖아") and len(predicate) > 3:
+        return predicate[:-3]  # '민준이잖아' → '민준'
+    if predicate.endswith(("구나", "구먼", "군", "겠다", "겠네", "잖아")):
+        return None  # '있구나', '떨리겠다': a reaction to what the user said, not a statement of hers
     if predicate.endswith("거야"):
         return (predicate[:-2] + " 예정").strip()
     stem = strip_copula(predicate)
@@ -257,13 +261,17 @@ def _fit(parts: list[str]) -> str:
     return ""
 
 
-def _subject(parsed: RoleInput, user: str, fact: Fact | None, act: str | None) -> str:
+def _subject(parsed: RoleInput, user: str, fact: Fact | None, act: str | None,
+             reading: Understanding | None = None) -> str:
     """What the turn was about: the user's fact or topic nouns, with the referent of a follow-up."""
     subject = _fact_phrase(fact) if fact else " ".join(_nouns(user))
     intent = next((name for name, pattern in _INTENTS if pattern.search(user)), None)
     if intent and act == "거절":
         return intent
     short_question = user.endswith("?") and len(tokens(user)) <= 4 and not fact
+    if short_question and subject and reading is not None and reading.about is About.HER \
+            and _ADDRESSED.search(user):
+        short_question = False  # '로라야 너 MBTI 뭐야?': a new question about her, not a follow-up
     if parsed.summary and TOPIC_CHANGE not in user and (_FOLLOW_UP.search(user) or not subject or short_question):
         carried = [w for w in _nouns(parsed.summary, summary=True) if w not in subject]
         subject = " ".join([*carried[:2], subject]).strip()
@@ -271,6 +279,33 @@ def _subject(parsed: RoleInput, user: str, fact: Fact | None, act: str | None) -
         subject = f"{parsed.memory_value} {subject}".strip()
     return subject
 
+
+
+_ADDRESSED = re.compile(r"(?:^|\s)(?:너|넌|너는|니가|네가|로라야|로라는|로라|오로라)(?=\s|$|[?!,])")
+# What happened to the user, named as they said it ('시험 떨어졌어' → '시험 떨어짐').
+_OUTCOMES = (
+    ("떨어짐", re.compile(r"떨어졌|떨어짐|탈락")), ("붙음", re.compile(r"붙었|붙음")), ("망침", re.compile(r"망쳤|망했")),
+    ("혼남", re.compile(r"혼났|혼남")), ("싸움", re.compile(r"싸웠")), ("헤어짐", re.compile(r"헤어졌")),
+    ("다침", re.compile(r"다쳤")), ("잃어버림", re.compile(r"잃어버렸|잃어버림")), ("늦음", re.compile(r"늦었|지각")),
+    ("결혼", re.compile(r"결혼한대|결혼해|결혼했")), ("이사", re.compile(r"이사\s?(?:했|가|간)")),
+)
+_WITH = re.compile(r"^(?:이랑|랑|하고|와|과)")
+_TO = re.compile(r"^(?:한테|에게|께)")
+
+
+def _outcome(subject: str, user: str) -> str:
+    """The subject with what happened, kept as the user said it: '친구랑 싸웠어' → '친구와 싸움'."""
+    for name, pattern in _OUTCOMES:
+        if not pattern.search(user) or name in subject:
+            continue
+        last = subject.split(" ")[-1] if subject else ""
+        after = user[user.find(last) + len(last):] if last and last in user else ""
+        if _WITH.match(after):
+            return f"{subject[: -len(last)]}{with_particle(last, '와/과')} {name}".strip()
+        if _TO.match(after):
+            return f"{subject}{_TO.match(after).group(0)} {name}".strip()
+        return f"{subject} {name}".strip()
+    return subject
 
 
 _ASKING = frozenset({Act.ASK_HER, Act.RECALL, Act.ASK_USER, Act.OPINION})
@@ -316,7 +351,7 @@ def _move(parsed: RoleInput, reading: Understanding, subject: str, her: str | No
     if act is Act.ASK_USER and _GUESS_GAME.search(parsed.text):
         what = _RECALL_WORDS.get(reading.recall_key or "", subject)
         return [f"{what} 맞히기" if what else "맞히기 놀이", gist if gist and len(gist) <= 14 else ""]
-    if act is Act.REACTION and not subject:
+    if act is Act.REACTION and not _nouns(clean(parsed.text)):
         if _LAUGH.search(parsed.text) and _LAUGH.search(parsed.answer or reply):
             return ["함께 웃음"]
         if parsed.summary and TOPIC_CHANGE not in parsed.text:
@@ -370,15 +405,17 @@ def build_summary(parsed: RoleInput, answer: str, reading: Understanding | None 
         return _fit([plan])
     fact = extract_fact(parsed.text)
     act = _act(answer)
-    subject = _subject(parsed, user, fact, act)
+    subject = _subject(parsed, user, fact, act, reading)
     if reading is not None:
         if reading.negated and not fact and subject:
             subject = _denied(subject, user)
-        if reading.act in (Act.TELL_PLAN, Act.TELL_PAST) and not fact and reading.slots.get("event"):
+        event = reading.slots.get("event")
+        if event and not asked and not fact and event not in subject:
             time = reading.slots.get("time", "")
-            event = reading.slots["event"]
-            if event not in subject:
-                subject = f"{time} {event}".strip() if time and time in user else event
+            who = reading.slots.get("person") if reading.about is About.THIRD else None
+            subject = " ".join(x for x in (who, time if time and time in user else "", event) if x)
+        if not asked and not fact and reading.act in (Act.TELL_PAST, Act.SMALLTALK, Act.TELL_FEELING):
+            subject = _outcome(subject, user)
         parts = _move(parsed, reading, subject, act, reply, fact)
         if parts is not None:
             return _fit(parts)
