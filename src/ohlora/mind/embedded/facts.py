@@ -455,7 +455,7 @@ _JOB_COPULA = (
     r"\s?\d+\s?년차야?)"
 )
 _JOB = re.compile(r"(?:^|\s)(?:나|난|나는|저는|저|내가|제가)\s(?:(\S+)\s)?(" + _JOB_WORDS + r")" + _JOB_COPULA + _END)
-_JOB_ALONE = re.compile(r"^(" + _JOB_WORDS + r")" + _JOB_COPULA + r"$")
+_JOB_ALONE = re.compile(r"^(?:(\S+)\s)?(" + _JOB_WORDS + r")" + _JOB_COPULA + r"$")
 _JOB_PLACE = re.compile(r"(?:학교|학원|병원|회사|유치원|어린이집|은행|대학|[중고초])$")
 _JOB_NAMED = re.compile(r"(?:내\s|제\s)?직업(?:은|이)\s(\S+)$")
 _PART_TIME = re.compile(r"(?:^|\s)([가-힣]{2,6})(?:에서)?\s(?:(야간|주말|평일|새벽|오전|오후|단기|심야)\s?)?알바\s?(?:해|하고\s?있어|하거든|중이야|해요|함|하는데|뛰어|뛰고\s?있어)" + _END)
@@ -483,8 +483,8 @@ def _job(clause: str) -> Fact | None:
             return Fact("직업", f"{where} {m.group(2)}")
         return Fact("직업", m.group(2))
     m = _JOB_ALONE.search(clause)
-    if m:
-        return Fact("직업", m.group(1))
+    if m and (m.group(1) is None or _JOB_PLACE.search(m.group(1))):  # '초등학교 선생님이에요'
+        return Fact("직업", f"{m.group(1)} {m.group(2)}" if m.group(1) else m.group(2))
     m = _JOB_NAMED.search(clause)
     if m:
         value = strip_copula(m.group(1))
@@ -1017,6 +1017,8 @@ _NAME_SYLLABLES = frozenset(
     "라리별솔한결온담해로람름봄새슬찬웅범철상진명수숙순옥자남열형병기광종찬창안후완겸려설란운휘욱산강랑"
 )
 _GREETING = re.compile(r"안녕|반가워|반갑|처음\s?뵙|처음이야|잘\s?부탁|소개")
+_GREETING_WORDS = re.compile(r"(?:안녕|안녕하세요|안녕하십니까|안녕~|하이|ㅎㅇ|처음\s?뵙겠습니다|반가워|반가워요|반갑습니다)"
+                             r"(?:[\s,!.~]+(?:로라야|로라|오로라|로라님))?")
 
 
 def _name_owner(clause: str, start: int, word: str | None, context: str | None) -> str | None:
@@ -1063,7 +1065,8 @@ def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fac
     if m:
         pronoun, raw, copula = m.group(1), m.group(2), m.group(3)
         # without '나/저' the clause must be the name alone and said as one ('도윤임', '한지훈입니다' after a greeting)
-        if pronoun is None and not ((copula or greeted) and m.start() == 0):
+        alone = m.start() == 0 or (greeted and _GREETING_WORDS.fullmatch(clause[: m.start()].strip(" ,!.~")))
+        if pronoun is None and not ((copula or greeted) and alone):
             return None
         name = _name_value(raw + ("이" if copula and copula.startswith("이") and not has_batchim(raw[-1]) else ""))
         if name is None or name.endswith(("생", "님", "사", "원", "중")) or _NOT_A_NAME_WORD.fullmatch(name):
