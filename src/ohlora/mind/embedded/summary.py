@@ -280,7 +280,6 @@ def _subject(parsed: RoleInput, user: str, fact: Fact | None, act: str | None,
     return subject
 
 
-
 _ADDRESSED = re.compile(r"(?:^|\s)(?:너|넌|너는|니가|네가|로라야|로라는|로라|오로라)(?=\s|$|[?!,])")
 # What happened to the user, named as they said it ('시험 떨어졌어' → '시험 떨어짐').
 _OUTCOMES = (
@@ -293,11 +292,35 @@ _WITH = re.compile(r"^(?:이랑|랑|하고|와|과)")
 _TO = re.compile(r"^(?:한테|에게|께)")
 
 
-def _outcome(subject: str, user: str) -> str:
-    """The subject with what happened, kept as the user said it: '친구랑 싸웠어' → '친구와 싸움'."""
+def _recommended(reply: str) -> str | None:
+    """What she recommends in 'X 어때?' ('라라랜드 어때?' → '라라랜드'); None when she does not."""
+    for clause, _ in sentences_and_clauses(reply):
+        words = tokens(_INTERJECTIONS.sub("", clause))
+        if len(words) >= 2 and words[-1].strip("?!.~") in ("어때", "어때요", "어떨까", "추천해", "추천할게"):
+            if len(words) > 4:
+                continue  # a whole suggestion ('… 먹으러 가는 거 어때?'), not a thing she names
+            item = []
+            for word in words[:-1]:
+                stem = strip_particle(word)
+                if stem in _NOT_TOPICS or _adnominal(stem) or stem.endswith(_VERB_ENDINGS) and not known_noun(stem):
+                    item = []  # only the noun phrase right before '어때'
+                    continue
+                item.append(stem)
+            if item and (len(item[-1]) >= 2 or known_noun(item[-1])):
+                return " ".join(item[-2:])
+    return None
+
+
+def _outcome(subject: str, user: str) -> str | None:
+    """The subject with what happened, kept as the user said it: '친구랑 싸웠어' → '친구와 싸움',
+    '시험 안 떨어졌어' → '시험 안 떨어짐'; None when nothing in the list happened."""
     for name, pattern in _OUTCOMES:
-        if not pattern.search(user) or name in subject:
+        m = pattern.search(user)
+        if m is None or name in subject or any(w in m.group(0) for w in subject.split(" ") if w):
             continue
+        before = user[: m.start()].rstrip()
+        if before.endswith((" 안", " 못")) or before in ("안", "못"):
+            name = f"{before[-1]} {name}"
         last = subject.split(" ")[-1] if subject else ""
         after = user[user.find(last) + len(last):] if last and last in user else ""
         if _WITH.match(after):
@@ -305,7 +328,7 @@ def _outcome(subject: str, user: str) -> str:
         if _TO.match(after):
             return f"{subject}{_TO.match(after).group(0)} {name}".strip()
         return f"{subject} {name}".strip()
-    return subject
+    return None
 
 
 _ASKING = frozenset({Act.ASK_HER, Act.RECALL, Act.ASK_USER, Act.OPINION})
@@ -407,15 +430,22 @@ def build_summary(parsed: RoleInput, answer: str, reading: Understanding | None 
     act = _act(answer)
     subject = _subject(parsed, user, fact, act, reading)
     if reading is not None:
-        if reading.negated and not fact and subject:
-            subject = _denied(subject, user)
         event = reading.slots.get("event")
         if event and not asked and not fact and event not in subject:
             time = reading.slots.get("time", "")
             who = reading.slots.get("person") if reading.about is About.THIRD else None
             subject = " ".join(x for x in (who, time if time and time in user else "", event) if x)
+        happened = None
         if not asked and not fact and reading.act in (Act.TELL_PAST, Act.SMALLTALK, Act.TELL_FEELING):
-            subject = _outcome(subject, user)
+            happened = _outcome(subject, user)
+        if happened is not None:
+            subject = happened
+        elif reading.negated and not fact and subject:
+            subject = _denied(subject, user)
+        recommended = _recommended(reply)
+        if recommended and (reading.act is Act.REQUEST or "추천" in user or asked):
+            return _fit([subject, f"{recommended} 추천"] if subject and subject != recommended else
+                        [f"{recommended} 추천"])
         parts = _move(parsed, reading, subject, act, reply, fact)
         if parts is not None:
             return _fit(parts)
