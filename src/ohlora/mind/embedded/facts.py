@@ -360,7 +360,7 @@ def _pet(clause: str) -> Fact | None:
 _LIKE_EXPLICIT = re.compile(r"(좋아하는|싫어하는)\s(\S+?)(?:은|는|이|가)\s(.+)$")
 _LIKE_VERB = re.compile(
     r"(?:^|\s)([가-힣A-Za-z0-9]+)\s(?:[가-힣]+(?:워서|어서|아서|해서)\s)?" + _ADVERBS + r"(안\s)?"
-    r"(좋아해|좋아함|좋아하거든|좋아해요|좋아한다|좋아하는데|좋아|사랑해|싫어해|싫어함|싫어하거든|싫어하는데|싫어|"
+    r"(좋아해|좋아함|좋아하거든|좋아해요|좋아한다|좋아하는데|좋아|사랑해|싫어해|싫어함|싫어하거든|싫어하는데|싫어|싫음|"
     r"싫어요|별로야|못\s?먹어)" + _END
 )
 
@@ -471,7 +471,7 @@ _CLUB = re.compile(
 )
 _GRADE = re.compile(
     r"(?:^|\s)((?:고|중|초)\s?[1-6]|(?:대학교\s|대학\s|고등학교\s|중학교\s)?[1-6]학년|\d{2}학번)"
-    r"(?:이야|야|이에요|예요|이거든|거든|인데|이라서|라서|이고|이라|임|된다|됐어|이\s?됐어)" + _END
+    r"(?:이야|야|이에요|예요|이거든|거든|인데|이라서|라서|이고|이라|임|된다|됐어|이\s?됐어|(?=$))" + _END
 )
 
 
@@ -531,7 +531,7 @@ _LIVE_NAMED = re.compile(r"(?:사는\s?(?:곳|데|동네)(?:은|는|가)|(?:^|\s
                          r"\s(\S+)$")
 _MOVED = re.compile(r"(?:^|\s)([가-힣]+?)(?:으로|로)\s이사\s?(?:했어|왔어|했거든|했는데|온\s지)")
 _FROM = re.compile(r"(?:^|\s)(?:(?:나|난|나는|저는|저|고향은?|고향이)\s(?:원래\s|사실\s|원래는\s)?|^)([가-힣]+)\s?"
-                   r"(?:출신이야|출신이에요|출신임|출신|사람이야|토박이야|토박이에요|토박이임|토박이)" + _END)
+                   r"(?:출신이야|출신이에요|출신임|출신|사람이야|사람임|사람|토박이야|토박이에요|토박이임|토박이)" + _END)
 
 
 def _is_place(word: str) -> bool:
@@ -576,7 +576,7 @@ def _residence(clause: str) -> Fact | None:
     if m and _is_place(m.group(1)):
         return Fact("사는 곳", m.group(1))
     m = _FROM.search(clause)
-    if m and _is_place(m.group(1)):
+    if m and _is_place(m.group(1)) and not re.match(r"\s?(?:아니|아냐|아님|아닌)", clause[m.end():]):
         return Fact("고향", m.group(1))
     return None
 
@@ -1157,7 +1157,7 @@ _MAJOR_VERB = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,8}(?:학|과|공학|교육
 _SCHOOL_BEFORE = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,6}(?:대학교|대학|대))\s$")
 _MAJOR_SHORT = re.compile(
     r"(?:^|\s)(?:나|난|나는|저는|저)\s(?:[가-힣A-Za-z]{1,6}대\s)?(" + "|".join(sorted(_MAJOR_ABBREVIATIONS, key=len, reverse=True))
-    + r")(?:이야|야|이에요|예요|생이야|다녀|다니거든|졸업반이야|생)" + _END
+    + r")(?:이야|야|이에요|예요|생이야|생이에요|생임|다녀|다니거든|졸업반이야|생)" + _END
 )
 
 
@@ -1618,9 +1618,15 @@ def extract_fact(user_text: str) -> Fact | None:
     greeted = bool(_GREETING.search(text))
     clauses = sentences_and_clauses(text)
     plan_at = 0
+    asked_name = False
     for index, (clause, question) in enumerate(clauses):
         owner = context
         context = _context_owner(clause, context)
+        if asked_name and not question:
+            name = _name_value(clause.strip(" !.~,")) if len(tokens(clause)) == 1 else None
+            if name is not None and found is None:
+                return Fact("이름", name)  # '내 이름? 윤재야', '이름? 지훈'
+        asked_name = question and bool(_ASKS_OWN_NAME.fullmatch(clause.strip(" ?")))
         if question or _states_nothing(clause):
             continue
         fact = _clause_fact(clause, owner, greeted)
@@ -1636,6 +1642,7 @@ def extract_fact(user_text: str) -> Fact | None:
     return found
 
 
+_ASKS_OWN_NAME = re.compile(r"(?:(?:내|제|나의|저의)\s)?이름(?:은|이)?")
 _THIRD_PRONOUNS = frozenset({"걔", "쟤", "얘", "걔네", "쟤네", "그분", "그녀"})
 _SPEAKER = frozenset({"나", "난", "나는", "내가", "저", "전", "저는", "제가", "나도", "저도"})
 
