@@ -392,7 +392,8 @@ def _favourite(clause: str) -> Fact | None:
         thing = strip_particle(m.group(1))
         if m.group(2) == "최고" and _category(thing) is None:
             return None  # '오늘 최고', '너 최고': praise, not a favourite
-        if thing in FIRST_PERSON or thing in SECOND_PERSON or thing in ("로라", "오로라", "진짜", "완전", "역시", "내", "제"):
+        if thing in FIRST_PERSON or thing in SECOND_PERSON or thing in ("로라", "오로라", "진짜", "완전", "역시", "내", "제") \
+                or thing.startswith(("그거", "이거", "저거", "그것", "이것", "저것", "얘", "걔")):
             return None
         return Fact(f"좋아하는 {_category(thing) or '것'}", thing)
     m = _LIKE_PHRASE.search(clause)
@@ -1102,7 +1103,8 @@ _AGE_DIGITS = re.compile(r"(?:^|\s)(?:나이(?:는|가)?\s)?(\d{1,2})\s?살" + _
 _AGE_NAMED = re.compile(r"(?:^|\s)나이(?:는|가)?\s(\d{1,2})(?:살)?" + _AGE_AFTER)
 # a bare number as the speaker's age: '나 22임', '나 만 26세', '올해 27 됐어', '나이? 나 24'
 _AGE_BARE = re.compile(r"(?:^|\s)(?:(?:나|난|나는|저|저는|전)\s(?:이제\s|올해\s)?(?:만\s?)?|올해\s(?:만\s?)?)(\d{1,2})\s?(세)?"
-                       r"(?:이야|야|이에요|예요|입니다|임|이고|됐어|됐다|됐어요|돼|이\s?됐어)?(?=$|[\s!.~,])")
+                       r"(?:(?:이야|야|이에요|예요|입니다|임|이고|됐어|됐다|됐어요|돼|이\s?됐어)(?=$|[\s!.~,])|"
+                       r"(?=\s?$|\s?[!.~,]|\s[ㅋㅎㅠㅜ]))")
 _AGE_KOREAN = re.compile(
     r"(?:^|\s)(열|스물|스무|서른|마흔|쉰|예순)\s?(하나|한|둘|두|셋|세|넷|네|다섯|여섯|일곱|여덟|아홉)?(\s?살)?" + _AGE_AFTER
 )

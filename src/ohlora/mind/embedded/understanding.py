@@ -489,7 +489,8 @@ def _recall_key(text: str) -> str | None:
         ("people", r"(?:엄마|아빠|동생|언니|오빠|누나|형|친구|여친|남친|여자\s?친구|남자\s?친구|가족|할머니|할아버지|"
                    r"베프|절친|남편|아내|와이프|애인|룸메)"
                    r"(?:\S*\s?이름|\S*\s?뭐|\S*\s?누구|\S*\s?어디)"),
-        ("name", r"이름|누구(?:게|야|일까|였|지)|누군지|내가\s?누구|나\s?누구|부르라|불러\s?달라|불린|부른다"),
+        ("name", r"이름|누구(?:게|야|일까|였|지)|누군지|(?:내가|나)\s?누구(?!랑|하고|와|한테|를|에게)|"
+                 r"부르라|불러\s?달라|불린|부른다"),
         ("age", r"나이|몇\s?살"),
         ("birthday", r"생일"),
         ("mbti", r"mbti|엠비티아이"),
@@ -710,9 +711,10 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     key = _recall_key(body)
     if user_mentioned and key and _asks_owned(words) and _SAY_IT.search(body) and not re.search(r"라고\s?불러", body):
         return reading(Act.RECALL, key)  # 내 이름 말해봐, 제 이름 불러 주세요: say what she remembers
-    if user_mentioned and question and key == "name" and re.search(r"(?:^|\s)(?:나|저|내가|제가)\s?누구", body):
+    if user_mentioned and question and key == "name" \
+            and re.search(r"(?:^|\s)(?:나|저|내가|제가)\s?누구(?:\s*\?|\s*$|게|야|지|라고|였|더라|일까|예요|에요)", body):
         return reading(Act.RECALL, key)  # 나 누구?
-    if question and key and explicit_about is not About.HER and re.search(r"라고\s?(?:했|그랬)", body):
+    if question and key and explicit_about in (About.USER, About.NONE) and re.search(r"라고\s?(?:했|그랬)", body):
         about = About.USER
         return reading(Act.RECALL, key)  # 회식 무슨 요일이라고 했지?: the user's own words, the owner unsaid
 
