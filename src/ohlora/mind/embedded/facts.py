@@ -484,6 +484,8 @@ def _job(clause: str) -> Fact | None:
             return Fact("직업", f"{where} {m.group(2)}")
         return Fact("직업", m.group(2))
     m = _JOB_ALONE.search(clause)
+    if m and m.group(1) in ("이제", "지금", "현재", "요즘", "드디어", "이제는", "원래"):
+        return Fact("직업", m.group(2))  # '이제 공무원이야'
     if m and (m.group(1) is None or _JOB_PLACE.search(m.group(1))):  # '초등학교 선생님이에요'
         return Fact("직업", f"{m.group(1)} {m.group(2)}" if m.group(1) else m.group(2))
     m = _JOB_NAMED.search(clause)
@@ -1634,8 +1636,10 @@ def extract_fact(user_text: str) -> Fact | None:
         fact = _clause_fact(clause, owner, greeted)
         if fact is None:
             continue
-        if found is None or fact.key == found.key and fact.value.startswith(found.value) and fact.value != found.value:
-            found = fact
+        lasting = found is not None and found.key == "상태" and fact.key in _LASTING_KEYS
+        if found is None or lasting or fact.key == found.key and fact.value.startswith(found.value) \
+                and fact.value != found.value:
+            found = fact  # a later clause completes it, or says who the user is after a passing state
             plan_at = index
     if found is not None and found.key.endswith(" 일정") and any(
         _UNDONE.search(clause) for clause, _ in clauses[plan_at + 1 :]
@@ -1644,6 +1648,8 @@ def extract_fact(user_text: str) -> Fact | None:
     return found
 
 
+# who the user is outlasts how they are right now: '붙었어!! 이제 공무원이야' is the job, not '합격'
+_LASTING_KEYS = frozenset({"이름", "나이", "직업", "직장", "학교", "전공", "학년", "사는 곳", "고향"})
 _ASKS_OWN_NAME = re.compile(r"(?:(?:내|제|나의|저의)\s)?이름(?:은|이)?")
 _THIRD_PRONOUNS = frozenset({"걔", "쟤", "얘", "걔네", "쟤네", "그분", "그녀"})
 _SPEAKER = frozenset({"나", "난", "나는", "내가", "저", "전", "저는", "제가", "나도", "저도"})
