@@ -120,6 +120,33 @@ def test_the_newest_item_of_the_asked_kind_wins(parts):
     assert rep.rank(told, 0.6)[0].answer == "제주도 여행이라고 했잖아!"
 
 
+def test_a_quiz_on_a_told_fact_is_answered_and_never_told_is_said_honestly(parts):
+    quiz, guess = "나 누구게?", "내 나이 맞혀 봐"
+    rep = routed(parts, {quiz: reading(quiz, Act.ASK_USER, question=True, recall_key="name"),
+                         guess: reading(guess, Act.ASK_USER, recall_key="age")})
+    told = RoleInput(user="a", text=quiz, now=NOW, memories=("[이름: 도윤]",))
+    assert rep.rank(told, 0.6)[0].answer == "도윤이잖아! 당연히 기억하지 😊"
+    never = RoleInput(user="a", text=quiz, now=NOW, memories=("[사는 곳: 부산]",))
+    assert rep.rank(never, 0.6)[0].answer.startswith("아직 나한테 말해 준 적 없어")
+    game = RoleInput(user="a", text=guess, now=NOW)
+    assert not rep.rank(game, 0.6)[0].answer.startswith("아직 나한테 말해 준 적 없어")  # a game she may play
+
+
+def test_a_recall_question_naming_no_kind_gets_the_newest_lasting_fact(parts):
+    ask = "내가 아까 뭐라고 했더라?"
+    rep = routed(parts, {ask: reading(ask, Act.RECALL, question=True)})
+    told = RoleInput(user="a", text=ask, now=NOW, memories=("[이름: 태현]", "[상태: 피곤함]"))
+    assert rep.rank(told, 0.6)[0].answer == "태현이잖아! 당연히 기억하지 😊"  # the name's own template
+    assert rep.rank(RoleInput(user="a", text=ask, now=NOW), 0.6)[0].answer.startswith("아직 나한테")
+
+
+def test_asked_when_a_plan_is_answered_with_its_day(parts):
+    ask = "면접 언제라고 했지?"
+    rep = routed(parts, {ask: reading(ask, Act.RECALL, question=True, recall_key="plan")})
+    told = RoleInput(user="a", text=ask, now=NOW, memories=("[금요일 일정: 회식]", "[3월 5일 일정: 면접]"))
+    assert rep.rank(told, 0.6)[0].answer == "3월 5일 면접이라고 했잖아!"
+
+
 def test_statements_get_the_template_for_their_tense(parts):
     future, past = "나 내일 시험이야", "나 어제 시험 봤어"
     rep = routed(parts, {
