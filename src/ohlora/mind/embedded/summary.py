@@ -134,6 +134,8 @@ def _nouns(text: str, *, summary: bool = False) -> list[str]:
                 continue
             if len(stem) == 1 and stem == word and not known_noun(stem):
                 continue  # a bare one-syllable word ('가 봤어'): a verb far more often than a topic
+            if stem != word and stem.endswith(("하", "되")) and not known_noun(stem):
+                continue  # '좋아하는' → '좋아하': a verb's stem, not a noun
             rank = 0 if known_noun(stem) or stem in PARTICLE_LIKE_NOUNS else 1 if stem != word else 2
             if rank == 2 and (stem.endswith(_VERB_ENDINGS) or _adnominal(stem)):
                 continue
@@ -270,7 +272,7 @@ def _subject(parsed: RoleInput, user: str, fact: Fact | None, act: str | None,
         return intent
     short_question = user.endswith("?") and len(tokens(user)) <= 4 and not fact
     if short_question and subject and reading is not None and reading.about is About.HER \
-            and _ADDRESSED.search(user):
+            and _ADDRESSED.search(parsed.text):
         short_question = False  # '로라야 너 MBTI 뭐야?': a new question about her, not a follow-up
     if parsed.summary and TOPIC_CHANGE not in user and (_FOLLOW_UP.search(user) or not subject or short_question):
         carried = [w for w in _nouns(parsed.summary, summary=True) if w not in subject]
@@ -331,6 +333,7 @@ def _outcome(subject: str, user: str) -> str | None:
     return None
 
 
+_PRAISE = re.compile(r"예쁘|예뻐|이쁘|이뻐|귀엽|귀여워|멋지|멋있|똑똑|착하|최고|짱|사랑스")
 _ASKING = frozenset({Act.ASK_HER, Act.RECALL, Act.ASK_USER, Act.OPINION})
 _RECALL_WORDS = MappingProxyType({
     "name": "이름", "age": "나이", "birthday": "생일", "mbti": "MBTI", "school": "학교", "job": "직업",
@@ -388,13 +391,13 @@ def _move(parsed: RoleInput, reading: Understanding, subject: str, her: str | No
 def _her_answer(subject: str, gist: str) -> list[str]:
     """Her answer to a question about her: '살' + '스물두 살' → '로라는 스물두 살'; '마라탕' + '마라탕은 내
     최애 음식' → '마라탕, 로라의 최애 음식'."""
-    words = gist.split(" ")
+    words = ["로라의" if w in ("내", "제", "나의") else w for w in gist.split(" ")]
     if len(words) > 2 and subject and strip_particle(words[0]) == subject != words[0]:
-        words = words[1:]  # the subject again, as her sentence's topic
-    words = ["로라의" if w in ("내", "제", "나의") else w for w in words]
+        phrase = " ".join(words[1:])  # the subject again, as her sentence's topic
+        return [subject, phrase if phrase.startswith("로라의") else f"로라는 {phrase}"]
     phrase = " ".join(words)
     said = phrase if phrase.startswith("로라의") else f"로라는 {phrase}"
-    if subject and all(part in gist for part in subject.split(" ")) and not phrase.startswith("로라의"):
+    if subject and all(part in gist for part in subject.split(" ")):
         return [said]  # '몇 살' → '살': the subject is in her answer already
     return [subject, said]
 
@@ -430,6 +433,14 @@ def build_summary(parsed: RoleInput, answer: str, reading: Understanding | None 
     act = _act(answer)
     subject = _subject(parsed, user, fact, act, reading)
     if reading is not None:
+        topic = reading.topic
+        if not subject and topic and topic in [strip_particle(w) for w in tokens(user)] \
+                and not topic.endswith(_VERB_ENDINGS) and topic not in _NOT_TOPICS:
+            subject = topic  # '로라야 고민 있어': the reading's topic where the word rules found none
+        liked = re.search(r"(?:좋아하는|싫어하는)\s" + re.escape(subject), user) if subject and " " not in subject else None
+        if liked:
+            subject = liked.group(0)  # '좋아하는 음식'
+
         event = reading.slots.get("event")
         if event and not asked and not fact and event not in subject:
             time = reading.slots.get("time", "")
@@ -460,9 +471,15 @@ def build_summary(parsed: RoleInput, answer: str, reading: Understanding | None 
         if gist:
             return _fit(_her_answer(subject, gist))
         return _fit([subject, "질문"])
+    praise = not asked and _PRAISE.search(user) and (_ADDRESSED.search(parsed.text) or (
+        reading is not None and reading.about is About.HER))
+    if praise:  # '로라 오늘 예쁘다': the user praised her
+        return _fit(["로라 칭찬", "감사" if _THANKS.search(reply) else act if act and act != "칭찬" else ""])
     if act:
         return _fit([subject, act])
     gist = _gist(reply)
+    if gist and subject and all(w in user for w in gist.split(" ")):
+        gist = ""  # '내일 생일!': her words only repeat the user's
     if subject:
         return _fit([subject, gist] if gist else [f"{subject} 이야기"])
     return _fit([gist or "일상 대화"])
