@@ -98,7 +98,7 @@ def run(out: Path) -> dict:
                     conversation.close()
         finally:
             services.close()
-    memory = memory_extraction()
+    memory = memory_extraction(out)
     return {
         "recall_right": _share(recall["right"], recall["asked"]),
         "names_remembered": _share(recall["names_right"], recall["names_asked"]),
@@ -129,9 +129,11 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
 
 
-def memory_extraction() -> dict:
+def memory_extraction(out: Path) -> dict:
     """Recall on the messages that carry a fact (the item holds the labelled value), and false
-    extractions on those that carry none, through the memory role with the original's validation."""
+    extractions on those that carry none, through the memory role with the original's validation.
+    The errors go to `memory_errors.jsonl` in `out`, not to the printed figures: whoever tunes the
+    extractor must not read them (the set is held out)."""
     from ohlora.mind.embedded.facts import EmbeddedMemoryExtractor
 
     extractor = EmbeddedMemoryExtractor()
@@ -153,8 +155,10 @@ def memory_extraction() -> dict:
             if got is not None:
                 false += 1
                 misses.append({"text": item["text"], "want": None, "got": got})
+    with open(out / "memory_errors.jsonl", "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(m, ensure_ascii=False) + "\n" for m in misses)
     return {"recall": _share(found, facts), "false_extractions": _share(false, none), "facts": facts,
-            "negatives": none, "examples_of_errors": misses[:15]}
+            "negatives": none, "errors": str(out / "memory_errors.jsonl")}
 
 
 def _read(path: Path) -> list[dict]:
