@@ -142,7 +142,8 @@ def _embedded_roles(settings: Settings, rng: random.Random, *, ngram: Embedder |
     corpus = load_corpus()
     reader = Reader()  # one analysis of each message for every embedded role (the tagger loads on first use)
     replier = EmbeddedReplier(corpus, ngram or make_embedder("ngram"), random.Random(rng.random()),
-                              cache_dir=settings.home / "cache", understand=reader.read, responses=load_responses())
+                              cache_dir=settings.home / "cache", understand=reader.read, responses=load_responses(),
+                              analyze=reader.analyzer.analyze)
     return Roles(
         reply=replier,
         memory=EmbeddedMemoryExtractor(rng=random.Random(rng.random())),

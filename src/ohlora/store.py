@@ -345,6 +345,18 @@ class Store:
             )
             return [json.loads(r.result) for r in rows][::-1]
 
+    def said(self, user: str, limit: int = 30) -> list[str]:
+        """The user's latest messages that got an answer (not a block or a refusal), oldest first: what
+        the embedded mind answers "what did I tell you?" from when no remembered item holds it."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(turns.c.text)
+                .where(turns.c.user == user, turns.c.reply.is_not(None), turns.c.blocked.is_(False))
+                .order_by(turns.c.id.desc())
+                .limit(limit)
+            )
+            return [r.text for r in rows][::-1]
+
     def user_rows(self) -> list[UserRow]:
         """Every user with anything stored, the most recently seen first: one query for all of them."""
         seen = sa.union_all(

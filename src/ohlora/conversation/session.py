@@ -27,6 +27,7 @@ from ohlora.mind.base import RoleInput
 from ohlora.mind.timetag import tag_for
 
 MEMORIES_GIVEN = 64  # the most recent remembered items a role may read (recall questions)
+SAID_GIVEN = 30  # the user's latest earlier messages a role may read (recall questions)
 Draft = Callable[[int, str], None]  # (trial, the answer so far): a half-made reply that may be shown
 
 
@@ -178,6 +179,7 @@ class Conversation:
         role_input = RoleInput(
             user=self.user, text=text, now=now, memory=memory_used, summary=summary, time_tag=time_tag,
             flagged=flagged, memories=tuple(services.memory.items(self.user)[-MEMORIES_GIVEN:]),
+            said=tuple(services.store.said(self.user, SAID_GIVEN)),
         )
 
         # 6. reply (validation + retries; Oh-LoRA's own words are checked by the judge too)

@@ -45,6 +45,7 @@ class RoleInput:
     time_tag: TimeTag | None = None  # set when the message talks about time (spec §3.2)
     flagged: tuple[Category, ...] = ()  # categories the ethics judge fires on the message alone
     memories: tuple[str, ...] = ()  # everything remembered about the user, oldest first (recall questions)
+    said: tuple[str, ...] = ()  # the user's latest earlier messages, oldest first (recall questions)
     answer: str | None = None  # her accepted reply (summary and expression roles)
 
     @property

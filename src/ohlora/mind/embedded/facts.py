@@ -933,10 +933,10 @@ _NOT_NAMES = frozenset(
      "로라", "오로라", "우리", "그래", "이름", "본명", "별명", "닉네임", "가명", "그대로", "좀", "다", "한국", "외자"}
 )
 _NAME_SHAPE = re.compile(r"[가-힣]{1,4}|[A-Za-z][A-Za-z\-]{0,15}")
-_NAME_END = (r"(?:이에요|이야|이얌|이구|이고|인데|이거든|이라고\s?해|이라고\s?합니다|이라고\s?해요|이라고|이라구|라고\s?해|"
+_NAME_END = (r"(?:이에요|이야|이얌|이고요|이구요|인데요|이구|이고|인데|이거든|이라고\s?해|이라고\s?합니다|이라고\s?해요|이라고|이라구|라고\s?해|"
              r"라고\s?합니다|라고\s?해요|라고|라구|입니다|예요|에요|야|얌|임)?")
 # the same ending, said: a name followed by its copula may be followed by anything ('서하에요 기억해주세요')
-_NAME_SAID = (r"(?:이에요|이야|이얌|이구|이고|인데|이거든|이라고|이라구|라고|라구|입니다|예요|에요|야|얌|임)"
+_NAME_SAID = (r"(?:이에요|이야|이얌|이고요|이구요|인데요|이구|이고|인데|이거든|이라고|이라구|라고|라구|입니다|예요|에요|야|얌|임)"
               r"(?=$|[\s!.~,])")
 _GREETING_TAIL = (
     r"(?:\s(?:반가워|반가워요|반갑다|반갑습니다|잘\s?부탁해|잘\s?부탁해요|잘\s?부탁드려요|잘\s?부탁드립니다))?$"
@@ -944,9 +944,11 @@ _GREETING_TAIL = (
 _OWNED_NAME = re.compile(r"(?:^|\s)(?:(\S+)\s)?이름(?:은|이|는)?\s(\S+?)" + _NAME_END + _GREETING_TAIL)
 _OWNED_NAME_SAID = re.compile(r"(?:^|\s)(?:(\S+)\s)?이름(?:은|이|는)?\s([가-힣A-Za-z]+?)" + _NAME_SAID)
 # words before 이름 that keep it the speaker's own ('엄마는 나 막내라고 부르는데 진짜 이름은 소율이야')
-_OWN_NAME_WORDS = frozenset({"진짜", "원래", "실제", "본", "정식", "진짜로", "원래는", "본명"})
+_OWN_NAME_WORDS = frozenset({"진짜", "원래", "실제", "본", "정식", "진짜로", "원래는", "본명", "영어", "한국", "한글", "예명",
+                             "세례명"})
+_NICKNAME = re.compile(r"(?<![가-힣])(?:닉네임|별명|애칭)(?=은|는|이|가|\s|$)")
 _CALLED = re.compile(
-    r"(?:^|\s)([가-힣A-Za-z]{1,5}?)(이)?라[고구]\s?(?:해|해요|합니다|하는데|하고|불러\s?줘|불러줘|불러\s?주라|불러|불러도\s?돼|"
+    r"(?:^|\s)([가-힣A-Za-z]{1,5}?)(이)?라[고구]?\s?(?:해|해요|합니다|하는데|하고|불러\s?줘|불러줘|불러\s?주라|불러|불러도\s?돼|"
     r"부르면\s?돼|부르면\s?됨|불러주면\s?돼|불러\s?주세요)" + _END
 )
 _INTRODUCED = re.compile(
@@ -1027,8 +1029,9 @@ _GREETING_WORDS = re.compile(r"(?:안녕|안녕하세요|안녕하십니까|안�
 def _name_owner(clause: str, start: int, word: str | None, context: str | None) -> str | None:
     """Whose name '… 이름은 X' gives: the word before 이름, else the pet or person the clause (or an
     earlier clause) mentioned, else the user's own when nothing comes before it."""
-    if word is not None and (word in _POSSESSIVE or strip_particle(word) in FIRST_PERSON or word in _OWN_NAME_WORDS):
-        return "user"
+    if word is not None and (word in _POSSESSIVE or strip_particle(word) in FIRST_PERSON or word in _OWN_NAME_WORDS
+                             or _GREETING_WORDS.fullmatch(word)):
+        return "user"  # '안녕하세요 이름은 김나연이고요
     if word is not None:
         owner = _owner_of(word, None)
         if owner not in (None, "user"):
@@ -1044,6 +1047,7 @@ def _name_owner(clause: str, start: int, word: str | None, context: str | None) 
 
 
 def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fact | None:
+    clause = _NICKNAME.sub("이름", clause)  # '내 닉네임은 감자야', '별명이 뚱이야': what to call them
     m = _OWNED_NAME.search(clause) or _OWNED_NAME_SAID.search(clause)
     if m:
         owner = _name_owner(clause, m.start(), m.group(1), context)
@@ -1057,13 +1061,23 @@ def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fac
         return _named(owner, name)
     m = _CALLED.search(clause)
     me, _ = person_address(clause)
-    if m and (me or not _someone_else_is_subject(clause)) and not re.search(r"(?:^|\s)(?:너|널|너를|로라)", clause):
+    everyone = re.search(r"(?:^|\s)(?:다들|다|사람들(?:은|이)?|친구들(?:은|이)?|애들(?:은|이)?|주변에서|남들(?:은|이)?)\s", clause)
+    if m and (me or everyone or not _someone_else_is_subject(clause)) \
+            and not re.search(r"(?:^|\s)(?:너|널|너를|로라)", clause):
         stem = m.group(1)
         if m.group(2) and not has_batchim(stem[-1]):
             stem += "이"  # a name that ends in 이: '수이라고'
         name = _name_value(stem)
         if name and not re.search(r"하$|되$|그러$", stem):
             return Fact("이름", name)
+    m = _ENGLISH_INTRO.search(clause)
+    if m and m.group(1).lower() not in _NOT_ENGLISH_NAMES:
+        return Fact("이름", m.group(1))  # "I'm Jake", 'my name is Emily'
+    m = _SELF_INTRO.search(clause)
+    if m and not re.search(r"(?:^|\s)(?:너|넌|네가|니가|로라|오로라)(?:는|가)?\s", clause[: m.start(1)]):
+        name = _intro_name(m.group(1), m.group(2))
+        if name is not None:
+            return Fact("이름", name)  # '나 하준이야 반가워', '야 나 준서다', '난 김태현이야 태현이라고 불러'
     m = _INTRODUCED.search(clause)
     if m:
         pronoun, raw, copula = m.group(1), m.group(2), m.group(3)
@@ -1072,7 +1086,8 @@ def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fac
         if pronoun is None and not ((copula or greeted) and alone):
             return None
         name = _name_value(raw + ("이" if copula and copula.startswith("이") and not has_batchim(raw[-1]) else ""))
-        if name is None or name.endswith(("생", "님", "사", "원", "중")) or _NOT_A_NAME_WORD.fullmatch(name):
+        if name is None or name.endswith(("생", "님", "사", "원", "중")) or _NOT_A_NAME_WORD.fullmatch(name) \
+                or name in _NOT_SELF_NAMES:
             return None
         if len(name) == 3 and name[0] in SURNAMES and all(ch in _NAME_SYLLABLES for ch in name[1:]):
             return Fact("이름", name)
@@ -1080,6 +1095,43 @@ def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fac
         # '난 도윤', '나 한결이야'); a greeting alone used to be required
         if len(name) == 2 and all(ch in _NAME_SYLLABLES for ch in name) and (greeted or pronoun or copula):
             return Fact("이름", name)
+    return None
+
+
+# '나 하준이야 반가워', '난 김태현이야 태현이라고 불러', '나는야 지민', '야 나 준서다', 'hello 나 Daniel이야': the
+# speaker, then a name with its copula (or alone at the clause's end), anywhere in the clause
+_SELF_INTRO = re.compile(
+    r"(?:^|\s)(?:나는야|나는|난|저는|전|나|저)\s(?:그냥\s|바로\s)?([가-힣]{2,4}?|[A-Za-z][A-Za-z\-]{1,15})"
+    r"(이에요|이야|이얌|이고요|이구요|이고|이구|인데요|인데|이거든|이라고\s?해|라고\s?해|이라고|라고|이라|라|입니다|"
+    r"예요|에요|이다|야|얌|임|다(?=\s*[!.~]*\s*$)|(?=\s*$))(?=$|[\s!.~,?])"
+)
+_ENGLISH_INTRO = re.compile(r"(?:^|\s)(?:I'?m|I\s+am|[Mm]y\s+name\s+is|this\s+is)\s+([A-Z][A-Za-z\-]{1,15})(?=$|[\s!.~,?])",
+                            re.I)
+_NOT_ENGLISH_NAMES = frozenset({"fine", "good", "ok", "okay", "sorry", "here", "back", "home", "tired", "hungry", "bored",
+                                "happy", "sad", "busy", "sick", "so", "not", "just", "a", "the", "your", "lora", "fan"})
+# syllables that also start a given name often enough (added to _NAME_SYLLABLES for the copula form)
+_MORE_NAME_SYLLABLES = frozenset("비보루리채슬봄별찬빛솜설늘샘결란향초화름")
+_NOT_SELF_NAMES = frozenset({"솔로", "모솔", "꼴찌", "바보", "천재", "부자", "거지", "호구", "막내", "외동", "장녀", "장남",
+                             "혼자", "처음", "최고", "최악", "다음", "이번", "집순이", "집돌이", "아기", "애기", "노예",
+                             "고수", "초보", "고인물", "뉴비", "환자", "주인", "범인", "기계", "인간", "사람", "한국인",
+                             "외국인", "미성년자", "성인", "어른", "사장", "손님", "회원", "학부모", "반장", "회장"})
+
+
+def _intro_name(raw: str, copula: str) -> str | None:
+    """The name in '나 <raw><copula>' when it is one: Latin letters, a surname with two usual syllables,
+    or two syllables usual in given names; never a known word ('나 솔로야', '나 대학생이야')."""
+    if re.fullmatch(r"[A-Za-z\-]+", raw):  # a name, not an acronym or an MBTI ('나 ISTJ야')
+        return raw if raw.lower() not in _NOT_ENGLISH_NAMES and copula and not raw.isupper() else None
+    name = _name_value(raw + ("이" if copula.startswith("이") and not has_batchim(raw[-1]) else ""))
+    if name is None or name in _NOT_SELF_NAMES or _NOT_A_NAME_WORD.fullmatch(name) or known_noun(name):
+        return None
+    if name.endswith(("생", "님", "사", "중", "러", "쟁이", "충", "씨")):
+        return None
+    usual = _NAME_SYLLABLES | _MORE_NAME_SYLLABLES
+    if len(name) == 3 and name[0] in SURNAMES and all(ch in usual for ch in name[1:]):
+        return name  # the whole name: '김태현' holds 태현 too
+    if len(name) == 2 and all(ch in usual for ch in name):
+        return name
     return None
 
 
@@ -1602,6 +1654,16 @@ def _plain(text: str) -> str:
     return _POLITE_FORMAL.sub("있어", _POLITE_ENDING.sub(r"\1", text))
 
 
+# 'ㅠㅠ', 'ㅋㅋㅋ' between words end a sentence in chat: '나 이제 24살이다 ㅠㅠ 시간 왜 이렇게 빨라' is two
+_EMOTE_BREAK = re.compile(r"\s*(?<![가-힣])[ㅋㅎㅠㅜ]{2,}[.!~]*\s+(?=\S)")
+
+
+def _sentences(user_text: str) -> list[tuple[str, bool]]:
+    """The clauses the rules read: emoticon runs end a sentence, polite endings read plain, glued words
+    split."""
+    return sentences_and_clauses(_plain(_respace(clean(_EMOTE_BREAK.sub(". ", user_text)))))
+
+
 def _respace(text: str) -> str:
     """'내이름은 민준이야' → '내 이름은 민준이야', '나24살이야' → '나 24살이야', '내일면접이야' → '내일 면접이야',
     '부산살아' → '부산 살아': the glued forms people type most often."""
@@ -1614,13 +1676,25 @@ def extract_fact(user_text: str) -> Fact | None:
     """The one fact worth remembering from what the user said (no time tag, memory or summary).
 
     The first clause with a fact gives it; a later clause that only adds to it (the pet's name after
-    '강아지 키워') refines it.
+    '강아지 키워') refines it, and a name or who the user is outlasts a passing state.
     """
+    return _read_facts(user_text)[0]
+
+
+def facts_in(user_text: str) -> list[Fact]:
+    """Every fact the message's clauses state, the one `extract_fact` keeps first (recall questions look
+    through all of them: '반가워 난 유나야 대학생이야' holds a name and a job)."""
+    kept, every = _read_facts(user_text)
+    return ([kept] if kept is not None else []) + [f for f in every if f != kept]
+
+
+def _read_facts(user_text: str) -> tuple[Fact | None, list[Fact]]:
+    every: list[Fact] = []
     found: Fact | None = None
     context: str | None = None
     text = _plain(_respace(clean(user_text)))
     greeted = bool(_GREETING.search(text))
-    clauses = sentences_and_clauses(text)
+    clauses = _sentences(user_text)
     plan_at = 0
     asked_name = False
     for index, (clause, question) in enumerate(clauses):
@@ -1629,14 +1703,16 @@ def extract_fact(user_text: str) -> Fact | None:
         if asked_name and not question:
             name = _name_value(clause.strip(" !.~,")) if len(tokens(clause)) == 1 else None
             if name is not None and found is None:
-                return Fact("이름", name)  # '내 이름? 윤재야', '이름? 지훈'
+                return Fact("이름", name), every  # '내 이름? 윤재야', '이름? 지훈'
         asked_name = question and bool(_ASKS_OWN_NAME.fullmatch(clause.strip(" ?")))
         if question or _states_nothing(clause):
             continue
         fact = _clause_fact(clause, owner, greeted)
         if fact is None:
             continue
-        lasting = found is not None and found.key == "상태" and fact.key in _LASTING_KEYS
+        every.append(fact)
+        lasting = found is not None and (found.key == "상태" and fact.key in _LASTING_KEYS
+                                         or fact.key == "이름" and found.key != "이름")  # a name said later wins
         if found is None or lasting or fact.key == found.key and fact.value.startswith(found.value) \
                 and fact.value != found.value:
             found = fact  # a later clause completes it, or says who the user is after a passing state
@@ -1644,8 +1720,8 @@ def extract_fact(user_text: str) -> Fact | None:
     if found is not None and found.key.endswith(" 일정") and any(
         _UNDONE.search(clause) for clause, _ in clauses[plan_at + 1 :]
     ):
-        return None  # '토요일에 졸업식인데 난 못 가', '만나기로 했는데 취소됐어'
-    return found
+        return None, [f for f in every if f != found]  # '토요일에 졸업식인데 난 못 가', '만나기로 했는데 취소됐어'
+    return found, every
 
 
 # who the user is outlasts how they are right now: '붙었어!! 이제 공무원이야' is the job, not '합격'
@@ -1684,6 +1760,23 @@ def _clause_fact(clause: str, owner: str | None, greeted: bool = False) -> Fact 
         key, value = _tidy(fact.key), _tidy(fact.value)
         return Fact(key, value) if key and value else None
     return None
+
+
+def own_statements(user_text: str) -> list[str]:
+    """The clauses in which the user states something of their own: not a question, wish or musing,
+    hearsay, or news about someone else ('내 친구는 서울 살아', '언젠가 유럽 가보고 싶어' give none)."""
+    kept = []
+    for clause, question in _sentences(user_text):
+        if question or _states_nothing(clause) or _someone_else_is_subject(clause):
+            continue
+        if _HEARSAY.search(clause) and not _NOT_HEARSAY.search(clause):
+            continue
+        words = tokens(clause)
+        speaks = any(w.strip(",") in _SPEAKER for w in words)
+        if not speaks and words and (words[0] in _THIRD_PRONOUNS or (words[0] in PEOPLE | FAMILY and len(words) > 1)):
+            continue
+        kept.append(clause)
+    return kept
 
 
 def schedule_fact(text: str) -> Fact | None:

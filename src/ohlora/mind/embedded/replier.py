@@ -27,8 +27,9 @@ import numpy as np
 from ohlora.embedding.base import Embedder
 from ohlora.mind.base import Generation, GenerationRequest, RoleInput, split_memory
 from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
+from ohlora.mind.embedded.recollect import Analyze, recollect
 from ohlora.mind.embedded.responses import Responses, fill
-from ohlora.mind.embedded.understanding import Act, Understanding, key_family
+from ohlora.mind.embedded.understanding import KEY_FAMILIES, PETS, Act, Understanding, key_family
 from ohlora.mind.length import EstimatedCounter
 from ohlora.mind.prompt import REPLY_END
 
@@ -96,8 +97,10 @@ class EmbeddedReplier:
         users_kept: int = USERS_KEPT,
         understand: Callable[[str], Understanding] | None = None,
         responses: Responses | None = None,
+        analyze: Analyze | None = None,
     ):
         self.understand = understand
+        self.analyze = analyze  # reads the user's earlier messages for recall questions (`recollect`)
         self.responses = responses if responses is not None else Responses(())
         self.corpus = corpus
         self.embedder = embedder
@@ -174,7 +177,7 @@ class EmbeddedReplier:
         ranking: list[Candidate] = []
         if reading.act == Act.RECALL:
             ranking += self._recall(reading, role_input, temperature)
-        elif reading.act == Act.ASK_USER and reading.recall_key and self._told(reading, role_input) is not None:
+        elif reading.act == Act.ASK_USER and reading.recall_key and self._lookup(reading, role_input) is not None:
             ranking += self._recall(reading, role_input, temperature)  # 내 전공 뭐였게?: a quiz on what he told her
         elif reading.act == Act.ASK_USER and reading.recall_key and not _GUESS_ME.search(reading.text):
             ranking += self._recall(reading, role_input, temperature)  # 나 누구게? never told: she cannot know
@@ -239,24 +242,50 @@ class EmbeddedReplier:
     def _told(reading: Understanding, role_input: RoleInput) -> tuple[str, str] | None:
         """The remembered (key, value) the recall question asks for: of the asked family (any family when
         the question names none, '내가 아까 뭐라고 했더라?'), the one sharing most words with the question,
-        the newest among equals; None when he never told her."""
+        the newest among equals; None when he never told her. A question naming one of the family's
+        keys ('내 전공') takes only items of that key, and one asking a name only values that are names."""
         items = [m for m in (*role_input.memories, role_input.memory) if m]
         best: tuple[int, int, tuple[str, str]] | None = None
         words = {w for w in re.findall(r"[가-힣A-Za-z0-9]+", reading.text) if len(w) >= 2}
+        family = reading.recall_key
+        named = [k for k in KEY_FAMILIES.get(family or "", ()) if k in reading.text]
+        asks_name = "이름" in reading.text and family != "name"
         for order, item in enumerate(items):
             kv = split_memory(item)
-            if not kv or (reading.recall_key and key_family(kv[0]) != reading.recall_key):
+            if not kv or (family and key_family(kv[0]) != family):
                 continue
-            if reading.recall_key is None and key_family(kv[0]) in (None, "feeling", "health", "weather"):
+            if family is None and key_family(kv[0]) in (None, "feeling", "health", "weather"):
                 continue  # a passing state is not what 'what did I tell you' asks for
+            if named and not any(k in kv[0] for k in named):
+                continue  # '내 전공 뭐였지?' is not answered with '[학교: 한국외대]'
+            if asks_name and not _has_name(kv[1]):
+                continue  # '우리 고양이 이름 뭐였지?' is not answered with '[반려동물: 고양이]'
             shared = sum(1 for w in words if w in kv[0] or w in kv[1])
             if best is None or (shared, order) >= best[:2]:
                 best = (shared, order, kv)
         return best[2] if best else None
 
-    def _recall(self, reading: Understanding, role_input: RoleInput, temperature: float) -> list[Candidate]:
-        """What the user told her about the asked kind, or an honest "not yet"."""
+    def _lookup(self, reading: Understanding, role_input: RoleInput) -> tuple[str, str] | None:
+        """What the user told her that the recall question asks for: a remembered item of the asked
+        kind, else what they said earlier (`recollect`); for a question naming no kind, what they said
+        first, then anything remembered."""
+        found = None
+        if self.analyze is not None and role_input.said and reading.recall_key is None:
+            found = recollect(reading.text, None, role_input.said, self.analyze)
+        if found is not None:
+            return found.key, found.value
         told = self._told(reading, role_input)
+        if told is None and self.analyze is not None and role_input.said and reading.recall_key is not None:
+            found = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
+            if found is not None and ("이름" not in reading.text or _has_name(found.value)
+                                      or reading.recall_key == "name"):
+                told = (found.key, found.value)
+        return told
+
+    def _recall(self, reading: Understanding, role_input: RoleInput, temperature: float) -> list[Candidate]:
+        """What the user told her about the asked kind (remembered, else found in what they said
+        earlier), or an honest "not yet"."""
+        told = self._lookup(reading, role_input)
         if told is not None:
             key, value = told
             if key_family(key) == "plan" and _WHEN.search(reading.text):  # 면접 언제라고 했지? '[3월 5일 일정: 면접]'
@@ -305,6 +334,15 @@ class EmbeddedReplier:
                 keyed.append((math.log(u) / weight, Candidate(entry, render(answer, key, value))))
         keyed.sort(key=lambda pair: -pair[0])
         return [candidate for _, candidate in keyed]
+
+
+_NOT_A_NAME_VALUE = frozenset({"있음", "없음", "있어", "없어", "한 명", "두 명", "세 명", "외동"})
+
+
+def _has_name(value: str) -> bool:
+    """Whether a remembered value holds a name ('강아지 콩이', '수아'), not only a kind or a count."""
+    rest = [w for w in value.split() if w not in PETS and w not in _NOT_A_NAME_VALUE and not w.endswith(("명", "마리"))]
+    return bool(rest)
 
 
 def _encode_cached(embedder: Embedder, texts: list[str], digest: str, cache_dir: Path | None) -> np.ndarray:

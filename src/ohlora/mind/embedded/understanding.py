@@ -217,9 +217,12 @@ _CONFESS = re.compile(r"(?i:i\s?love\s?you|love\s?you|luv\s?u)|사랑해|사랑�
                       r"만나자|보고\s?싶|좋아해\s?줘|나랑\s?사귀|고백")
 _LIKE = re.compile(r"(?:좋아(?:해|하|했|한|함|요|하는|한다)|좋더라|사랑해|최애|빠졌|짱\s?좋아|좋아$)")
 _DISLIKE = re.compile(r"(?:싫어(?:해|하|했|한|함|요)?|싫다|싫더라|못\s?먹|안\s?좋아해|별로야|별로더라|질색)")
-_RECALL = re.compile(r"기억\s?(?:나|해|하|하니|하지|났)|뭐였(?:지|더라|어)|뭐더라|뭐드라|뭐였드라|누구더라|였지|였더라|이었지|이었더라|했지|했더라|"
+_RECALL = re.compile(r"기억\s?(?:나|해|하|하니|하지|났|함|남)|뭐랬|랬지|랬더라|뭐였(?:지|더라|어)|뭐더라|뭐드라|뭐였드라|누구더라|였지|였더라|이었지|이었더라|했지|했더라|"
                      r"그랬(?:지|더라|잖아|었지)|라고\s?했|"
                      r"했었지|했었나|했었잖아|말했|얘기했|말한\s?거|알지|아니\?|알아\?|했잖아|까먹|잊었|잊어버렸")
+# she is asked whether she forgot something of the user's (not her own: '너 네 생일 까먹었어?')
+_FORGOT = re.compile(r"까먹|잊어버렸|잊었|잊은\s?거|잊지\s?않았")
+_HER_OWN = re.compile(r"(?:^|\s)(?:네|니|너의|너\s?자신|로라\s?너의?)\s?(?:이름|생일|나이|약속)")
 _WISH = re.compile(r"고\s?싶|면\s?좋겠|으면\s?해|았으면|었으면|했으면|ㄹ까\s?고민|까\s?(?:고민|생각)|되는\s?게\s?꿈|꿈이야|꿈은")
 _GUESS = re.compile(r"맞[춰혀]\s?봐|맞[추히]면|맞[춰혀]\s?볼래|게\s?\?|게$|일까\s?요?\??$|(?:뭘|누굴|어딜)까\s?요?\??$|같아\?")
 # a quiz without a question mark ('나 이름 머게'), and asking her to say what she remembers ('내 이름 말해봐')
@@ -483,16 +486,26 @@ def _nouns_only(sentence: Sentence, word: int) -> bool:
     return bool(pieces) and all(p.tag in ("NNG", "NNP", "SL", "SN") for p in pieces)
 
 
+# '우리 애 이름', '막내 이름', '같이 사는 애 이름': a name owned by a pet or a person, not the user's
+_OTHERS_NAME = re.compile(r"(?:애|아이|막내|룸메|룸메이트|베프|절친|짝꿍|사는\s?애|멍멍이|댕댕이|냥이|강아지|고양이|햄스터|"
+                          r"토끼|앵무새|거북이|고슴도치)\S{0,2}\s?이름")
+_OTHERS_PET = re.compile(r"(?:우리\s?(?:애|아이)|멍멍이|댕댕이|냥이|강아지|고양이|햄스터|토끼|앵무새|거북이|고슴도치)\S{0,2}\s?이름")
+
+
 def _recall_key(text: str) -> str | None:
+    if _OTHERS_PET.search(text):
+        return "pet"
+    if _OTHERS_NAME.search(text):
+        return "people"
     rules = (
         ("pet", r"강아지|고양이|햄스터|반려|애완|키우는|댕댕이|냥이"),
         ("people", r"(?:엄마|아빠|동생|언니|오빠|누나|형|친구|여친|남친|여자\s?친구|남자\s?친구|가족|할머니|할아버지|"
                    r"베프|절친|남편|아내|와이프|애인|룸메)"
                    r"(?:\S*\s?이름|\S*\s?뭐|\S*\s?누구|\S*\s?어디)"),
         ("name", r"이름|누구(?:게|야|일까|였|지)|누군지|(?:내가|나)\s?누구(?!랑|하고|와|한테|를|에게)|"
-                 r"부르라|불러\s?달라|불린|부른다"),
+                 r"부르라|불러\s?달라|불린|부른다|(?:나|날|나를|저를|저)\s?(?:뭐라고|뭐라|어떻게)\s?(?:불러|부를|부르)"),
         ("age", r"나이|몇\s?살"),
-        ("birthday", r"생일"),
+        ("birthday", r"생일(?:이|은|이\s?언제|\s?언제|\s?며칠|\s?몇)|(?:내|제)\s?생일"),
         ("mbti", r"mbti|엠비티아이"),
         ("school", r"학교|전공|학과|학년|동아리"),
         ("job", r"직업|직장|회사|알바|무슨\s?일|뭐\s?하는\s?사람|일\s?하"),
@@ -501,7 +514,7 @@ def _recall_key(text: str) -> str | None:
         ("place", r"어디\s?(?:살|사는|산다)|사는\s?(?:곳|데)|고향|이사"),
         ("plan", r"어디\s?(?:간|가|갈)|뭐\s?(?:한다|할|하기로)|일정|계획|약속|언제|여행|내일|주말|다음\s?주|시험|면접|"
                  r"무슨\s?요일|몇\s?시|며칠|몇\s?월"),
-        ("feeling", r"기분|상태"),
+        ("feeling", r"기분|상태|감정"),
         ("health", r"아프|건강|병원"),
     )
     for family, pattern in rules:
@@ -697,6 +710,13 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(social)
 
     user_mentioned = any(_person_of(w) is About.USER for w in words)
+    if _FORGOT.search(body) and not _HER_OWN.search(body) and (question or re.search(r"지\s*[?~.!]*$", body)):
+        about = About.USER  # 이름 까먹은 거 아니지?, 너 내 이름 까먹었지?: whether she still remembers
+        return reading(Act.RECALL, _recall_key(body))
+    if re.search(r"(?:^|\s)(?:나|날|나를|저를|저)\s?(?:누군지|뭐라고\s?(?:불러|부를|부르)|뭐라\s?(?:불러|부를|부르))", body) \
+            and not re.search(r"불러\s?(?:줘|주세요|줄래)", body):
+        about = About.USER  # 나 누군지 말해봐, 나 뭐라고 부를 거야?
+        return reading(Act.RECALL, "name")
     if user_mentioned and question and re.search(r"기억\s?(?:나|해|하|하니|하지|났)", body):
         about = About.USER  # 너 나 기억해?: does she remember the user
         return reading(Act.RECALL, _recall_key(body) or ("name" if re.search(r"(?:^|\s)나\s기억", body) else None))
@@ -708,6 +728,10 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.RECALL, _recall_key(body))
     if not user_mentioned and question and re.search(r"(?:^|\s)(?:기억\s?(?:나|해|하니)|내\s)", body):
         return reading(Act.RECALL, _recall_key(body))
+    if question and re.search(r"(?:했|그랬|랬|였|이었)(?:지|더라|었지|나)\s*\??$|라고\s?했", body) \
+            and explicit_about is not About.HER and _has_question_word(sentence):
+        about = About.USER
+        return reading(Act.RECALL, _recall_key(body))  # 생일 때 뭐 생겼다 했지?: what the user said
     key = _recall_key(body)
     if user_mentioned and key and _asks_owned(words) and _SAY_IT.search(body) and not re.search(r"라고\s?불러", body):
         return reading(Act.RECALL, key)  # 내 이름 말해봐, 제 이름 불러 주세요: say what she remembers

@@ -1,0 +1,295 @@
+"""Finding the answer to "what did I tell you?" in what the user said earlier.
+
+The memory role keeps one fact a message, and some facts it cannot read at all. So when no remembered
+item answers a recall question, the replier looks through the user's own earlier messages
+(`RoleInput.said`, newest first), in three ways, each stricter about what counts as an answer:
+
+1. every fact the memory rules read in a message, of the asked kind ('반가워 난 유나야 대학생이야' holds a
+   name *and* a job);
+2. a word of the kind the question names ('내 최애 음식 뭐라 그랬지?' → a food, '내가 어디 산다고 했게?' →
+   a place, '나 누구랑 싸웠다고 했지?' → a person's name);
+3. the message that shares a content word with the question ('내가 무슨 게임 한다 했지?' ↔ '퇴근하고 맨날
+   롤 함'): the nouns of that message the question does not already hold, proper nouns first.
+
+Nothing is invented: when none of them finds an answer, the replier says honestly that it was not told.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ohlora.mind.embedded import analysis as an
+from ohlora.mind.embedded.facts import PLACES, facts_in, own_statements
+from ohlora.mind.embedded.understanding import FEELINGS, FOODS, HOBBIES, JOBS, PETS, RELATIONS, key_family
+
+Analyze = Callable[[str], an.Analysis]
+
+
+@dataclass(frozen=True)
+class Recollection:
+    key: str  # what it is, in her words ("이름", "좋아하는 음식", "게임")
+    value: str  # what the user said it was ("유나", "마라탕", "롤")
+    family: str | None  # the memory key family, when known
+
+
+# words that never answer a recall question (the question's own frame, fillers, pronouns)
+_STOP = frozenset(
+    {"기억", "말", "얘기", "이름", "거", "것", "게", "뭐", "무엇", "누구", "어디", "언제", "나", "저", "너", "내", "제", "우리",
+     "로라", "오로라", "요즘", "아까", "진짜", "혹시", "다시", "오늘", "그거", "이거", "저거", "때", "번", "중", "수", "좀",
+     "정말", "완전", "너무", "맨날", "그냥", "무슨", "어떤", "몇", "처음", "생각", "하다", "그러다", "있다", "되다",
+     "알다", "말하다", "기억하다", "까먹다", "잊다", "맞다", "같다", "이다", "아니다", "주다", "보다", "ㅋㅋ", "ㅎㅎ",
+     "ㅠㅠ", "최애", "제일", "가장", "새", "요새", "지금", "방금", "전", "날", "년", "달", "주", "일"}
+)
+_SEASONS = frozenset({"봄", "여름", "가을", "겨울"})
+_WEATHER = frozenset({"비", "눈", "더위", "추위", "장마", "태풍", "미세먼지", "바람", "안개", "맑은 날"})
+# what the question names → how to tell a word of that kind
+_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:강아지|고양이|햄스터|토끼|멍멍이|댕댕이|냥이|반려\S*|우리\s?애)\S{0,2}\s?이름"), "pet_name"),
+    (re.compile(r"전공|학과|무슨\s?과"), "major"),
+    (re.compile(r"학교|대학"), "school"),
+    (re.compile(r"직업|무슨\s?일|뭐\s?하는\s?사람|일\s?한다"), "job"),
+    (re.compile(r"기분|감정|상태"), "feeling"),
+    (re.compile(r"음료|마시는|커피"), "drink"),
+    (re.compile(r"음식|메뉴|먹는|먹을|간식|디저트|요리"), "food"),
+    (re.compile(r"계절"), "season"),
+    (re.compile(r"날씨"), "weather"),
+    (re.compile(r"동물|강아지|고양이|멍멍이|댕댕이|냥이|반려"), "pet"),
+    (re.compile(r"어디|동네|장소|지역|나라|도시|사는\s?곳"), "place"),
+    (re.compile(r"누구|누가|누굴|사람|이름"), "person"),
+    (re.compile(r"취미|운동|게임"), "hobby"),
+    (re.compile(r"물건|장난감|샀|산\s?거|생겼|생긴|받았|받은|뽑았|(?:^|\s)(?:내|제)\s?(?:차|폰|핸드폰|노트북)"), "thing"),
+)
+
+
+def recollect(question: str, family: str | None, said: Sequence[str], analyze: Analyze) -> Recollection | None:
+    """The answer to the recall `question` (asking about the memory key `family`, or any when None) in the
+    user's earlier messages `said` (oldest first), or None when they never said it."""
+    asked = _content(analyze(question))
+    kind = next((k for pattern, k in _KINDS if pattern.search(question)), None)
+    if family in ("name", "age", "birthday", "mbti"):
+        return _from_facts(asked, family, said)  # who the user is comes only from what the rules read
+    if kind is not None:
+        found = _of_kind(kind, asked, said, analyze)
+        if found is not None:
+            return found
+    found = _from_facts(asked, family, said)
+    if found is not None:
+        return found
+    return _sharing(asked, said, analyze, family)
+
+
+def _from_facts(asked: set[str], family: str | None, said: Sequence[str]) -> Recollection | None:
+    best: tuple[int, int, Recollection] | None = None
+    for order, message in enumerate(said):
+        for fact in facts_in(message):
+            fam = key_family(fact.key)
+            if family is not None and fam != family:
+                continue
+            if family is None and fam in (None, "feeling", "health", "weather"):
+                continue  # a passing state is not what 'what did I tell you' asks for
+            shared = sum(1 for w in asked if w in fact.key or w in fact.value or w in message)
+            if best is None or (shared, order) >= best[:2]:
+                best = (shared, order, Recollection(fact.key, fact.value, fam))
+    return best[2] if best else None
+
+
+def _of_kind(kind: str, asked: set[str], said: Sequence[str], analyze: Analyze) -> Recollection | None:
+    """The newest word of the asked kind, in a message that shares a content word with the question if
+    any does, else in any message."""
+    hits: list[tuple[bool, int, str]] = []
+    for order, message in enumerate(_own(said)):
+        analysis = analyze(message)
+        word = _word_of_kind(kind, message, analysis, asked)
+        if word is not None:
+            hits.append((len(asked & _content(analysis)) > 0, order, word))
+    if not hits:
+        return None
+    return Recollection(_KIND_KEYS[kind], max(hits)[2], None)
+
+
+_KIND_KEYS = {"pet_name": "반려동물", "major": "전공", "school": "학교", "job": "직업", "feeling": "기분",
+              "food": "좋아하는 음식", "drink": "음료", "season": "계절", "weather": "날씨", "pet": "반려동물",
+              "place": "장소", "person": "그 사람", "hobby": "취미", "thing": "물건"}
+_HOBBIES = HOBBIES | {"베이킹", "뜨개질", "클라이밍", "러닝", "필라테스", "요가", "보드게임", "레고", "프라모델", "드럼",
+                      "우쿨렐레", "바이올린", "댄스", "스케이트보드", "서핑", "다이빙", "복싱", "주짓수", "크로스핏",
+                      "캘리그라피", "자수", "도자기", "목공", "가드닝", "식물", "필름카메라", "사진", "글쓰기", "웹소설"}
+_DRINK = re.compile(r"(?:우유|커피|라떼|주스|쥬스|에이드|스무디|티|콜라|사이다|맥주|소주|와인|하이볼|아아|아메리카노|"
+                    r"버블티|밀크티|녹차|두유|요거트)$")
+_BOUGHT = frozenset({"사다", "지르다", "뽑다", "받다", "생기다", "장만하다", "구매하다", "구입하다", "바꾸다", "업다",
+                     "선물하다", "물려주다", "들이다"})
+_PARTICLES = re.compile(r"(?:보다|보단|처럼|까지|부터|이랑|랑|하고|이가|가|이는|는|은|이를|를|을|의|에서|에|으로|로|도|만|이야|야|이에요|예요|임|이다|"
+                        r"이고|인데|이지)$")
+_BREEDS = frozenset({"말티즈", "푸들", "포메", "포메라니안", "시츄", "비숑", "웰시코기", "코기", "진돗개", "리트리버", "골든리트리버",
+                     "닥스훈트", "치와와", "요크셔테리어", "슈나우저", "시바견", "시바", "보더콜리", "페르시안", "러시안블루",
+                     "코숏", "먼치킨", "스코티시폴드", "샴", "브리티시숏헤어", "렉돌", "뱅갈", "믹스견", "유기견", "냥이", "댕댕이",
+                     "멍멍이", "강쥐"})
+_VERBISH = re.compile(r"(?:다|요|어|아|워|와|해|했|고|서|며|니|데|지|게|음|함|됨|줘|봐|려|겨|쳐|져|라|네|나|까|래)$")
+_JOBS_MORE = frozenset({"개발자", "디자이너", "간호사", "교사", "회사원", "직장인", "알바생", "프리랜서", "공무원", "유튜버",
+                        "작가", "기자", "군인", "경찰", "요리사", "바리스타", "트레이너", "강사", "연구원", "엔지니어"})
+
+
+def _word_of(form: str, bare: list[str]) -> str:
+    """The whole word a morpheme belongs to ('진스' → '뉴진스'), when it is a short one."""
+    return next((w for w in bare if form in w and len(w) <= len(form) + 4), form)
+
+
+_TIMEY = re.compile(r"^(?:어제|오늘|내일|이번|지난|요즘|생일|선물|중고|새로|드디어|주말|아침|저녁|밤|엄마|아빠|첫|차)$")
+
+
+def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str]) -> str | None:
+    words = [w.strip(" ,.!?~") for w in message.split()]
+    bare = [(_PARTICLES.sub("", w) or w) for w in words]
+    if kind in ("food", "drink", "season", "weather", "pet", "hobby"):
+        lexicon = {"food": FOODS, "drink": frozenset(), "season": _SEASONS, "weather": _WEATHER, "pet": PETS,
+                   "hobby": _HOBBIES}[kind]
+        for w in reversed(bare):
+            if w in asked or w in _STOP:
+                continue
+            if w in lexicon or (kind == "drink" and _DRINK.search(w) and len(w) >= 2):
+                return w
+            if kind in ("food", "hobby") and any(w.endswith(x) for x in lexicon if len(x) >= 2):
+                return w  # '떡볶이' in '국물떡볶이', '게임' in '보드게임'
+        return None
+    morphemes = analysis.morphemes
+    if kind == "pet_name":
+        for i, w in enumerate(bare[:-1]):
+            if w in PETS or w in _BREEDS or w.endswith(("강아지", "고양이")):
+                name = bare[i + 1]
+                if re.fullmatch(r"[가-힣]{1,4}|[A-Za-z]{2,12}", name) and name not in _STOP and not _VERBISH.search(name):
+                    return name  # '우리 집 말티즈 두부 병원 데려갔어'
+        return None
+    if kind in ("major", "school", "job"):
+        for w in bare:
+            if w in asked:
+                continue
+            if kind == "major" and re.fullmatch(r"[가-힣A-Za-z]{1,8}(?:학과|과|학부|공학|교육과)", w) and len(w) >= 3:
+                return w
+            if kind == "school" and len(w) >= 3 and re.fullmatch(r"[가-힣]{1,6}(?:대|대학교|대학|여고|외고|고|중|초|고등학교|중학교)", w) \
+                    and any(m.is_noun and w.startswith(m.form) for m in morphemes):
+                return w
+            if kind == "job" and (w in JOBS or w in _JOBS_MORE):
+                return w
+        return None
+    if kind == "feeling":
+        for w in reversed(words):
+            hit = next((f for f in FEELINGS if len(f) >= 2 and f in w), None)
+            if hit is not None:
+                return w.rstrip("ㅠㅜㅋㅎ~!.") or hit
+        return None
+    if kind == "place":
+        located = [w for w, raw in zip(bare, words) if w in PLACES and w not in asked
+                   and re.search(r"(?:에서|에|으로|로)$", raw)]
+        if located:
+            return located[0]  # '밴쿠버에서 워홀 중': where the user is, not a place mentioned
+        for w in bare:
+            if w in PLACES and w not in asked:
+                return w
+        for m in morphemes:
+            if m.tag == "NNP" and m.semantic == "지명" and m.form not in asked:
+                return _word_of(m.form, bare)
+        return None
+    if kind == "person":
+        for m in morphemes:
+            if m.form in asked or m.form in _STOP or m.form in RELATIONS or m.form in PLACES:
+                continue
+            if m.semantic == "인명" or (m.tag == "NNP" and m.semantic != "지명") or \
+                    (m.tag == "SL" and re.fullmatch(r"[A-Z][a-z]+", m.form)):
+                return _word_of(m.form, bare)
+        return None
+    if kind == "thing":
+        if not any(m.lemma in _BOUGHT for m in morphemes):
+            return None
+        phrases = [(p, tags) for p, tags in _noun_phrases(analysis)
+                   if p not in asked and p not in _STOP and not _TIMEY.match(p.split()[-1])]
+        proper = [p for p, tags in phrases if "NNP" in tags or "SL" in tags]
+        return proper[-1] if proper else (phrases[0][0] if phrases else None)
+    return None
+
+
+def _sharing(asked: set[str], said: Sequence[str], analyze: Analyze, family: str | None) -> Recollection | None:
+    """The nouns of the newest earlier message that shares a content word with the question."""
+    if not asked:
+        return None
+    for message in reversed(_own(said)):
+        analysis = analyze(message)
+        shared = {w for w in asked & _content(analysis) if not _is_lemma(w)}
+        if not shared:
+            continue  # a shared verb alone ('다니다') is not the same thing
+        every = _noun_phrases(analysis)
+        beside = [" ".join(w for w in p.split() if w not in shared) for p, _ in every
+                  if any(w in shared for w in p.split()) and len(p.split()) > 1]
+        beside = [b for b in beside if b and b not in _STOP and b not in asked]
+        if beside:
+            return Recollection(sorted(shared, key=len)[-1], beside[0], family)  # '통번역 전공' for '내 전공'
+        phrases = [(p, tags) for p, tags in every
+                   if p not in asked and p not in _STOP and not any(w in asked for w in p.split())
+                   and p not in RELATIONS]
+        if not phrases:
+            continue
+        proper = [p for p, tags in phrases if "NNP" in tags or "SL" in tags or "인명" in tags or "지명" in tags]
+        value = proper[0] if proper else phrases[0][0]
+        return Recollection(sorted(shared, key=len)[-1], value, family)
+    return None
+
+
+def _own(said: Sequence[str]) -> list[str]:
+    """What the user said of themself, clause by clause (oldest first): not questions, wishes, hearsay
+    or news of other people."""
+    return [" ".join(clauses) for clauses in (own_statements(m) for m in said) if clauses]
+
+
+def _is_lemma(word: str) -> bool:
+    return word.endswith("다") and len(word) >= 2 and not word.endswith(("바다", "보다"))
+
+
+def _content(analysis: an.Analysis) -> set[str]:
+    """The content words of a text: nouns and the dictionary forms of its verbs and adjectives."""
+    words: set[str] = set()
+    for m in analysis.morphemes:
+        if m.tag in ("NNG", "NNP", "SL") or m.tag in ("VV", "VA"):
+            word = m.lemma if m.tag in ("VV", "VA") else m.form
+            if word not in _STOP and len(word) >= (1 if m.tag == "NNP" else 2 if m.tag == "NNG" else 1):
+                words.add(word)
+    return words
+
+
+def _noun_phrases(analysis: an.Analysis) -> list[tuple[str, tuple[str, ...]]]:
+    """Runs of nouns with nothing between them, inside a word or across words made only of nouns
+    ('중고 아반떼', '아이폰 15'), with their tags and semantic classes."""
+    phrases: list[tuple[str, tuple[str, ...]]] = []
+    for sentence in analysis.sentences:
+        run: list[an.Morpheme] = []
+        for m in sentence.morphemes:
+            noun = m.tag in ("NNG", "NNP", "SL", "SN")
+            joins = bool(run) and (m.word == run[-1].word or (m.word == run[-1].word + 1
+                                                               and _whole_word(sentence, run[-1].word)))
+            if noun and joins:
+                run.append(m)
+                continue
+            _close(run, phrases)
+            run = [m] if noun else []
+        _close(run, phrases)
+    return phrases
+
+
+def _close(run: list[an.Morpheme], phrases: list[tuple[str, tuple[str, ...]]]) -> None:
+    if not run or all(m.tag == "SN" for m in run):
+        return
+    text = _join(run)
+    tags = tuple(m.tag for m in run) + tuple(m.semantic for m in run if m.semantic)
+    if len(text.replace(" ", "")) >= 2 or "NNP" in tags:
+        phrases.append((text, tags))
+
+
+def _whole_word(sentence: an.Sentence, index: int) -> bool:
+    pieces = sentence.word_morphemes(index)
+    return bool(pieces) and all(p.tag in ("NNG", "NNP", "SL", "SN") for p in pieces)
+
+
+def _join(run: list[an.Morpheme]) -> str:
+    out = run[0].form
+    for prev, m in zip(run, run[1:]):
+        out += (" " if m.word != prev.word else "") + m.form
+    return out
