@@ -34,6 +34,9 @@ ACTS = {
     "reaction",
     "smalltalk",
     "generic",
+    "question_unsure",  # a question she cannot answer from her corpus
+    "insulted",  # rude words aimed at her
+    "praised",  # kind words about her
 }
 RECALL_ACTS = {"recall_known", "recall_unknown"}
 SLOTS = {"name", "time", "event", "item", "place", "pet", "pet_name", "person", "feeling", "topic", "value"}

@@ -224,7 +224,15 @@ def _future_marker(morphemes: tuple[Morpheme, ...], i: int) -> bool:
     return m.tag == "NNG" and m.form in ("예정", "계획")
 
 
+def _decided(morphemes: tuple[Morpheme, ...]) -> bool:
+    """-기로 하다 ('가기로 했어', '등산 가기로 함'): a plan made, whatever the tense of 하다."""
+    return any(a.tag == "ETN" and a.form == "기" and b.form == "로" and c.form == "하"
+               for a, b, c in zip(morphemes, morphemes[1:], morphemes[2:]))
+
+
 def _tense(morphemes: tuple[Morpheme, ...], times: tuple[TimeExpression, ...]) -> str:
+    if _decided(morphemes) and not any(t.direction == -1 for t in times):
+        return FUTURE
     forms = [(m.form, m.tag) for m in morphemes]
     past = any(tag == "EP" and (form in _PAST_EP or form.endswith("ㅆ")) for form, tag in forms)  # 줬: ㅓㅆ
     if past:

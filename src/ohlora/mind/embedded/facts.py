@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ohlora.mind.base import Generation, GenerationRequest
+from ohlora.mind.embedded import facts_reader
 from ohlora.mind.embedded.korean import (
     FIRST_PERSON,
     PARTICLE_LIKE_NOUNS,
@@ -967,6 +968,8 @@ FAMILY = frozenset(
 
 
 _PEOPLE_KEY_WORDS = KEY_FAMILIES["people"]
+# the people whose name or presence the fallback reader keeps ('남동생 준호가', '썸남이 있는데')
+_RELATIONS = FAMILY | frozenset({"베프", "절친", "룸메", "룸메이트", "썸남", "썸녀", "조카", "사촌", "동기", "선배", "후배"})
 
 
 def _person_key(word: str) -> str:
@@ -1759,7 +1762,16 @@ def _clause_fact(clause: str, owner: str | None, greeted: bool = False) -> Fact 
             continue
         key, value = _tidy(fact.key), _tidy(fact.value)
         return Fact(key, value) if key and value else None
-    return None
+    if you and not me:
+        return None
+    # nothing in the sentence shapes the rules know: read the clause by its predicate (facts_reader)
+    read = None
+    if not (hearsay or others or bare_third):
+        read = facts_reader.read_clause(clause, jobs=JOBS, places=PLACES, pets=PETS)
+    if read is None:
+        read = facts_reader.read_people(clause, _person_key, _RELATIONS)
+    key, value = (_tidy(read.key), _tidy(read.value)) if read else ("", "")
+    return Fact(key, value) if key and value else None
 
 
 def own_statements(user_text: str) -> list[str]:

@@ -199,3 +199,21 @@ def person_address(clause: str) -> tuple[bool, bool]:
 def estimate_tokens(text: str, limit: int) -> int:
     """A BPE-ish count for Korean text (about two characters a token), kept below `limit`."""
     return max(1, min(len(text) // 2 + 1, limit - 1))
+
+
+# the last syllable of a predicate said as a state ('졸려', '추워', '설레') or as a noun ('졸림', '추움', '설렘')
+_STATE_ENDINGS = frozenset("함음움림남짐픔렘쁨워와려파퍼뻐레나해돼져")
+
+
+def word_stem(word: str) -> str:
+    """A word without the ending that makes it a state or a noun: '졸려' and '졸림' → '졸', '외로워' and
+    '외로움' → '외로', '피곤해' and '피곤함' → '피곤' (other words are returned as they are)."""
+    return word[:-1] if len(word) >= 2 and word[-1] in _STATE_ENDINGS else word
+
+
+def holds_value(item: str, value: str) -> bool:
+    """Whether a remembered item holds every word of `value`, as written or with another ending
+    ('[상태: 졸림]' holds '졸려'): how the evaluations score the memory role."""
+    words = re.findall(r"[^\s\[\]:]+", item)
+    stems = {word_stem(w) for w in words}
+    return all(part in item or word_stem(part) in stems for part in value.split())

@@ -40,6 +40,9 @@ TIME_BONUS = 0.03  # an entry written for this day or day part
 REFUSAL_BONUS = 0.15  # refusal entries of a category the ethics judge flags in the message
 MARGIN = 0.12  # candidates within this much of the best entry
 STRONG = 0.55  # a corpus entry this close to the message is preferred to a template for what it means
+ASKED_HER = 0.4  # a question to her gets a corpus answer only this close; else an honest "I don't know"
+ASKED_ANYONE = 0.6  # the same for a question that does not name her ('17 곱하기 23 얼마야', '우주는 끝이 있어?')
+NEAR_SAME = 0.8  # news the user tells gets a corpus answer only when it is nearly what the entry was written for
 CONFIDENT = 0.5  # below this the reading is too unsure to answer specifically: an honest generic reply
 # Acts her corpus answers best (questions about her, social moves); the others go to the templates first.
 CORPUS_FIRST = frozenset({Act.ASK_HER, Act.GREETING, Act.FAREWELL, Act.THANKS, Act.APOLOGY, Act.CONFESS})
@@ -66,6 +69,7 @@ class _UserState:
 
 _POLITE = re.compile(r"(요|니다|니까|세요|셔)[.!?~ㅎㅋ^\s]*$")
 # a guessing game he asks for ('내 나이 맞혀 봐', '내가 몇 살 같아?'), not a quiz on what he told her
+_TO_HER = re.compile(r"(?:^|\s)(?:너|넌|니|네|너는|너도|너의|너한테|로라|오로라)")
 _WHEN = re.compile(r"언제|무슨\s?요일|며칠|몇\s?(?:시|월|일)|날짜")
 _GUESS_ME = re.compile(r"맞[춰혀추히]|같아|일까|뭘까|누굴까")
 # A told fact's kind, from the slot the understanding filled (in this order of precedence).
@@ -184,17 +188,23 @@ class EmbeddedReplier:
             ranking += self._templates(reading.act.value, reading, {}, temperature)
         elif reading.confidence < CONFIDENT:
             ranking += self._corpus_ranking(corpus, temperature, key, value) if strong else []
+        elif reading.act in (Act.INSULT, Act.PRAISE):
+            ranking += self._templates(reading.act.value, reading, {}, temperature)  # 닥쳐: it hurts, said so
+        elif reading.act == Act.ASK_HER and (not corpus or corpus[0][0] < (
+                ASKED_HER if _TO_HER.search(reading.text) else ASKED_ANYONE)):
+            ranking += self._templates("question_unsure", reading, {}, temperature)  # 17 곱하기 23? 세종대왕?
         elif reading.act in CORPUS_FIRST:
             ranking += self._corpus_ranking(corpus, temperature, key, value)
             ranking += self._templates(reading.act.value, reading, {}, temperature)
         elif reading.act in TEMPLATES_FIRST:
             ranking += self._templates(reading.act.value, reading, {}, temperature)
-            ranking += self._corpus_ranking(corpus, temperature, key, value) if strong or not ranking else []
+            near = bool(corpus) and corpus[0][0] >= NEAR_SAME
+            ranking += self._corpus_ranking(corpus, temperature, key, value) if near or not ranking else []
         else:
-            if strong:
+            if bool(corpus) and corpus[0][0] >= NEAR_SAME:
                 ranking += self._corpus_ranking(corpus, temperature, key, value)
             ranking += self._templates(reading.act.value, reading, {}, temperature)
-            if not ranking:
+            if not ranking and strong:
                 ranking += self._corpus_ranking(corpus, temperature, key, value)
         ranking += self._templates("generic", reading, {}, 1.0)
         return ranking + fallbacks
@@ -299,7 +309,9 @@ class EmbeddedReplier:
     def _templates(self, act: str, reading: Understanding, extra: dict[str, str], temperature: float,
                    topic: str | None = None, key: str | None = None) -> list[Candidate]:
         """The answers of the templates that fit, filled from the message's slots (most specific first)."""
-        slots = {**{k: v for k, v in reading.slots.items() if v}, **extra}
+        slots = {**{k: v for k, v in reading.slots.items() if v}, **extra, "said": reading.text}
+        if act == "question_unsure" and len(reading.topic or "") < 2:
+            slots.pop("topic", None)  # '곱이라…': a one-syllable reading is no topic to repeat back
         if reading.topic and "topic" not in slots:
             slots["topic"] = reading.topic
         if key is None and act == Act.TELL_FACT.value:

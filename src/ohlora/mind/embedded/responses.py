@@ -68,6 +68,12 @@ def fill(template: str, slots: Mapping[str, str]) -> str | None:
     return None if missing else re.sub(r"\s{2,}", " ", text).strip()
 
 
+# acts whose templates are chosen by the words said, not only by the topic read
+_SAID_ACTS = frozenset({"reaction", "greeting", "farewell", "thanks", "apology", "tell_feeling", "request", "opinion"})
+# acts whose answers come in tones (good news, bad news, neither)
+_TONED_ACTS = frozenset({"tell_past", "tell_feeling", "smalltalk", "tell_fact"})
+
+
 @dataclass(frozen=True)
 class Template:
     id: str
@@ -94,6 +100,8 @@ class Template:
             score += 4
         elif self.topics:
             text = " ".join(v for v in (topic, slots.get("event"), slots.get("item"), slots.get("topic")) if v)
+            if self.act in _SAID_ACTS:
+                text = f"{text} {slots.get('said') or ''}"  # 'ㅎㅎ', '헐', '잘 자': the words themselves
             if not text or not any(word in text for word in self.topics):
                 return None
             score += 4
@@ -105,6 +113,8 @@ class Template:
             if polarity != self.polarity:
                 return None
             score += 1
+        elif polarity != 0 and self.act in _TONED_ACTS:
+            score -= 6  # good or bad news: an answer in that tone before a more specific neutral one
         return score + len(self.needs)
 
 

@@ -78,6 +78,8 @@ class Act(str, Enum):
     REQUEST = "request"
     OPINION = "opinion"
     CONFESS = "confess"
+    INSULT = "insulted"  # rude words aimed at her (the judge decides on sanctions; she says it hurts)
+    PRAISE = "praised"  # kind words about her or talking with her ('너랑 얘기하는 게 제일 좋아')
     REACTION = "reaction"
     SMALLTALK = "smalltalk"
 
@@ -194,8 +196,11 @@ _FEELING_POLARITY = {name: polarity for name, polarity in FEELINGS.values()}
 _FEELING_WORDS = re.compile("|".join(re.escape(w) for w in sorted(FEELINGS, key=len, reverse=True)))
 # words that carry a feeling in a message but are not the user's state (no feeling slot), by polarity
 _POSITIVE_CUES = ("ㅋㅋ", "ㅎㅎ", "^^", "좋다", "좋았", "대박", "신기", "최고", "ㅊㅋ", "축하", "헤헤", "합격", "붙었",
-                  "성공", "이겼")
-_NEGATIVE_CUES = ("ㅠ", "ㅜ", "ㅡㅡ", "흑흑", "하아", "에휴", "후우", "떨어졌", "혼났", "깨졌", "헤어졌", "졌어", "실패")
+                  "성공", "이겼", "해방", "끝!", "끝냈", "드디어", "뿌듯", "행복", "개운", "후련")
+_NEGATIVE_CUES = ("ㅠ", "ㅜ", "ㅡㅡ", "흑흑", "하아", "에휴", "후우", "떨어졌", "혼났", "깨졌", "헤어졌", "졌어", "실패",
+                  "잠이 안", "잠 안 와", "못 자", "하기 싫", "싫어", "재미없", "답답", "힘들", "지쳐", "죽겠", "빡쳐",
+                  "나만 빼고", "무지개다리", "정신없", "정신이 하나도", "없나 봐", "없나봐", "헷갈", "어지러", "바닥",
+                  "손에 안 잡", "안 돼", "안돼", "안 되")
 
 REACTIONS = frozenset(
     {"ㅋㅋ", "ㅎㅎ", "ㅇㅇ", "ㅇㅋ", "ㄹㅇ", "ㅇㅈ", "ㄱㄱ", "ㄴㄴ", "헐", "대박", "오", "오오", "와", "우와", "헉", "음",
@@ -209,17 +214,30 @@ _GREETING = re.compile(r"^(?:안녕(?!히)(?:하세요|하십니까)?|하이|헬
                        r"좋은\s?아침|굿모닝|오랜만(?:이야|이네|이다|이에요)?|방가|나\s?왔어|왔어)(?=$|[\s!,.~?])", re.I)
 _FAREWELL = re.compile(r"(?:^|\s)(?:잘\s?자|잘\s?가|안녕히|바이|빠이|ㅂㅂ|ㅂㅇ|굿\s?나잇|굿밤|다음에\s?(?:봐|보자|얘기해)|"
                        r"또\s?(?:봐|보자|올게)|내일\s?봐|이따\s?봐|(?:나\s)?(?:이제\s)?(?:잘게|자러\s?갈게|갈게|가볼게|들어갈게|"
-                       r"나갈게|잘래)|이만\s?(?:갈게|잘게|가볼게|줄일게)|bye)(?=$|[\s!,.~?])", re.I)
+                       r"나갈게|잘래)|이만\s?(?:갈게|잘게|가볼게|줄일게)|나\s간다|가\s?볼게|가야\s?(?:돼|됨|겠다)|"
+                       r"들어가야\s?(?:돼|됨|겠다)|bye)(?=$|[\s!,.~?])", re.I)
 _THANKS = re.compile(r"고마워|고맙|감사|땡큐|ㄱㅅ|thank|thx|ㄳ", re.I)
 _APOLOGY = re.compile(r"미안|죄송|쏘리|ㅈㅅ|sorry|ㅈㅅㅈㅅ", re.I)
-_CONFESS = re.compile(r"(?i:i\s?love\s?you|love\s?you|luv\s?u)|사랑해|사랑한다|사귀자|사귈래|사귀어\s?줘|사귀어\s?줄래|사귀면|여자\s?친구\s?(?:해|하자|돼)|여친\s?(?:해|하자|돼)|"
+_CONFESS = re.compile(r"(?i:i\s?love\s?you|love\s?you|luv\s?u)|(?:너|널|너를|로라)\S*\s?(?:진짜\s|많이\s|너무\s)?좋아(?:해|한다)|사랑해|사랑한다|사귀자|사귈래|사귀어\s?줘|사귀어\s?줄래|사귀면|여자\s?친구\s?(?:해|하자|돼)|여친\s?(?:해|하자|돼)|"
                       r"결혼하자|결혼해\s?줘|결혼할래|데이트\s?(?:하자|할래)|실제로\s?만나|직접\s?만나|만나\s?줄래|만날래|"
-                      r"만나자|보고\s?싶|좋아해\s?줘|나랑\s?사귀|고백")
+                      r"만나자|(?:(?:^|\s)(?:너|널|너를|나|날|나를|로라|로라를|네\s?얼굴)\s(?:너무\s|진짜\s|많이\s)?|^)보고\s?싶|좋아해\s?줘|나랑\s?사귀|고백")
 _LIKE = re.compile(r"(?:좋아(?:해|하|했|한|함|요|하는|한다)|좋더라|사랑해|최애|빠졌|짱\s?좋아|좋아$)")
 _DISLIKE = re.compile(r"(?:싫어(?:해|하|했|한|함|요)?|싫다|싫더라|못\s?먹|안\s?좋아해|별로야|별로더라|질색)")
 _RECALL = re.compile(r"기억\s?(?:나|해|하|하니|하지|났|함|남)|뭐랬|랬지|랬더라|뭐였(?:지|더라|어)|뭐더라|뭐드라|뭐였드라|누구더라|였지|였더라|이었지|이었더라|했지|했더라|"
                      r"그랬(?:지|더라|잖아|었지)|라고\s?했|"
                      r"했었지|했었나|했었잖아|말했|얘기했|말한\s?거|알지|아니\?|알아\?|했잖아|까먹|잊었|잊어버렸")
+# rude words aimed at her: '닥쳐', '너 진짜 멍청하다', 'ㅅㅂ 말귀를 못 알아먹네' (not 'ㅅㅂ 시험 망했어', which is
+# about the user's day, nor '친구가 나한테 바보래', which reports someone else)
+_RUDE = re.compile(r"닥쳐|닥치|꺼져|꺼지|멍청|바보|병신|븅신|ㅂㅅ|ㅄ|등신|찐따|쓰레기|한심|재수\s?없|짜증\s?나게\s?하|"
+                   r"말귀|못\s?알아\s?(?:먹|듣)|재미없어|노잼이야|지루해\s?너|싫어\s?너|너\s?싫어|구려|별로야\s?너|"
+                   r"고철|깡통|기계\s?주제|AI\s?주제|주제에|못생|돼지|미친\s?(?:거|년|놈|것)|개\s?같|ㅗ")
+_RUDE_ALONE = re.compile(r"^(?:ㅅㅂ|시발|씨발|ㅆㅂ|ㅈㄹ|지랄|ㄲㅈ|ㄷㅊ)[!.~ ]*$")
+_REPORTED = re.compile(r"(?:다고|라고|래|대)(?:\s|$|[?.!])|(?:친구|엄마|아빠|선배|팀장|누가|걔|사람들)\S*\s.*(?:했|하더라|그랬)")
+_PRAISE = re.compile(r"(?:얘기하는\s?(?:게|거)|대화하는\s?(?:게|거)|말하는\s?(?:게|거))\s?(?:제일\s|진짜\s|너무\s)?(?:좋아|재밌|재미있|즐거)|"
+                     r"최고야|최고다|귀여워|귀엽다|예뻐|예쁘다|착해|착하다|똑똑해|똑똑하다|멋져|멋있어|천재|"
+                     r"고마운\s?존재|힘이\s?돼|위로가\s?돼|잘한다|잘하네")
+# the user telling of a confession they received or made to someone else, not confessing to her
+_OTHERS_LOVE = re.compile(r"고백\s?(?:받|했|하려고|할까|해\s?볼까)|(?:걔|그\s?사람|선배|친구|썸남|썸녀)\S*\s?(?:한테|에게)\s?고백")
 # she is asked whether she forgot something of the user's (not her own: '너 네 생일 까먹었어?')
 _FORGOT = re.compile(r"까먹|잊어버렸|잊었|잊은\s?거|잊지\s?않았")
 _HER_OWN = re.compile(r"(?:^|\s)(?:네|니|너의|너\s?자신|로라\s?너의?)\s?(?:이름|생일|나이|약속)")
@@ -552,6 +570,45 @@ def _clean(text: str) -> str:
     return clean(text)
 
 
+# what happened, by the dictionary forms of its words: bad news and good news the user tells
+_BAD_NEWS = frozenset(
+    {"무지개다리", "돌아가시다", "빼다", "어지럽다", "헷갈리다", "번아웃", "바닥", "정신없다", "잃어버리다", "잃다", "고장나다", "고장", "깨지다", "망하다", "망치다", "놓치다", "지나치다", "늦다", "지각", "지각하다",
+     "다치다", "아프다", "체하다", "떨어지다", "헤어지다", "싸우다", "혼나다", "잘리다", "버벅이다", "틀리다", "울다",
+     "지치다", "힘들다", "외롭다", "우울하다", "불안하다", "무섭다", "짜증", "짜증나다", "화나다", "열받다", "빡치다",
+     "억울하다", "서운하다", "속상하다", "질투", "뒤처지다", "포기하다", "귀찮다", "최악", "현기증", "진상", "야근",
+     "실수", "사고", "눈물", "모기", "늦잠", "낑기다", "나쁘다", "스트레스", "멘붕", "피곤하다", "망", "폭식",
+     "별로", "싫다", "지겹다", "답답하다", "괴롭다", "아깝다", "후회", "후회하다", "슬프다", "그만두다", "탈락", "불합격",
+     "감기", "몸살", "두통", "배탈", "고생", "걱정", "걱정되다", "긴장되다", "떨리다", "밤새다", "안되다", "휴"})
+_GOOD_NEWS = frozenset(
+    {"칭찬", "합격", "붙다", "성공", "성공하다", "장학금", "휴강", "개꿀", "맛있다", "존맛", "행복하다", "신나다", "설레다",
+     "재밌다", "재미있다", "좋다", "최고", "대박", "축하", "득템", "당첨", "당첨되다", "이기다", "승진", "보너스", "월급",
+     "선물", "기쁘다", "뿌듯하다", "귀엽다", "예쁘다", "성공적", "통과", "통과하다", "만점", "1등", "우승", "티켓팅",
+     "행운", "꿀잠", "힐링", "웃기다", "좋아지다", "나아지다", "좋아하다", "해방", "끝내다", "개운하다", "후련하다",
+     "드디어"})
+_NEGATORS = frozenset({"안", "못"})
+
+
+def _news(analysis: an.Analysis) -> int:
+    """Whether the message tells good (+1) or bad (-1) news, by its words (a negated good word is bad:
+    '안 좋아', '재미없어'), 0 when it tells neither or both as much."""
+    good = bad = 0
+    morphemes = analysis.morphemes
+    for i, m in enumerate(morphemes):
+        word = m.lemma if m.is_predicate else m.form
+        negated = i > 0 and morphemes[i - 1].form in _NEGATORS or any(
+            n.tag == "VX" and n.lemma in ("않다", "없다", "못하다") for n in morphemes[i + 1:i + 4])
+        if word in _GOOD_NEWS:
+            if negated:
+                bad += 1
+            else:
+                good += 1
+        elif word in _BAD_NEWS:
+            bad += 1
+        elif word in ("없다",) and i > 0 and morphemes[i - 1].form in ("재미", "맛", "의미"):
+            bad += 1  # 재미없어, 맛없어
+    return (good > bad) - (bad > good)
+
+
 def _mood(raw: str) -> int:
     pos = sum(raw.count(c) for c in _POSITIVE_CUES)
     neg = sum(raw.count(c) for c in _NEGATIVE_CUES)
@@ -652,8 +709,8 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
             polarity = 0
     if main.about is About.HER or act in (Act.ASK_HER, Act.RECALL, Act.ASK_USER, Act.REQUEST):
         polarity = 0  # not the user's own feeling
-    if polarity == 0 and act not in (Act.ASK_HER, Act.RECALL, Act.ASK_USER):
-        polarity = mood
+    if polarity == 0 and act not in (Act.ASK_HER, Act.RECALL, Act.ASK_USER, Act.OPINION, Act.REQUEST):
+        polarity = _news(analysis) or mood  # what happened says more than 'ㅠㅠ' ('장학금 받았어ㅠㅠㅠ')
     if act is Act.THANKS and polarity == 0:
         polarity = 1
 
@@ -742,7 +799,15 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         about = About.USER
         return reading(Act.RECALL, key)  # 회식 무슨 요일이라고 했지?: the user's own words, the owner unsaid
 
-    if _CONFESS.search(body) or (about is About.HER and re.search(r"좋아해|좋아한다", body)
+    her_addressed = explicit_about is About.HER or bool(re.search(r"(?:^|\s)(?:너|넌|니|네|너는|너도|너랑|로라)", body))
+    if (_RUDE.search(body) and (her_addressed or explicit_about is About.NONE) and not _REPORTED.search(body)) \
+            or _RUDE_ALONE.match(body.strip()):
+        return reading(Act.INSULT)
+    if her_addressed and _PRAISE.search(body) and not _CONFESS.search(body) and not question:
+        return reading(Act.PRAISE)
+    if _OTHERS_LOVE.search(body) and not her_addressed:
+        pass  # '드디어 고백 받았어': news of the user's own love life
+    elif _CONFESS.search(body) or (about is About.HER and re.search(r"좋아해|좋아한다", body)
                                  and not slots.get("item") and not _has_question_word(sentence)):
         return reading(Act.CONFESS)
 
@@ -750,6 +815,8 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.TELL_FACT)
     if sentence.kind == an.REQUEST and not question:
         return reading(Act.REQUEST)
+    if not question and re.search(r"(?:추천|추천\s?좀|하나만|한\s?개만|골라\s?줘|골라\s?봐|부탁해|해\s?주라|봐\s?줘)\s*[!~.ㅋㅎ]*$", body):
+        return reading(Act.REQUEST)  # '비 오는 날 듣기 좋은 노래 추천', '아재개그 하나만ㅋㅋ'
     if question and re.search(r"줄래|줘|주세요|줄\s?수\s?있|주라|주면\s?안\s?돼|주실래|주시겠|주실\s?수", body):
         return reading(Act.REQUEST)
     if question:
@@ -767,7 +834,7 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.TELL_FACT)
     tense = sentence.tense
     ahead = any(t.direction == 1 for t in sentence.times)
-    if about is not About.NONE and ahead and slots.get("event") and tense == an.PAST \
+    if about is not About.NONE and ahead and tense == an.PAST \
             and not any(t.direction == -1 for t in sentence.times):
         return reading(Act.TELL_PLAN)  # 내일 시험인데 공부 하나도 안 했어: the exam ahead is the news
     if about is About.NONE:
