@@ -53,7 +53,7 @@ _TIME_NOUNS = frozenset(
 )
 _NOT_VALUES = frozenset(
     {"것", "거", "게", "그거", "이거", "저거", "그게", "이게", "그걸", "이걸", "뭐", "다", "나", "저", "너", "우리",
-     "기분", "날씨", "컨디션", "몸", "상태", "사람", "사람들", "애들", "진짜", "정말", "시간", "요즘", "오늘"}
+     "안", "못", "그", "이", "기분", "날씨", "컨디션", "몸", "상태", "사람", "사람들", "애들", "진짜", "정말", "시간", "요즘", "오늘"}
 )
 _COUNT = re.compile(r"^(?:\d+\S*|한|두|세|네|다섯|여러|몇|[가-힣]?마리|개|번|달|년|명|[0-9]+[가-힣]*째)$")
 _PARTICLE_END = re.compile(r"(?:이|가|은|는|을|를|도|만|랑|이랑|하고|에|에서|으로|로|엔|에는)$")
@@ -89,8 +89,8 @@ def _modifier(word: str) -> bool:
     """An adnominal word ('많은', '일어나는', '단', '비린', '새', '첫')."""
     if word in ("새", "첫", "헌", "옛"):
         return True
-    ms = _morphs(word)
-    return bool(ms) and ms[-1].tag == "ETM" and not word.endswith(("할", "갈", "볼"))
+    ms = _morphs(word)  # adjectives only: '사람 많은 곳', '단 거' (a verb's '먹는 거' is an activity)
+    return len(ms) >= 2 and ms[-1].tag == "ETM" and ms[-2].tag in ("VA", "XSA")
 
 
 def _head(word: str) -> str | None:
@@ -127,9 +127,7 @@ def _phrase_before(words: list[str], at: int, modifiers: bool = False) -> str | 
     k = j - 1
     while k >= 0 and len(phrase) < MAX_WORDS:
         w = words[k]
-        if _bare_noun(w) or modifiers and (_modifier(w) or phrase[0] != head and False):
-            phrase.insert(0, w)
-        elif modifiers and _modifier(phrase[0]) and (_bare_noun(w) or w in ("일찍", "늦게", "많이")):
+        if _bare_noun(w) or modifiers and (_modifier(w) or phrase[0] != head and False) or modifiers and _modifier(phrase[0]) and (_bare_noun(w) or w in ("일찍", "늦게", "많이")):
             phrase.insert(0, w)
         else:
             break
@@ -155,9 +153,9 @@ def _phrase_after(words: list[str], at: int) -> str | None:
 
 def _negated(words: list[str], at: int) -> bool:
     before = words[at - 1] if at > 0 else ""
-    return before in ("안", "못", "별로안") or words[at].startswith(("안", "않")) or bool(
-        re.search(r"지\s?(?:않|마)", " ".join(words[at : at + 2]))
-    )
+    after = words[at + 1] if at + 1 < len(words) else ""
+    return before in ("안", "못", "별로안") or words[at].startswith(("안", "않")) or after.startswith(("아니", "않")) \
+        or words[at].endswith("면") or bool(re.search(r"지\s?(?:않|마)", " ".join(words[at : at + 2])))
 
 
 # --- predicates ------------------------------------------------------------------------------------
@@ -168,7 +166,7 @@ _LIKE_NOUNS = re.compile(
     r"^(찐팬|팬|덕후|극호|최애|진리|낙|원픽|덕질)(?:이야|야|임|이에요|예요|이지|지|이다|다|인데|이라|라|이고|이거든|거든|"
     r"한\s?지|해|하는\s?중|중|했어|함)?" + _E
 )
-_DISLIKE = re.compile(r"^(?:싫어(?:해|함|하는데|해서|하거든|하고|요)?|싫다|싫음|싫은데|싫거든|질색(?:이야|임|이에요)?|"
+_DISLIKE = re.compile(r"^(?:싫어(?:해|함|하는데|해서|하거든|하고|요)?|싫다|싫음|싫거든|질색(?:이야|임|이에요)?|"
                       r"극혐(?:이야|임)?|별로(?:야|임|예요|이야|더라)|혐오(?:자임|자야|자예요|함|해)?)" + _E)
 _CANT = re.compile(r"^(?:먹어|먹음|먹거든|먹는데|봐|봄|보거든|마셔|마심|마시거든|타|탐)" + _E)
 _HOBBY_VERBS = re.compile(
@@ -288,8 +286,8 @@ def _job(words: list[str], jobs: frozenset[str], **_: object) -> Read | None:
     for i, w in enumerate(words):
         m = _COPULA.match(w)
         noun = m.group(1) if m else w
-        if (noun in jobs or _JOB_HEADS.search(noun)) and (i == len(words) - 1 or noun != w or i == 0 or
-                                                           i + 1 < len(words) and _DO.match(words[i + 1])):
+        if (noun in jobs or _JOB_HEADS.search(noun)) and not _negated(words, i) and (
+                i == len(words) - 1 or noun != w or i + 1 < len(words) and _DO.match(words[i + 1])):
             phrase = _phrase_before(words + [""], i + 1) if noun == w else None
             if phrase is None:
                 before = _phrase_before(words, i)
@@ -339,11 +337,15 @@ def _placeish(word: str, places: frozenset[str]) -> bool:
     return any(m.semantic == "지명" for m in ms) or word.lower().endswith(_PLACE_TAILS)
 
 
+def _town(word: str, places: frozenset[str]) -> bool:
+    return word in places or any(m.semantic == "지명" for m in _morphs(word))
+
+
 def _place(words: list[str], places: frozenset[str], **_: object) -> Read | None:
     for i, w in enumerate(words):
         if _HOME.match(w) and i > 0 and not (w.startswith("사람") and i > 1 and words[i - 1] in ("많은", "많아")):
             value = _phrase_before(words, i)
-            if value and _placeish(value.split()[-1], places):
+            if value and not _negated(words, i) and _town(value.split()[-1], places):
                 return Read("고향", value)
         if w.startswith("고향") and w[2:] in ("이", "은") and i + 1 < len(words):
             m = _HERE.match(words[i + 1])
@@ -403,17 +405,17 @@ def _likes(words: list[str], **_: object) -> Read | None:
             value = _phrase_before(words, i, modifiers=True)
             if not value:
                 continue
-            if _negated(words, i) or i > 1 and words[i - 1] == "안":
-                return Read("싫어하는 것", value)
+            if _negated(words, i) or words[i - 1] in ("안", "별로"):
+                return None  # '안 좋아해' says what is not liked, not a dislike
             return Read("좋아하는 것", value)
         m = _LIKE_NOUNS.match(w)
         if m and i > 0 and not _negated(words, i):
             value = _phrase_before(words, i, modifiers=True)
             if value:
                 return Read("좋아하는 것", value)
-        if _DISLIKE.match(w) and i > 0 and not (words[i - 1] == "안"):
+        if _DISLIKE.match(w) and i > 0 and words[i - 1] != "안":
             j = i
-            while j > 0 and not _head(words[j - 1]) and words[j - 1] not in _ADVERBS and not _COUNT.match(words[j - 1]):
+            if j > 1 and re.search(r"[해워와어아]서$", words[j - 1]):
                 j -= 1  # '가지 식감 물컹해서 싫어': the reason is skipped
             value = _phrase_before(words, j, modifiers=True)
             if value:

@@ -52,6 +52,8 @@ KEY_FAMILIES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "health": ("건강",),  # before "feeling": "건강 상태" is health
     "feeling": ("상태", "기분"),
     "people": ("가족", "친구", "연인", "동생", "형", "오빠", "누나", "언니", "엄마", "아빠"),
+    "possession": ("물건",),  # what the user bought or was given ('산 물건', '받은 물건')
+    "whereabouts": ("있는 곳",),  # where the user is right now ('지금 있는 곳: 도서관')
 })
 
 
