@@ -37,6 +37,8 @@ ACTS = {
     "question_unsure",  # a question she cannot answer from her corpus
     "insulted",  # rude words aimed at her
     "praised",  # kind words about her
+    "followup",  # a bare '왜?', '진짜?', '그래서?' after her answer
+    "advice",  # '~할까?': what would she do
 }
 RECALL_ACTS = {"recall_known", "recall_unknown"}
 SLOTS = {"name", "time", "event", "item", "place", "pet", "pet_name", "person", "feeling", "topic", "value"}

@@ -188,7 +188,7 @@ class EmbeddedReplier:
             ranking += self._templates(reading.act.value, reading, {}, temperature)
         elif reading.confidence < CONFIDENT:
             ranking += self._corpus_ranking(corpus, temperature, key, value) if strong else []
-        elif reading.act in (Act.INSULT, Act.PRAISE):
+        elif reading.act in (Act.INSULT, Act.PRAISE, Act.FOLLOWUP, Act.ADVICE):
             ranking += self._templates(reading.act.value, reading, {}, temperature)  # 닥쳐: it hurts, said so
         elif reading.act == Act.ASK_HER and (not corpus or corpus[0][0] < (
                 ASKED_HER if _TO_HER.search(reading.text) else ASKED_ANYONE)):

@@ -69,7 +69,8 @@ def fill(template: str, slots: Mapping[str, str]) -> str | None:
 
 
 # acts whose templates are chosen by the words said, not only by the topic read
-_SAID_ACTS = frozenset({"reaction", "greeting", "farewell", "thanks", "apology", "tell_feeling", "request", "opinion"})
+_SAID_ACTS = frozenset({"reaction", "greeting", "farewell", "thanks", "apology", "tell_feeling", "request", "opinion",
+                        "followup"})
 # acts whose answers come in tones (good news, bad news, neither)
 _TONED_ACTS = frozenset({"tell_past", "tell_feeling", "smalltalk", "tell_fact"})
 

@@ -82,6 +82,8 @@ class Act(str, Enum):
     CONFESS = "confess"
     INSULT = "insulted"  # rude words aimed at her (the judge decides on sanctions; she says it hurts)
     PRAISE = "praised"  # kind words about her or talking with her ('너랑 얘기하는 게 제일 좋아')
+    FOLLOWUP = "followup"  # a bare '왜?', '진짜?', '그래서?' that only makes sense after her answer
+    ADVICE = "advice"  # '다시 연락해볼까?', '말해야 할까?': the user asks what to do
     REACTION = "reaction"
     SMALLTALK = "smalltalk"
 
@@ -240,6 +242,8 @@ _PRAISE = re.compile(r"(?:얘기하는\s?(?:게|거)|대화하는\s?(?:게|거)|
                      r"고마운\s?존재|힘이\s?돼|위로가\s?돼|잘한다|잘하네")
 # the user telling of a confession they received or made to someone else, not confessing to her
 _OTHERS_LOVE = re.compile(r"고백\s?(?:받|했|하려고|할까|해\s?볼까)|(?:걔|그\s?사람|선배|친구|썸남|썸녀)\S*\s?(?:한테|에게)\s?고백")
+_FOLLOWUP = re.compile(r"(?:오|아|헐|엥|응)?\s?(?:왜|왜요|왜지|진짜|진짜로|정말|정말로|레알|ㄹㅇ|실화|그래서|그리고|그럼|그러면)"
+                       r"\s*[?!.~ㅋㅎ]*")
 # she is asked whether she forgot something of the user's (not her own: '너 네 생일 까먹었어?')
 _FORGOT = re.compile(r"까먹|잊어버렸|잊었|잊은\s?거|잊지\s?않았")
 _HER_OWN = re.compile(r"(?:^|\s)(?:네|니|너의|너\s?자신|로라\s?너의?)\s?(?:이름|생일|나이|약속)")
@@ -574,7 +578,7 @@ def _clean(text: str) -> str:
 
 # what happened, by the dictionary forms of its words: bad news and good news the user tells
 _BAD_NEWS = frozenset(
-    {"무지개다리", "돌아가시다", "빼다", "어지럽다", "헷갈리다", "번아웃", "바닥", "정신없다", "잃어버리다", "잃다", "고장나다", "고장", "깨지다", "망하다", "망치다", "놓치다", "지나치다", "늦다", "지각", "지각하다",
+    {"입원", "골절", "수술", "넘어지다", "막히다", "무지개다리", "돌아가시다", "빼다", "어지럽다", "헷갈리다", "번아웃", "바닥", "정신없다", "잃어버리다", "잃다", "고장나다", "고장", "깨지다", "망하다", "망치다", "놓치다", "지나치다", "늦다", "지각", "지각하다",
      "다치다", "아프다", "체하다", "떨어지다", "헤어지다", "싸우다", "혼나다", "잘리다", "버벅이다", "틀리다", "울다",
      "지치다", "힘들다", "외롭다", "우울하다", "불안하다", "무섭다", "짜증", "짜증나다", "화나다", "열받다", "빡치다",
      "억울하다", "서운하다", "속상하다", "질투", "뒤처지다", "포기하다", "귀찮다", "최악", "현기증", "진상", "야근",
@@ -768,6 +772,8 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     if social in (Act.THANKS, Act.APOLOGY, Act.FAREWELL) and len(words) <= 4:
         return reading(social)
 
+    if _FOLLOWUP.fullmatch(body.strip()):
+        return reading(Act.FOLLOWUP)  # 왜?, 진짜?, 그래서?
     user_mentioned = any(_person_of(w) is About.USER for w in words)
     if _FORGOT.search(body) and not _HER_OWN.search(body) and (question or re.search(r"지\s*[?~.!]*$", body)):
         about = About.USER  # 이름 까먹은 거 아니지?, 너 내 이름 까먹었지?: whether she still remembers
@@ -782,8 +788,10 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     if user_mentioned and (_GUESS.search(body) and (question or "맞" in body)) and about is not About.HER:
         return reading(Act.ASK_USER, _recall_key(body))
     owned_fact = _asks_owned(words) and _recall_key(body) is not None and not _OPINION.search(body)
+    asked_her = question or bool(re.search(r"(?:^|\s)(?:너|넌|니가|네가|로라)\s", body)) \
+        or bool(re.search(r"(?:지|잖아|죠)\s*[?!.~]*$", body))
     if user_mentioned and (question or _RECALL.search(body)) and (_RECALL.search(body) or owned_fact) \
-            and about in (About.USER, About.THIRD, About.NONE):
+            and about in (About.USER, About.THIRD, About.NONE) and asked_her:
         return reading(Act.RECALL, _recall_key(body))
     if not user_mentioned and question and re.search(r"(?:^|\s)(?:기억\s?(?:나|해|하니)|내\s)", body):
         return reading(Act.RECALL, _recall_key(body))
@@ -821,6 +829,9 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.REQUEST)  # '비 오는 날 듣기 좋은 노래 추천', '아재개그 하나만ㅋㅋ'
     if question and re.search(r"줄래|줘|주세요|줄\s?수\s?있|주라|주면\s?안\s?돼|주실래|주시겠|주실\s?수", body):
         return reading(Act.REQUEST)
+    if question and re.search(r"(?:볼까|할까|해야\s?(?:할까|하나|돼)|갈까|말까|좋을까|나을까)\s*[?!.~ㅠㅜ]*$",
+                              body) and explicit_about is not About.HER and not _has_question_word(sentence):
+        return reading(Act.ADVICE)  # 다시 연락해볼까?, 말해야 할까?
     if question:
         asks_advice = any(m.tag in ("EF", "EC") and m.form in ("ㄹ까", "을까", "지") for m in sentence.morphemes[-3:])
         if explicit_about is About.NONE and (_OPINION.search(body) or asks_advice) and not slots.get("item"):
