@@ -127,7 +127,8 @@ def _phrase_before(words: list[str], at: int, modifiers: bool = False) -> str | 
     k = j - 1
     while k >= 0 and len(phrase) < MAX_WORDS:
         w = words[k]
-        if _bare_noun(w) or modifiers and (_modifier(w) or phrase[0] != head and False) or modifiers and _modifier(phrase[0]) and (_bare_noun(w) or w in ("일찍", "늦게", "많이")):
+        if _bare_noun(w) or modifiers and _modifier(w) \
+                or modifiers and _modifier(phrase[0]) and w in ("사람", "일찍", "늦게", "많이"):
             phrase.insert(0, w)
         else:
             break
@@ -164,7 +165,7 @@ _E = r"(?:[.!~,]*)$"
 _LIKE = re.compile(r"^(?:좋아(?:해|함|하는데|해서|하거든|하고|했어|한다|하는\s?편|요)?|좋음|사랑해|사랑함|애정함)" + _E)
 _LIKE_NOUNS = re.compile(
     r"^(찐팬|팬|덕후|극호|최애|진리|낙|원픽|덕질)(?:이야|야|임|이에요|예요|이지|지|이다|다|인데|이라|라|이고|이거든|거든|"
-    r"한\s?지|해|하는\s?중|중|했어|함)?" + _E
+    r"한\s?지|한|해|하는\s?중|중|했어|함)?" + _E
 )
 _DISLIKE = re.compile(r"^(?:싫어(?:해|함|하는데|해서|하거든|하고|요)?|싫다|싫음|싫거든|질색(?:이야|임|이에요)?|"
                       r"극혐(?:이야|임)?|별로(?:야|임|예요|이야|더라)|혐오(?:자임|자야|자예요|함|해)?)" + _E)
@@ -286,8 +287,9 @@ def _job(words: list[str], jobs: frozenset[str], **_: object) -> Read | None:
     for i, w in enumerate(words):
         m = _COPULA.match(w)
         noun = m.group(1) if m else w
+        after = words[i + 1] if i + 1 < len(words) else ""
         if (noun in jobs or _JOB_HEADS.search(noun)) and not _negated(words, i) and (
-                i == len(words) - 1 or noun != w or i + 1 < len(words) and _DO.match(words[i + 1])):
+                i == len(words) - 1 or noun != w or _DO.match(after) or re.match(r"^\d+(?:개월|년|달)째", after)):
             phrase = _phrase_before(words + [""], i + 1) if noun == w else None
             if phrase is None:
                 before = _phrase_before(words, i)
@@ -410,7 +412,7 @@ def _likes(words: list[str], **_: object) -> Read | None:
             return Read("좋아하는 것", value)
         m = _LIKE_NOUNS.match(w)
         if m and i > 0 and not _negated(words, i):
-            value = _phrase_before(words, i, modifiers=True)
+            value = _activity_before(words, i) or _phrase_before(words, i, modifiers=True)
             if value:
                 return Read("좋아하는 것", value)
         if _DISLIKE.match(w) and i > 0 and words[i - 1] != "안":
@@ -431,15 +433,26 @@ def _likes(words: list[str], **_: object) -> Read | None:
     return None
 
 
+def _activity_before(words: list[str], at: int) -> str | None:
+    """What '… 하는 게 취미/낙' is about: the noun before the verb ('웹소설 쓰는 게 취미' → '웹소설')."""
+    j = at - 1
+    while j >= 0 and (words[j] in _ADVERBS or _modifier(words[j])):
+        j -= 1  # '유일한 낙', '은근 힐링'
+    if j < 1 or words[j] not in ("게", "거", "건", "것"):
+        return None
+    for k in range(j - 1, max(j - 4, 0) - 1, -1):  # the verbs before it: '사진 찍으러 다니는 게'
+        value = _phrase_before(words, k)
+        if value:
+            return value
+    return None
+
+
 def _hobby(words: list[str], **_: object) -> Read | None:
     for i, w in enumerate(words):
         if not _HOBBY_VERBS.match(w) or i == 0 or _negated(words, i):
             continue
         if w.startswith(("취미", "힐링")):
-            value = _phrase_before(words, i, modifiers=True)
-            head = value.split() if value else []
-            if head and head[-1] == "거":
-                value = " ".join(head[:-1])
+            value = _activity_before(words, i)
             if value:
                 return Read("취미", value)
             continue
