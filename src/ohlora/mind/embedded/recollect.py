@@ -22,7 +22,16 @@ from dataclasses import dataclass
 
 from ohlora.mind.embedded import analysis as an
 from ohlora.mind.embedded.facts import PLACES, facts_in, own_statements
-from ohlora.mind.embedded.understanding import FEELINGS, FOODS, HOBBIES, JOBS, PETS, RELATIONS, key_family
+from ohlora.mind.embedded.understanding import (
+    FEELINGS,
+    FOODS,
+    HOBBIES,
+    JOBS,
+    KEY_FAMILIES,
+    PETS,
+    RELATIONS,
+    key_family,
+)
 
 Analyze = Callable[[str], an.Analysis]
 
@@ -85,7 +94,7 @@ def _from_facts(asked: set[str], family: str | None, said: Sequence[str]) -> Rec
     for order, message in enumerate(said):
         for fact in facts_in(message):
             fam = key_family(fact.key)
-            if family is not None and fam != family:
+            if family is not None and fam != family and not any(w in fact.value for w in KEY_FAMILIES[family]):
                 continue
             if family is None and fam in (None, "feeling", "health", "weather"):
                 continue  # a passing state is not what 'what did I tell you' asks for

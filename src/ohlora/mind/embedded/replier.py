@@ -262,7 +262,7 @@ class EmbeddedReplier:
         asks_name = "이름" in reading.text and family != "name"
         for order, item in enumerate(items):
             kv = split_memory(item)
-            if not kv or (family and key_family(kv[0]) != family):
+            if not kv or (family and not _of_family(kv, family)):
                 continue
             if family is None and key_family(kv[0]) in (None, "feeling", "health", "weather"):
                 continue  # a passing state is not what 'what did I tell you' asks for
@@ -346,6 +346,12 @@ class EmbeddedReplier:
                 keyed.append((math.log(u) / weight, Candidate(entry, render(answer, key, value))))
         keyed.sort(key=lambda pair: -pair[0])
         return [candidate for _, candidate in keyed]
+
+
+def _of_family(kv: tuple[str, str], family: str) -> bool:
+    """Whether a remembered (key, value) is of the asked family: by its key, or by a value that names
+    it ('[다음 주 일정: 여자친구 생일]' answers '여친 생일 언제라고 했지?')."""
+    return key_family(kv[0]) == family or any(word in kv[1] for word in KEY_FAMILIES.get(family, ()))
 
 
 _NOT_A_NAME_VALUE = frozenset({"있음", "없음", "있어", "없어", "한 명", "두 명", "세 명", "외동"})
