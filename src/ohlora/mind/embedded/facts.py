@@ -594,7 +594,6 @@ _WEATHER = (
     ("눈", re.compile(r"(?:^|\s)(?:눈|함박눈)(?:이|도)?\s" + _ADVERBS + r"(?:펑펑\s)?" + _WEATHER_VERB_RAIN + _END), False),
     ("태풍", re.compile(r"태풍(?:이)?\s" + _ADVERBS + r"(?:와|온대|오고|왔어|온다|올라온대|북상)" + _END), False),
     ("바람 강함", re.compile(r"바람(?:이)?\s" + _ADVERBS + r"(?:불어|부네|분다|불고|불어서|장난\s아니)"), False),
-    ("미세먼지", re.compile(r"미세먼지(?:가)?\s" + _ADVERBS + r"(?:심해|많아|나빠|최악|장난\s아니|심하네)"), False),
     ("나쁨", re.compile(r"날씨(?:가)?\s" + _ADVERBS + r"(?:안\s?좋아|별로|나빠|구려|최악|흐려)"), False),
     ("좋음", re.compile(r"날씨(?:가)?\s" + _ADVERBS + r"(?:좋아|좋다|좋네|좋은데|최고|끝내줘|맑아)"), False),
     ("더움", re.compile(r"(?:덥다|더워|덥네|더운데|더워서|더웠어|찜통|폭염)"), True),
@@ -607,7 +606,12 @@ _WEATHER_DAY = re.compile(r"(?:^|\s)(오늘|내일|어제|주말|지금|요즘|�
 _WEATHER_KEYS = MappingProxyType({"오늘": "오늘 날씨", "내일": "내일 날씨", "어제": "어제 날씨", "주말": "주말 날씨"})
 
 
+_FORECAST = re.compile(r"(?:온대|온대요|온다던데|온다더라|올\s?거래|분대|덥대|춥대|흐리대|맑대)$")
+
+
 def _weather(clause: str) -> Fact | None:
+    if _FORECAST.search(clause) or re.search(r"(?:^|\s)(?:요즘|요새)(?:\s|$)", clause):
+        return None  # '내일 비 온대', '요즘 날씨 덥다': forecasts and the season, not the user's weather now
     day = _WEATHER_DAY.search(clause)
     for value, pattern, needs_context in _WEATHER:
         m = pattern.search(clause)
@@ -754,12 +758,12 @@ def _state(clause: str) -> Fact | None:
         goal = " ".join(w for w in m.group(1).split() if w not in FIRST_PERSON and w not in _FILLERS)
         if goal and (goal.split()[-1] in EVENTS or goal.endswith(("시험", "고시", "취업", "이직", "유학", "결혼", "수능"))):
             return Fact("상태", f"{goal} 준비 중")
-    for value, pattern in _STATE_PATTERNS:
-        m = pattern.search(clause)
-        if m:
-            if _negated_before(clause, m.start()) or _negated_after(clause, m.end()):
-                return None
-            return Fact("상태", value)
+    said = [(m, value) for value, pattern in _STATE_PATTERNS if (m := pattern.search(clause))]
+    if said:
+        m, value = min(said, key=lambda found: found[0].start())  # the feeling said first ('불안해서 손이 떨려')
+        if _negated_before(clause, m.start()) or _negated_after(clause, m.end()):
+            return None
+        return Fact("상태", value)
     return None
 
 
@@ -1447,7 +1451,7 @@ _DOING_LIKE = re.compile(
 _VERB_LIKE = re.compile(
     r"(?:^|\s)([가-힣]{1,6})하는\s?(?:거|것|게)(?:를|을|도)?\s" + _ADVERBS + r"(?:좋아해|좋아|좋아하거든|좋아함|좋아하는데|좋아해요)" + _END
 )
-_FAN = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,10})\s?(?:팬이야|팬이거든|팬이에요|찐팬이야|덕후야|덕후거든|덕질해|덕질\s중이야|팬임|덕후임)" + _END)
+_FAN = re.compile(r"(?:^|\s)(?!찐)([가-힣A-Za-z]{1,10})\s?찐?(?:팬이야|팬이거든|팬이에요|찐팬이야|덕후야|덕후거든|덕질해|덕질\s중이야|팬임|덕후임)" + _END)
 _HATE_EXTRA = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]{1,8})(?:은|는|이|가)?\s" + _ADVERBS + r"(?:극혐이야|극혐|극혐해|혐오해|질색이야|질색|싫어해|싫어하거든|"
     r"싫어하는\s편이야|싫어함|못\s?참아|딱\s?질색이야)" + _END
@@ -1760,7 +1764,7 @@ def _clause_fact(clause: str, owner: str | None, greeted: bool = False) -> Fact 
         fact = rule(clause)
         if fact is None:
             continue
-        key, value = _tidy(fact.key), _tidy(fact.value)
+        key, value = _tidy(fact.key), _widened(clause, _tidy(fact.value))
         return Fact(key, value) if key and value else None
     if you and not me:
         return None
@@ -1772,6 +1776,24 @@ def _clause_fact(clause: str, owner: str | None, greeted: bool = False) -> Fact 
         read = facts_reader.read_people(clause, _person_key, _RELATIONS)
     key, value = (_tidy(read.key), _tidy(read.value)) if read else ("", "")
     return Fact(key, value) if key and value else None
+
+
+def _widened(clause: str, value: str) -> str:
+    """A value with the bare nouns said before it in the clause: '통화' in '전화 통화 진짜 싫어함' is
+    '전화 통화', '2학년' in '나 컴공 2학년' is '컴공 2학년' (times, pronouns and known event words stay out)."""
+    words = [w.strip(" .,!?~") for w in tokens(clause)]
+    first = value.split()[0]
+    if first not in words or value in EVENTS or value.endswith(" 중") or len(value) > 10:
+        return value
+    at = words.index(first)
+    before: list[str] = []
+    while at - len(before) - 1 >= 0 and len(before) < 2:
+        word = words[at - len(before) - 1]
+        if word in EVENTS or word in PEOPLE or word in FAMILY or _DAY.search(word) or not facts_reader.bare_noun(word):
+            break
+        before.insert(0, word)
+    widened = " ".join(before + [value])
+    return widened if len(widened) <= MAX_VALUE else value
 
 
 def own_statements(user_text: str) -> list[str]:

@@ -73,7 +73,7 @@ def _morphs(word: str) -> tuple:
     return sentences[0].morphemes if sentences else ()
 
 
-def _bare_noun(word: str) -> bool:
+def bare_noun(word: str) -> bool:
     """A word that is all noun (a part of a compound: '닌텐도', '피시방', '15')."""
     if word in _ADVERBS or word in _TIME_NOUNS or word in FIRST_PERSON or word in _NOT_VALUES:
         return False
@@ -123,11 +123,13 @@ def _phrase_before(words: list[str], at: int, modifiers: bool = False) -> str | 
     head = _head(words[j])
     if head is None:
         return None
+    if j > 0 and words[j - 1] in ("그", "이", "저", "그런", "저런", "이런"):
+        return None  # '그 영화 좋아해': a thing pointed at, not a kind the user likes
     phrase = [head]
     k = j - 1
     while k >= 0 and len(phrase) < MAX_WORDS:
         w = words[k]
-        if _bare_noun(w) or modifiers and _modifier(w) \
+        if bare_noun(w) or modifiers and _modifier(w) \
                 or modifiers and _modifier(phrase[0]) and w in ("사람", "일찍", "늦게", "많이"):
             phrase.insert(0, w)
         else:
@@ -142,7 +144,7 @@ def _phrase_after(words: list[str], at: int) -> str | None:
     """The noun phrase an adnominal predicate modifies ('산 패딩' → '패딩')."""
     phrase: list[str] = []
     for w in words[at + 1 : at + 1 + MAX_WORDS]:
-        if _bare_noun(w):
+        if bare_noun(w):
             phrase.append(w)
             continue
         head = _head(w)
@@ -293,7 +295,7 @@ def _job(words: list[str], jobs: frozenset[str], **_: object) -> Read | None:
             phrase = _phrase_before(words + [""], i + 1) if noun == w else None
             if phrase is None:
                 before = _phrase_before(words, i)
-                phrase = f"{before} {noun}" if before and _bare_noun(words[i - 1]) else noun
+                phrase = f"{before} {noun}" if before and bare_noun(words[i - 1]) else noun
             if noun == phrase and noun in ("사원", "직원", "상병", "병장", "일병", "이병"):
                 continue
             return Read("직업", phrase)
