@@ -26,9 +26,11 @@ from ohlora.factory import build_services
 from ohlora.mind import completion
 from ohlora.mind.base import RoleInput
 from ohlora.mind.embedded.facts import EmbeddedMemoryExtractor
+from ohlora.mind.embedded.korean import holds_value
 
 DATA = Path(__file__).parent / "data"
 MEMORY_SET = DATA / "memory_dev_independent.jsonl"
+MEMORY_SET_C = DATA / "memory_dev_c.jsonl"  # a third set, written apart from the rules (set C)
 RECALL_SET = DATA / "recall_dev_independent.jsonl"
 START = datetime(2025, 6, 25, 14, 0, 0)  # a Wednesday afternoon
 TURN_GAP_S = 40
@@ -51,16 +53,16 @@ def services(tmp_path_factory):
     return built
 
 
-def memory_results() -> tuple[list[tuple], list[tuple], int, int]:
+def memory_results(path: Path = MEMORY_SET) -> tuple[list[tuple], list[tuple], int, int]:
     """(misses, false extractions, facts, negatives)."""
     extractor = EmbeddedMemoryExtractor()
     misses, false, facts, negatives = [], [], 0, 0
-    for row in _rows(MEMORY_SET):
+    for row in _rows(path):
         out = completion.extract_memory(extractor, RoleInput(user="dev", text=row["text"], now=START))
         item = (out or [""])[0].strip() or None
         if row["fact"]:
             facts += 1
-            if item is None or not all(word in item for word in row["fact"]["value"].split()):
+            if item is None or not holds_value(item, row["fact"]["value"]):
                 misses.append((row["id"], row["text"], row["fact"]["category"], row["fact"]["value"], item))
         else:
             negatives += 1
@@ -99,6 +101,14 @@ def test_memory_dev_recall_and_false_extractions() -> None:
     report = "\n".join(map(str, misses + false))
     assert (facts - len(misses)) / facts >= 0.85, report
     assert len(false) / negatives <= 0.02, report
+
+
+def test_memory_dev_c_recall_and_false_extractions() -> None:
+    # measured 0.736 recall, 1.1 % false (the fallback reader, facts_reader.py); was 0.434 / 2.7 %
+    misses, false, facts, negatives = memory_results(MEMORY_SET_C)
+    report = "\n".join(map(str, misses + false))
+    assert (facts - len(misses)) / facts >= 0.70, report
+    assert len(false) / negatives <= 0.025, report
 
 
 def test_recall_dev_conversations(services) -> None:

@@ -24,10 +24,12 @@ for the rules made for people around the user. Negated predicates give nothing (
 The first clause with a fact gives it; a later clause may only complete it (a pet's name after
 '강아지 키워'). Our own labelled dev set and its figures: tests/test_facts.py.
 
-The Korean analysis (`analysis.py`, mecab-ko) is not used here: on the dev set its question and
-negation readings agree with these rules wherever a fact is extracted, mecab-ko-dic tags most
-given names and many towns as common nouns, and the rules stay a pure function of the text (the
-summariser calls them too).
+A clause none of these rules reads goes to the fallback reader (`facts_reader.py`), under the same
+guards: it reads a first-person clause by its predicate (bought, likes, hobbies, work, school,
+places, pets, health, states) and takes the noun phrase the predicate is about, with the Korean
+analysis (`analysis.py`, mecab-ko) telling bare nouns from the rest. Every value is then widened with
+the bare nouns said just before it ('통화' → '전화 통화'). The rules themselves stay a pure
+function of the text (the summariser calls them too).
 """
 
 from __future__ import annotations

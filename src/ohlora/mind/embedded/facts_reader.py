@@ -490,6 +490,8 @@ def _health(words: list[str], **_: object) -> Read | None:
 
 
 def _feeling(words: list[str], **_: object) -> Read | None:
+    if any(w.startswith("날씨") for w in words):
+        return None  # '요즘 날씨 춥다' speaks of the weather, not of the user
     for i, w in enumerate(words):
         for pattern, value in _FEELING_PATTERNS:
             if pattern.match(w) and not _negated(words, i):

@@ -1,0 +1,76 @@
+"""The memory extractor's fallback reader (facts_reader.py): first-person clauses read by their predicate.
+
+Our own examples, one group per kind of fact the reader adds, with the guards it must keep.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ohlora.mind.embedded.facts import extract_fact
+from ohlora.mind.embedded.understanding import key_family
+
+READS = [
+    # possessions: bought or given, the noun phrase kept whole
+    ("어제 무선 이어폰 샀어", "[산 물건: 무선 이어폰]"),
+    ("맥북 에어 질렀음", "[산 물건: 맥북 에어]"),
+    ("새로 산 운동화 편해", "[산 물건: 운동화]"),
+    # likes and dislikes
+    ("재즈 좋아함", "[좋아하는 것: 재즈]"),
+    ("떡볶이는 진리야", "[좋아하는 것: 떡볶이]"),
+    ("매운 거 못 먹어", "[못 먹는 음식: 매운 거]"),
+    # hobbies
+    ("기타 배우는 중", "[취미: 기타]"),
+    ("주말마다 등산 다님", "[취미: 등산]"),
+    ("뜨개질하는 게 취미야", "[취미: 뜨개질]"),
+    # work and school
+    ("편의점에서 일해", "[직장: 편의점]"),
+    ("카페 알바 뛰는 중", "[직업: 카페 알바]"),
+    ("경영학 전공해", "[전공: 경영학]"),
+    # places
+    ("부산 토박이야", "[고향: 부산]"),
+    ("지금 스터디카페임", "[지금 있는 곳: 스터디카페]"),
+    # pets, health, states, people
+    ("우리 시츄 몽이가 아파", "[반려동물: 시츄 몽이]"),
+    ("고양이 입양했어", "[반려동물: 고양이]"),
+    ("허리가 너무 뻐근해", "[건강 상태: 허리 뻐근함]"),
+    ("감기 걸림", "[건강 상태: 감기]"),
+    ("너무 외로워", "[상태: 외로움]"),
+    ("남동생 민수가 전역했어", "[남동생: 민수]"),
+]
+
+NOTHING = [
+    "그 노래 좋아해",  # a thing pointed at
+    "나 안 외로워",  # negated
+    "외로우면 연락해",  # a condition
+    "이어폰 사고 싶다",  # a wish
+    "친구가 아이패드 샀대",  # someone else's news, hearsay
+    "엄마가 장 보러 가셨어",  # someone else's news
+    "부산 사람 아니야",  # negated
+    "내일 춥대",  # a forecast
+    "오늘 미세먼지 최악",  # air quality is not the user's weather
+    "요즘 날씨 춥다",  # the season's weather
+    "간호사 되는 게 꿈이야",  # a dream, not a job
+    "나 고양이 안 좋아해",  # what is not liked is not stored as a dislike
+]
+
+
+@pytest.mark.parametrize(("text", "item"), READS)
+def test_reader_finds_the_fact(text: str, item: str) -> None:
+    fact = extract_fact(text)
+    assert fact is not None and fact.item() == item
+    assert key_family(fact.key) is not None  # recall questions find the key
+
+
+@pytest.mark.parametrize("text", NOTHING)
+def test_reader_keeps_the_guards(text: str) -> None:
+    assert extract_fact(text) is None
+
+
+def test_values_are_widened_with_the_nouns_before_them() -> None:
+    assert extract_fact("전화 통화 진짜 싫어함").value == "전화 통화"
+    assert extract_fact("나 경영 3학년").value == "경영 3학년"
+
+
+def test_the_feeling_said_first_is_kept() -> None:
+    assert extract_fact("긴장돼서 잠이 안 와 떨려").value == "긴장됨"
