@@ -83,16 +83,20 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
         found = _of_kind(kind, asked, said, analyze)
         if found is not None:
             return found
-    found = _from_facts(asked, family, said)
+    named = [k for k in KEY_FAMILIES.get(family or "", ()) if k in question]  # '내 전공': not '[학교: …]'
+    found = _from_facts(asked, family, said, named)
     if found is not None:
         return found
     return _sharing(asked, said, analyze, family)
 
 
-def _from_facts(asked: set[str], family: str | None, said: Sequence[str]) -> Recollection | None:
+def _from_facts(asked: set[str], family: str | None, said: Sequence[str],
+                named: Sequence[str] = ()) -> Recollection | None:
     best: tuple[int, int, Recollection] | None = None
     for order, message in enumerate(said):
         for fact in facts_in(message):
+            if named and not any(k in fact.key or k in fact.value for k in named):
+                continue
             fam = key_family(fact.key)
             if family is not None and fam != family and not any(w in fact.value for w in KEY_FAMILIES[family]):
                 continue
@@ -107,15 +111,16 @@ def _from_facts(asked: set[str], family: str | None, said: Sequence[str]) -> Rec
 def _of_kind(kind: str, asked: set[str], said: Sequence[str], analyze: Analyze) -> Recollection | None:
     """The newest word of the asked kind, in a message that shares a content word with the question if
     any does, else in any message."""
-    hits: list[tuple[bool, int, str]] = []
+    hits: list[tuple[bool, bool, int, str]] = []
     for order, message in enumerate(_own(said)):
         analysis = analyze(message)
         word = _word_of_kind(kind, message, analysis, asked)
         if word is not None:
-            hits.append((len(asked & _content(analysis)) > 0, order, word))
+            located = kind == "place" and bool(re.search(re.escape(word) + r"(?:에서|에|으로|로)(?:\s|$)", message))
+            hits.append((len(asked & _content(analysis)) > 0, located, order, word))
     if not hits:
         return None
-    return Recollection(_KIND_KEYS[kind], max(hits)[2], None)
+    return Recollection(_KIND_KEYS[kind], max(hits)[3], None)
 
 
 _KIND_KEYS = {"pet_name": "반려동물", "major": "전공", "school": "학교", "job": "직업", "feeling": "기분",
@@ -139,6 +144,13 @@ _JOBS_MORE = frozenset({"개발자", "디자이너", "간호사", "교사", "회
                         "작가", "기자", "군인", "경찰", "요리사", "바리스타", "트레이너", "강사", "연구원", "엔지니어"})
 
 
+def _with_and_without_particle(word: str) -> tuple[str, ...]:
+    """'겨울이' → ('겨울이', '겨울'): a subject 이/가 the particle list leaves (it would cut '아이')."""
+    if len(word) >= 3 and word[-1] in "이가":
+        return word, word[:-1]
+    return (word,)
+
+
 def _word_of(form: str, bare: list[str]) -> str:
     """The whole word a morpheme belongs to ('진스' → '뉴진스'), when it is a short one."""
     return next((w for w in bare if form in w and len(w) <= len(form) + 4), form)
@@ -153,7 +165,7 @@ def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str
     if kind in ("food", "drink", "season", "weather", "pet", "hobby"):
         lexicon = {"food": FOODS, "drink": frozenset(), "season": _SEASONS, "weather": _WEATHER, "pet": PETS,
                    "hobby": _HOBBIES}[kind]
-        for w in reversed(bare):
+        for w in (v for word in reversed(bare) for v in _with_and_without_particle(word)):
             if w in asked or w in _STOP:
                 continue
             if w in lexicon or (kind == "drink" and _DRINK.search(w) and len(w) >= 2):
@@ -227,9 +239,7 @@ def _sharing(asked: set[str], said: Sequence[str], analyze: Analyze, family: str
         if not shared:
             continue  # a shared verb alone ('다니다') is not the same thing
         every = _noun_phrases(analysis)
-        beside = [" ".join(w for w in p.split() if w not in shared) for p, _ in every
-                  if any(w in shared for w in p.split()) and len(p.split()) > 1]
-        beside = [b for b in beside if b and b not in _STOP and b not in asked]
+        beside = _word_before(analysis, shared)
         if beside:
             return Recollection(sorted(shared, key=len)[-1], beside[0], family)  # '통번역 전공' for '내 전공'
         phrases = [(p, tags) for p, tags in every
@@ -241,6 +251,20 @@ def _sharing(asked: set[str], said: Sequence[str], analyze: Analyze, family: str
         value = proper[0] if proper else phrases[0][0]
         return Recollection(sorted(shared, key=len)[-1], value, family)
     return None
+
+
+def _word_before(analysis: an.Analysis, shared: set[str]) -> list[str]:
+    """The word just before a shared noun, when it names it ('통번역 전공' → '통번역' for '내 전공')."""
+    found = []
+    for sentence in analysis.sentences:
+        for m in sentence.morphemes:
+            if m.form in shared and m.tag in ("NNG", "NNP") and m.word > 0 \
+                    and sentence.word_morphemes(m.word)[0] is m:
+                before = _PARTICLES.sub("", sentence.words[m.word - 1].strip(" ,.!?~")) or ""
+                pieces = sentence.word_morphemes(m.word - 1)
+                if before and before not in _STOP and pieces and pieces[-1].tag in ("NNG", "NNP", "SL", "SN"):
+                    found.append(before)
+    return found
 
 
 def _own(said: Sequence[str]) -> list[str]:

@@ -266,7 +266,7 @@ class EmbeddedReplier:
                 continue
             if family is None and key_family(kv[0]) in (None, "feeling", "health", "weather"):
                 continue  # a passing state is not what 'what did I tell you' asks for
-            if named and not any(k in kv[0] for k in named):
+            if named and not any(k in kv[0] or k in kv[1] for k in named):
                 continue  # '내 전공 뭐였지?' is not answered with '[학교: 한국외대]'
             if asks_name and not _has_name(kv[1]):
                 continue  # '우리 고양이 이름 뭐였지?' is not answered with '[반려동물: 고양이]'

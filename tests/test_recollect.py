@@ -1,0 +1,81 @@
+"""Recall questions answered from what the user said earlier (`mind/embedded/recollect.py`), and the
+replier using it when nothing remembered holds the answer. Real mecab-ko analysis, no stubs."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+import pytest
+
+from ohlora.embedding.factory import make_embedder
+from ohlora.mind.base import GenerationRequest, RoleInput
+from ohlora.mind.embedded.analysis import Analyzer
+from ohlora.mind.embedded.corpus import load_corpus
+from ohlora.mind.embedded.recollect import recollect
+from ohlora.mind.embedded.replier import EmbeddedReplier
+from ohlora.mind.embedded.responses import load_responses
+from ohlora.mind.embedded.understanding import Reader
+
+NOW = datetime(2025, 6, 25, 14, 0)
+
+
+@pytest.fixture(scope="module")
+def analyze():
+    return Analyzer().analyze
+
+
+@pytest.mark.parametrize(("said", "question", "family", "value"), [
+    (["반가워 난 유나야 대학생이야", "오늘 덥다"], "내 이름 뭐였지?", "name", "유나"),  # a name beside a job
+    (["나 마라탕 진짜 환장해 일주일에 세 번 먹음", "너는 뭐 좋아해?"], "내 최애 음식 뭐라 그랬지?", "like", "마라탕"),
+    (["난 여름보다 겨울이 훨씬 좋아"], "내가 좋아하는 계절 뭐게?", "like", "겨울"),
+    (["나 요즘 캐나다 밴쿠버에서 워홀 중이야", "한국 음식 그립다"], "나 지금 어디 있다고 했지?", None, "밴쿠버"),
+    (["아 오늘 우리 집 말티즈 두부 병원 데려갔다 왔어"], "내 강아지 이름 기억나?", "pet", "두부"),
+    (["나 차 뽑았어! 중고 아반떼", "첫 차라 너무 좋아"], "내 차 뭐였는지 기억나?", None, "아반떼"),
+    (["퇴근하고 맨날 롤 함 ㅋㅋ 골드임", "너 게임 알아?"], "내가 무슨 게임 한다 했지?", None, "롤"),
+    (["요즘 출근길에 뉴진스 노래만 들어"], "나 요즘 누구 노래 듣는다 했지?", None, "뉴진스"),
+])
+def test_what_was_said_answers_the_question(analyze, said, question, family, value) -> None:
+    found = recollect(question, family, said, analyze)
+    assert found is not None and value in found.value, found
+
+
+@pytest.mark.parametrize(("said", "question", "family"), [
+    (["내 친구는 서울 살아"], "내가 어디 산다고 했지?", "place"),  # someone else's home
+    (["언젠가 유럽 여행 가보고 싶어"], "내가 어디 간다고 했더라?", "plan"),  # a wish, not a plan
+    (["오늘 날씨 좋다"], "내 이름 뭐였지?", "name"),
+    (["나 요즘 헬스 다녀", "3대 200 찍음 ㅋㅋ"], "내가 무슨 회사 다닌다 했더라?", "job"),  # a shared verb is not enough
+])
+def test_nothing_is_invented(analyze, said, question, family) -> None:
+    found = recollect(question, family, said, analyze)
+    assert found is None, found
+
+
+@pytest.fixture(scope="module")
+def replier():
+    reader = Reader()
+    return EmbeddedReplier(load_corpus(), make_embedder("ngram"), random.Random(3), understand=reader.read,
+                           responses=load_responses(), analyze=reader.analyzer.analyze)
+
+
+def _reply(replier, text: str, said: tuple[str, ...] = (), memories: tuple[str, ...] = ()) -> str:
+    role_input = RoleInput(user="u", text=text, now=NOW, said=said, memories=memories)
+    return replier.generate(GenerationRequest("reply", role_input, 0.6, 80)).text
+
+
+def test_the_replier_answers_from_what_was_said_when_nothing_is_remembered(replier) -> None:
+    said = ("나 이번에 아이패드 샀다 ㅎㅎ 그림 그리려고",)
+    assert "아이패드" in _reply(replier, "내 새 장난감 뭐였지?", said=said)
+    assert "아이패드" not in _reply(replier, "내 새 장난감 뭐였지?")  # nothing said: an honest "not yet"
+
+
+def test_a_question_naming_one_key_is_not_answered_with_another(replier) -> None:
+    reply = _reply(replier, "내 전공 뭐라고 했게?", said=("나 한국외대 다니는데 통번역 전공이야",),
+                   memories=("[학교: 한국외대]",))
+    assert "통번역" in reply and "한국외대" not in reply
+
+
+def test_a_pet_never_named_is_not_named(replier) -> None:
+    said = ("나 고양이 키워", "엄청 도도해")
+    reply = _reply(replier, "우리 고양이 이름 뭐라 그랬지?", said=said, memories=("[반려동물: 고양이]",))
+    assert any(p in reply for p in ("못 들었", "몰라", "말해 준 적", "처음 듣")), reply
