@@ -51,6 +51,7 @@ _STOP = frozenset(
      "알다", "말하다", "기억하다", "까먹다", "잊다", "맞다", "같다", "이다", "아니다", "주다", "보다", "ㅋㅋ", "ㅎㅎ",
      "ㅠㅠ", "최애", "제일", "가장", "새", "요새", "지금", "방금", "전", "날", "년", "달", "주", "일"}
 )
+_ASKS_WHEN = re.compile(r"언제|며칠|무슨\s?요일|몇\s?(?:시|월|일)")
 _SEASONS = frozenset({"봄", "여름", "가을", "겨울"})
 _WEATHER = frozenset({"비", "눈", "더위", "추위", "장마", "태풍", "미세먼지", "바람", "안개", "맑은 날"})
 # what the question names → how to tell a word of that kind
@@ -78,25 +79,27 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
     asked = _content(analyze(question))
     kind = next((k for pattern, k in _KINDS if pattern.search(question)), None)
     if family in ("name", "age", "birthday", "mbti"):
-        return _from_facts(asked, family, said)  # who the user is comes only from what the rules read
+        return _from_facts(asked, family, said, (), question)  # who the user is: only what the rules read
     if kind is not None:
         found = _of_kind(kind, asked, said, analyze)
         if found is not None:
             return found
     named = [k for k in KEY_FAMILIES.get(family or "", ()) if k in question]  # '내 전공': not '[학교: …]'
-    found = _from_facts(asked, family, said, named)
+    found = _from_facts(asked, family, said, named, question)
     if found is not None:
         return found
     return _sharing(asked, said, analyze, family)
 
 
 def _from_facts(asked: set[str], family: str | None, said: Sequence[str],
-                named: Sequence[str] = ()) -> Recollection | None:
+                named: Sequence[str] = (), question: str = "") -> Recollection | None:
     best: tuple[int, int, Recollection] | None = None
     for order, message in enumerate(said):
         for fact in facts_in(message):
             if named and not any(k in fact.key or k in fact.value for k in named):
                 continue
+            if all(w in question for w in fact.value.split()) and not _ASKS_WHEN.search(question):
+                continue  # the question already holds it ('내 차 뭐였지?' and '[산 물건: 차]')
             fam = key_family(fact.key)
             if family is not None and fam != family and not any(w in fact.value for w in KEY_FAMILIES[family]):
                 continue

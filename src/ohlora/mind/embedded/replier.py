@@ -268,6 +268,8 @@ class EmbeddedReplier:
                 continue  # a passing state is not what 'what did I tell you' asks for
             if named and not any(k in kv[0] or k in kv[1] for k in named):
                 continue  # '내 전공 뭐였지?' is not answered with '[학교: 한국외대]'
+            if all(w in reading.text for w in kv[1].split()) and not _WHEN.search(reading.text):
+                continue  # '내 차 뭐였지?' is not answered with '[산 물건: 차]': the question holds it already
             if asks_name and not _has_name(kv[1]):
                 continue  # '우리 고양이 이름 뭐였지?' is not answered with '[반려동물: 고양이]'
             shared = sum(1 for w in words if w in kv[0] or w in kv[1])
