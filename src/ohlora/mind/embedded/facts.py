@@ -1207,7 +1207,7 @@ def _age(clause: str) -> Fact | None:
     return None
 
 
-_MAJOR_ABBREVIATIONS = frozenset(
+MAJOR_ABBREVIATIONS = frozenset(
     {"컴공", "전전", "기계과", "전자과", "경영", "경제", "국문과", "영문과", "간호과", "법대", "의대", "미대", "음대",
      "체대", "약대", "공대", "사범대", "치대", "한의대", "수의대", "디자인과", "실용음악과", "유아교육과", "사회복지과"}
 )
@@ -1217,11 +1217,11 @@ _MAJOR = re.compile(
     r"다니는\s?중\S*|졸업반\S*)" + _END
 )
 _MAJOR_NAMED = re.compile(r"(?:^|\s)(?:내\s|제\s)?전공(?:은|이)\s([가-힣A-Za-z ]{1,12}?)" + _COPULA_END + "$")
-_MAJOR_VERB = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,8}(?:학|과|공학|교육)|" + "|".join(sorted(_MAJOR_ABBREVIATIONS, key=len, reverse=True))
+_MAJOR_VERB = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,8}(?:학|과|공학|교육)|" + "|".join(sorted(MAJOR_ABBREVIATIONS, key=len, reverse=True))
                          + r")\s?(?:을\s|를\s)?전공(?:해|하고\s?있어|했어|이야|중이야|하거든|해요|하는\s?중)" + _END)
 _SCHOOL_BEFORE = re.compile(r"(?:^|\s)([가-힣A-Za-z]{1,6}(?:대학교|대학|대))\s$")
 _MAJOR_SHORT = re.compile(
-    r"(?:^|\s)(?:나|난|나는|저는|저)\s(?:[가-힣A-Za-z]{1,6}대\s)?(" + "|".join(sorted(_MAJOR_ABBREVIATIONS, key=len, reverse=True))
+    r"(?:^|\s)(?:나|난|나는|저는|저)\s(?:[가-힣A-Za-z]{1,6}대\s)?(" + "|".join(sorted(MAJOR_ABBREVIATIONS, key=len, reverse=True))
     + r")(?:이야|야|이에요|예요|생이야|생이에요|생임|다녀|다니거든|졸업반이야|생)" + _END
 )
 

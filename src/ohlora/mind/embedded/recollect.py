@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ohlora.mind.embedded import analysis as an
-from ohlora.mind.embedded.facts import PLACES, facts_in, own_statements
+from ohlora.mind.embedded.facts import MAJOR_ABBREVIATIONS, PLACES, facts_in, own_statements
 from ohlora.mind.embedded.understanding import (
     FEELINGS,
     FOODS,
@@ -188,7 +188,8 @@ def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str
         for w in bare:
             if w in asked:
                 continue
-            if kind == "major" and re.fullmatch(r"[가-힣A-Za-z]{1,8}(?:학과|과|학부|공학|교육과)", w) and len(w) >= 3:
+            if kind == "major" and (re.fullmatch(r"[가-힣A-Za-z]{1,8}(?:학과|과|학부|공학|교육과)", w) and len(w) >= 3
+                                    or w in MAJOR_ABBREVIATIONS):
                 return w
             if kind == "school" and len(w) >= 3 and re.fullmatch(r"[가-힣]{1,6}(?:대|대학교|대학|여고|외고|고|중|초|고등학교|중학교)", w) \
                     and any(m.is_noun and w.startswith(m.form) for m in morphemes):

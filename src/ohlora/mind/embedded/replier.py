@@ -38,9 +38,9 @@ FOLLOWUP_BONUS = 0.08  # a follow-up whose context matches the previous summary
 MEMORY_BONUS = 0.3  # an entry that can use the remembered fact (retrieved because it is relevant)
 TIME_BONUS = 0.03  # an entry written for this day or day part
 REFUSAL_BONUS = 0.15  # refusal entries of a category the ethics judge flags in the message
-MARGIN = 0.12  # candidates within this much of the best entry
+MARGIN = 0.04  # candidates within this much of the best entry (the n-gram scores are coarse: wider lets unrelated entries in)
 STRONG = 0.55  # a corpus entry this close to the message is preferred to a template for what it means
-ASKED_HER = 0.4  # a question to her gets a corpus answer only this close; else an honest "I don't know"
+ASKED_HER = 0.4  # a question about her gets a corpus answer only this close; else a light deflection
 ASKED_ANYONE = 0.6  # the same for a question that does not name her ('17 곱하기 23 얼마야', '우주는 끝이 있어?')
 NEAR_SAME = 0.8  # news the user tells gets a corpus answer only when it is nearly what the entry was written for
 CONFIDENT = 0.5  # below this the reading is too unsure to answer specifically: an honest generic reply
@@ -50,6 +50,9 @@ CORPUS_FIRST = frozenset({Act.ASK_HER, Act.GREETING, Act.FAREWELL, Act.THANKS, A
 TEMPLATES_FIRST = frozenset({Act.TELL_FACT, Act.TELL_PLAN, Act.TELL_PAST, Act.TELL_FEELING})
 _ALL_REFUSALS = frozenset(name for names in REFUSAL_TOPICS.values() for name in names)
 MAX_ENTRIES = 5
+# corpus topics that tell about her (answers to questions about her), and the acts that tell the user's news
+_ABOUT_HER = frozenset({"persona", "identity", "daily", "ai", "hobby", "music", "misc", "topic_change", "weekend"})
+_NEWS_ACTS = frozenset({Act.TELL_FACT, Act.TELL_PLAN, Act.TELL_PAST, Act.TELL_FEELING, Act.SMALLTALK, Act.REACTION})
 _RANKINGS_KEPT = 8  # per user: the retry trials of a turn reuse its ranking
 _RECENT_KEPT = 12  # answers given lately are offered after the others, so she does not repeat herself
 USERS_KEPT = 4096  # users whose recent answers are remembered (least recently active forgotten first)
@@ -69,6 +72,9 @@ class _UserState:
 
 _POLITE = re.compile(r"(요|니다|니까|세요|셔)[.!?~ㅎㅋ^\s]*$")
 # a guessing game he asks for ('내 나이 맞혀 봐', '내가 몇 살 같아?'), not a quiz on what he told her
+# a question about the world, not about her ('17 곱하기 23 얼마야', '지구에서 달까지 거리', '한국 수도 어디게')
+_KNOWLEDGE = re.compile(r"\d|[+*/=√]|곱하기|더하기|빼기|나누기|거리|수도|원리|차이|뜻|의미|방법|얼마|몇\s?(?:개|명|km|미터)|"
+                        r"어떻게\s?(?:해|하는|만들|하면)|왜\s|누가\s?만든|만든\s?거|역사|정답|공식")
 _TO_HER = re.compile(r"(?:^|\s)(?:너|넌|니|네|너는|너도|너의|너한테|로라|오로라)")
 _WHEN = re.compile(r"언제|무슨\s?요일|며칠|몇\s?(?:시|월|일)|날짜")
 _GUESS_ME = re.compile(r"맞[춰혀추히]|같아|일까|뭘까|누굴까")
@@ -173,6 +179,8 @@ class EmbeddedReplier:
         if reading is not None and reading.act == Act.CONFESS:
             allowed.update(REFUSAL_TOPICS["love"])
         corpus = self._corpus_scores(role_input, allowed)
+        if reading is not None and reading.act in _NEWS_ACTS and not reading.question:
+            corpus = [(s, e) for s, e in corpus if e.topic not in _ABOUT_HER]  # news told: not her own story
         fallbacks = self._order([(0.0, e) for e in self._fallbacks], 1.0, key, value)
         strong = bool(corpus) and corpus[0][0] >= STRONG
         if role_input.flagged or reading is None:
@@ -190,9 +198,11 @@ class EmbeddedReplier:
             ranking += self._corpus_ranking(corpus, temperature, key, value) if strong else []
         elif reading.act in (Act.INSULT, Act.PRAISE, Act.FOLLOWUP, Act.ADVICE):
             ranking += self._templates(reading.act.value, reading, {}, temperature)  # 닥쳐: it hurts, said so
-        elif reading.act == Act.ASK_HER and (not corpus or corpus[0][0] < (
-                ASKED_HER if _TO_HER.search(reading.text) else ASKED_ANYONE)):
+        elif reading.act == Act.ASK_HER and _KNOWLEDGE.search(reading.text) and not _TO_HER.search(reading.text) \
+                and (not corpus or corpus[0][0] < ASKED_ANYONE):
             ranking += self._templates("question_unsure", reading, {}, temperature)  # 17 곱하기 23? 세종대왕?
+        elif reading.act == Act.ASK_HER and (not corpus or corpus[0][0] < ASKED_HER):
+            ranking += self._templates("ask_her_unsure", reading, {}, temperature)  # about her, not in her corpus
         elif reading.act in CORPUS_FIRST:
             ranking += self._corpus_ranking(corpus, temperature, key, value)
             ranking += self._templates(reading.act.value, reading, {}, temperature)
@@ -311,11 +321,12 @@ class EmbeddedReplier:
     def _templates(self, act: str, reading: Understanding, extra: dict[str, str], temperature: float,
                    topic: str | None = None, key: str | None = None) -> list[Candidate]:
         """The answers of the templates that fit, filled from the message's slots (most specific first)."""
-        slots = {**{k: v for k, v in reading.slots.items() if v}, **extra, "said": reading.text}
+        slots = {**{k: v for k, v in reading.slots.items() if v and (k not in _ECHOED or _whole_words(v, reading.text))},
+                 **extra, "said": reading.text}
         if act == "question_unsure" and len(reading.topic or "") < 2:
             slots.pop("topic", None)  # '곱이라…': a one-syllable reading is no topic to repeat back
-        if reading.topic and "topic" not in slots:
-            slots["topic"] = reading.topic
+        if reading.topic and "topic" not in slots and _whole_words(reading.topic, reading.text):
+            slots["topic"] = reading.topic  # never a piece of a word ('취…' of '취준', '자존' of '자존감')
         if key is None and act == Act.TELL_FACT.value:
             key = fact_kind(reading)
         found = self.responses.candidates(act, topic if topic is not None else reading.topic,
@@ -348,6 +359,24 @@ class EmbeddedReplier:
                 keyed.append((math.log(u) / weight, Candidate(entry, render(answer, key, value))))
         keyed.sort(key=lambda pair: -pair[0])
         return [candidate for _, candidate in keyed]
+
+
+_ECHOED = frozenset({"topic", "item", "event", "person", "place"})  # slots her answers repeat back
+_TAIL = re.compile(r"(?:이랑|랑|하고|이가|가|이는|는|은|이를|를|을|의|에서|에게|한테|에|으로|로|도|만|까지|부터|처럼|보다|이야|야|"
+                   r"이에요|예요|이다|이고|인데|이라|라|임|이지|이잖아|잖아|이랑은|째|쯤|님|들)?(?:[!?.~,]|ㅋ+|ㅎ+|ㅠ+)*$")
+
+
+def _whole_words(value: str, text: str) -> bool:
+    """Whether `value` stands in the text as whole words (a particle may follow), so that repeating it
+    back is natural: '취준' in '취준 1년째야' yes, '취' no; '딸' in '운전면허 딸 거야' as a verb … still a word."""
+    words = text.split()
+    parts = value.split()
+    for i in range(len(words) - len(parts) + 1):
+        window = words[i:i + len(parts)]
+        if all(w == p for w, p in zip(window[:-1], parts[:-1])) and window[-1].startswith(parts[-1]) \
+                and _TAIL.fullmatch(window[-1][len(parts[-1]):]):
+            return True
+    return False
 
 
 def _of_family(kv: tuple[str, str], family: str) -> bool:

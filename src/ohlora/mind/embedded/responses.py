@@ -114,7 +114,7 @@ class Template:
             if polarity != self.polarity:
                 return None
             score += 1
-        elif polarity != 0 and self.act in _TONED_ACTS:
+        elif polarity != 0 and self.act in _TONED_ACTS and not self.topics:
             score -= 6  # good or bad news: an answer in that tone before a more specific neutral one
         return score + len(self.needs)
 

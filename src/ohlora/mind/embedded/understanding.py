@@ -580,7 +580,7 @@ def _clean(text: str) -> str:
 
 # what happened, by the dictionary forms of its words: bad news and good news the user tells
 _BAD_NEWS = frozenset(
-    {"입원", "골절", "수술", "넘어지다", "막히다", "무지개다리", "돌아가시다", "빼다", "어지럽다", "헷갈리다", "번아웃", "바닥", "정신없다", "잃어버리다", "잃다", "고장나다", "고장", "깨지다", "망하다", "망치다", "놓치다", "지나치다", "늦다", "지각", "지각하다",
+    {"춥다", "덥다", "입원", "골절", "수술", "넘어지다", "막히다", "무지개다리", "돌아가시다", "빼다", "어지럽다", "헷갈리다", "번아웃", "바닥", "정신없다", "잃어버리다", "잃다", "고장나다", "고장", "깨지다", "망하다", "망치다", "놓치다", "지나치다", "늦다", "지각", "지각하다",
      "다치다", "아프다", "체하다", "떨어지다", "헤어지다", "싸우다", "혼나다", "잘리다", "버벅이다", "틀리다", "울다",
      "지치다", "힘들다", "외롭다", "우울하다", "불안하다", "무섭다", "짜증", "짜증나다", "화나다", "열받다", "빡치다",
      "억울하다", "서운하다", "속상하다", "질투", "뒤처지다", "포기하다", "귀찮다", "최악", "현기증", "진상", "야근",
@@ -691,6 +691,12 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
     if main is None:
         main = next((r for r in readings if r.act is not Act.REACTION), readings[0])
     act = main.act
+    if any(r.act is Act.FAREWELL or r.social is Act.FAREWELL for r in readings) and act not in (Act.RECALL, Act.CONFESS):
+        main = next(r for r in readings if r.act is Act.FAREWELL or r.social is Act.FAREWELL)
+        act = Act.FAREWELL  # '나 간다~ 수업 들어가야 됨': the goodbye, with its reason
+    elif readings[0].act is Act.GREETING and act in (Act.TELL_PAST, Act.SMALLTALK) and not main.slots \
+            and len(cleaned.split()) <= 5:
+        main, act = readings[0], Act.GREETING  # '안녕하세요 처음 와봤어요'
     first_social = readings[0].act if readings[0].act in (Act.THANKS, Act.APOLOGY) else None
     if first_social is not None and act in (Act.TELL_PAST, Act.SMALLTALK, Act.TELL_FEELING):
         act = first_social  # 고마워! 덕분에 힘났어: the thanks is the point, the rest says why
