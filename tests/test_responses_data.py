@@ -42,7 +42,8 @@ ACTS = {
     "ask_her_unsure",  # a question about her that her corpus does not answer
 }
 RECALL_ACTS = {"recall_known", "recall_unknown"}
-SLOTS = {"name", "time", "event", "item", "place", "pet", "pet_name", "person", "feeling", "topic", "value"}
+SLOTS = {"name", "time", "event", "item", "place", "pet", "pet_name", "person", "feeling", "topic", "value",
+         "context"}  # context: the topic of the user's previous message
 RECALL_ONLY = {"value", "key"}
 TENSES = {None, "past", "present", "future", "ongoing"}
 POLARITIES = {None, -1, 0, 1}
@@ -222,6 +223,7 @@ def test_answers_are_casual():
             "topic": "양자역학",
             "value": "마라탕",
             "key": "이름",
+            "context": "알바",
         },
         {
             "name": "서연",
@@ -236,6 +238,7 @@ def test_answers_are_casual():
             "topic": "AI",
             "value": "IVE",
             "key": "학교",
+            "context": "이사",
         },
     ],
 )

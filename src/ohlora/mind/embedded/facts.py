@@ -1790,9 +1790,11 @@ def _widened(clause: str, value: str) -> str:
     at = words.index(first)
     before: list[str] = []
     while at - len(before) - 1 >= 0 and len(before) < 2:
-        word = words[at - len(before) - 1]
-        if word in EVENTS or word in PEOPLE or word in FAMILY or _DAY.search(word) or not facts_reader.bare_noun(word):
-            break
+        i = at - len(before) - 1
+        word = words[i]
+        if word in EVENTS or word in PEOPLE or word in FAMILY or _DAY.search(" ".join(words[max(0, i - 1):i + 1])) \
+                or not facts_reader.bare_noun(word):
+            break  # '다음 주가 여자친구 생일': '주가' ends a day expression, not a noun of the value
         before.insert(0, word)
     widened = " ".join(before + [value])
     return widened if len(widened) <= MAX_VALUE else value

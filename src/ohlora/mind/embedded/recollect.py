@@ -84,7 +84,8 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
         found = _of_kind(kind, asked, said, analyze)
         if found is not None:
             return found
-    named = [k for k in KEY_FAMILIES.get(family or "", ()) if k in question]  # '내 전공': not '[학교: …]'
+    named = [k for k in KEY_FAMILIES.get(family or "", ()) if k in question] \
+        if family in ("school", "people") else []  # '내 전공': not '[학교: …]'
     found = _from_facts(asked, family, said, named, question)
     if found is not None:
         return found

@@ -197,7 +197,8 @@ class EmbeddedReplier:
         elif reading.confidence < CONFIDENT:
             ranking += self._corpus_ranking(corpus, temperature, key, value) if strong else []
         elif reading.act in (Act.INSULT, Act.PRAISE, Act.FOLLOWUP, Act.ADVICE):
-            ranking += self._templates(reading.act.value, reading, {}, temperature)  # 닥쳐: it hurts, said so
+            extra = self._context(reading, role_input) if reading.act is Act.ADVICE else {}
+            ranking += self._templates(reading.act.value, reading, extra, temperature)  # 닥쳐: it hurts, said so
         elif reading.act == Act.ASK_HER and _KNOWLEDGE.search(reading.text) and not _TO_HER.search(reading.text) \
                 and (not corpus or corpus[0][0] < ASKED_ANYONE):
             ranking += self._templates("question_unsure", reading, {}, temperature)  # 17 곱하기 23? 세종대왕?
@@ -213,7 +214,8 @@ class EmbeddedReplier:
         else:
             if bool(corpus) and corpus[0][0] >= NEAR_SAME:
                 ranking += self._corpus_ranking(corpus, temperature, key, value)
-            ranking += self._templates(reading.act.value, reading, {}, temperature)
+            extra = self._context(reading, role_input) if reading.act is Act.OPINION else {}
+            ranking += self._templates(reading.act.value, reading, extra, temperature)
             if not ranking and strong:
                 ranking += self._corpus_ranking(corpus, temperature, key, value)
         ranking += self._templates("generic", reading, {}, 1.0)
@@ -258,6 +260,16 @@ class EmbeddedReplier:
         top = [(s, e) for s, e in scored[:MAX_ENTRIES] if s >= best - MARGIN]
         return self._order(top, temperature, key, value)
 
+    def _context(self, reading: Understanding, role_input: RoleInput) -> dict[str, str]:
+        """For a short question that leans on what came before ('어떡하지..', '다시 연락해볼까?'): the topic
+        of the user's previous message, as a whole word of it."""
+        if reading.topic or not role_input.said or self.understand is None:
+            return {}
+        before = self.understand(role_input.said[-1])
+        if before.topic and _whole_words(before.topic, before.text):
+            return {"context": before.topic}
+        return {}
+
     @staticmethod
     def _told(reading: Understanding, role_input: RoleInput) -> tuple[str, str] | None:
         """The remembered (key, value) the recall question asks for: of the asked family (any family when
@@ -268,7 +280,8 @@ class EmbeddedReplier:
         best: tuple[int, int, tuple[str, str]] | None = None
         words = {w for w in re.findall(r"[가-힣A-Za-z0-9]+", reading.text) if len(w) >= 2}
         family = reading.recall_key
-        named = [k for k in KEY_FAMILIES.get(family or "", ()) if k in reading.text]
+        # a question naming one kind of a family of distinct kinds ('내 전공' of school, '동생' of people)
+        named = [k for k in KEY_FAMILIES.get(family or "", ()) if k in reading.text] if family in _DISTINCT else []
         asks_name = "이름" in reading.text and family != "name"
         for order, item in enumerate(items):
             kv = split_memory(item)
@@ -377,6 +390,9 @@ def _whole_words(value: str, text: str) -> bool:
                 and _TAIL.fullmatch(window[-1][len(parts[-1]):]):
             return True
     return False
+
+
+_DISTINCT = frozenset({"school", "people"})  # families whose key words are different things, not synonyms
 
 
 def _of_family(kv: tuple[str, str], family: str) -> bool:

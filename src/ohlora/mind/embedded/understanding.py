@@ -837,8 +837,9 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.REQUEST)  # '비 오는 날 듣기 좋은 노래 추천', '아재개그 하나만ㅋㅋ'
     if question and re.search(r"줄래|줘|주세요|줄\s?수\s?있|주라|주면\s?안\s?돼|주실래|주시겠|주실\s?수", body):
         return reading(Act.REQUEST)
-    if question and re.search(r"(?:볼까|할까|해야\s?(?:할까|하나|돼)|갈까|말까|좋을까|나을까)\s*[?!.~ㅠㅜ]*$",
-                              body) and explicit_about is not About.HER and not _has_question_word(sentence):
+    if question and (re.search(r"(?:볼까|할까|해야\s?(?:할까|하나|돼)|갈까|말까|좋을까|나을까)\s*[?!.~ㅠㅜ]*$", body)
+                     and explicit_about is not About.HER and not _has_question_word(sentence)
+                     or re.search(r"(?:^|\s)(?:너라면|로라라면|네가\s?나라면|너\s?같으면)", body)):
         return reading(Act.ADVICE)  # 다시 연락해볼까?, 말해야 할까?
     if question:
         asks_advice = any(m.tag in ("EF", "EC") and m.form in ("ㄹ까", "을까", "지") for m in sentence.morphemes[-3:])
