@@ -201,8 +201,12 @@ def estimate_tokens(text: str, limit: int) -> int:
     return max(1, min(len(text) // 2 + 1, limit - 1))
 
 
-# the last syllable of a predicate said as a state ('졸려', '추워', '설레') or as a noun ('졸림', '추움', '설렘')
-_STATE_ENDINGS = frozenset("함음움림남짐픔렘쁨워와려파퍼뻐레나해돼져")
+# the last syllable of a predicate said as a state ('졸려', '추워', '설레', '좋아') or as a noun ('졸림', '추움',
+# '설렘', '좋음')
+_STATE_ENDINGS = frozenset("함음움림남짐픔렘쁨워와려파퍼뻐레나해돼져아어")
+# everyday words the memory writes in their standard form ('남친' → '남자친구', '냥이' → '고양이')
+SAME_WORDS = {"남친": "남자친구", "여친": "여자친구", "냥이": "고양이", "댕댕이": "강아지", "멍멍이": "강아지",
+              "강쥐": "강아지", "울집": "우리 집", "낼": "내일", "담주": "다음 주"}
 
 
 def word_stem(word: str) -> str:
@@ -212,8 +216,10 @@ def word_stem(word: str) -> str:
 
 
 def holds_value(item: str, value: str) -> bool:
-    """Whether a remembered item holds every word of `value`, as written or with another ending
-    ('[상태: 졸림]' holds '졸려'): how the evaluations score the memory role."""
+    """Whether a remembered item holds every word of `value`, as written, in its standard form ('남친' in
+    '[남자친구: 민수]') or with another ending ('[상태: 졸림]' holds '졸려', '[상태: 외로움]' holds '외롭'):
+    how the evaluations score the memory role."""
     words = re.findall(r"[^\s\[\]:]+", item)
-    stems = {word_stem(w) for w in words}
-    return all(part in item or word_stem(part) in stems for part in value.split())
+    stems = {word_stem(w) for w in words} | {word_stem(w[:-1]) for w in words if len(w) >= 3 and w[-1] in "움픔"}
+    return all(part in item or SAME_WORDS.get(part, part) in item or word_stem(part) in stems
+               for part in value.split())
