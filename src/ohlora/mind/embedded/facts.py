@@ -1854,3 +1854,24 @@ class EmbeddedMemoryExtractor:
         if on_text is not None:
             on_text(text)
         return Generation(text=text, new_tokens=estimate_tokens(text, request.max_new_tokens), stopped=True)
+
+
+def called_name(user_text: str) -> str | None:
+    """The name the user asks to be called by ('그냥 하니라고 불러 줘', 'Kevin이라고 불려'), if any: recall
+    questions about what to call them prefer it to the name on record."""
+    for clause, _question in _sentences(user_text):
+        m = _CALLED.search(clause)
+        if m and not re.search(r"(?:^|\s)(?:너|널|너를)(?=\s)", clause):
+            stem = m.group(1)
+            if m.group(2) and not has_batchim(stem[-1]):
+                stem += "이"
+            name = _name_value(stem)
+            if name and not re.search(r"하$|되$|그러$", stem):
+                return name
+    return None
+
+
+def name_like(word: str) -> bool:
+    """Whether a word could be a name someone is called by ('민준', '콩이', 'Sarah'), not a common word,
+    a state or a count ('짜증', '있음', '두 마리')."""
+    return _name_value(word) is not None and word not in _NOT_SELF_NAMES and not _NOT_A_NAME_WORD.fullmatch(word)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ohlora.mind.embedded import analysis as an
-from ohlora.mind.embedded.facts import MAJOR_ABBREVIATIONS, PLACES, facts_in, own_statements
+from ohlora.mind.embedded.facts import MAJOR_ABBREVIATIONS, PLACES, called_name, facts_in, own_statements
 from ohlora.mind.embedded.understanding import (
     FEELINGS,
     FOODS,
@@ -51,12 +51,14 @@ _STOP = frozenset(
      "알다", "말하다", "기억하다", "까먹다", "잊다", "맞다", "같다", "이다", "아니다", "주다", "보다", "ㅋㅋ", "ㅎㅎ",
      "ㅠㅠ", "최애", "제일", "가장", "새", "요새", "지금", "방금", "전", "날", "년", "달", "주", "일"}
 )
+_CALL = re.compile(r"부르|불러|불린|불려|부를|호칭|별명|닉네임")
 _ASKS_WHEN = re.compile(r"언제|며칠|무슨\s?요일|몇\s?(?:시|월|일)")
 _SEASONS = frozenset({"봄", "여름", "가을", "겨울"})
 _WEATHER = frozenset({"비", "눈", "더위", "추위", "장마", "태풍", "미세먼지", "바람", "안개", "맑은 날"})
 # what the question names → how to tell a word of that kind
 _KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?:강아지|고양이|햄스터|토끼|멍멍이|댕댕이|냥이|반려\S*|우리\s?애)\S{0,2}\s?이름"), "pet_name"),
+    (re.compile(r"(?:강아지|고양이|햄스터|토끼|앵무새|거북이|고슴도치|금붕어|물고기|멍멍이|댕댕이|냥이|반려\S*|우리\s?애)"
+                r"\S{0,2}\s?이름"), "pet_name"),
     (re.compile(r"전공|학과|무슨\s?과"), "major"),
     (re.compile(r"학교|대학"), "school"),
     (re.compile(r"직업|무슨\s?일|뭐\s?하는\s?사람|일\s?한다"), "job"),
@@ -77,19 +79,52 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
     """The answer to the recall `question` (asking about the memory key `family`, or any when None) in the
     user's earlier messages `said` (oldest first), or None when they never said it."""
     asked = _content(analyze(question))
+    count = _COUNT.search(question)
+    if count is not None:
+        return _counted(count, asked, said, analyze)  # '구피 몇 마리라 했지?' → '열 마리', never a guess
     kind = next((k for pattern, k in _KINDS if pattern.search(question)), None)
+    if family == "name" and _CALL.search(question):
+        called = next((n for n in map(called_name, reversed(said)) if n), None)
+        if called is not None:
+            return Recollection("이름", called, "name")  # '정하은인데 그냥 하니라고 불러 줘' → 하니
     if family in ("name", "age", "birthday", "mbti"):
         return _from_facts(asked, family, said, (), question)  # who the user is: only what the rules read
     if kind is not None:
         found = _of_kind(kind, asked, said, analyze)
-        if found is not None:
-            return found
+        if found is not None or family is None:
+            return found  # '무슨 과 다닌다고 했지?' is not answered with whatever else was said
     named = [k for k in KEY_FAMILIES.get(family or "", ()) if k in question] \
         if family in ("school", "people") else []  # '내 전공': not '[학교: …]'
     found = _from_facts(asked, family, said, named, question)
     if found is not None:
         return found
     return _sharing(asked, said, analyze, family)
+
+
+# how many / how much / which number the question asks ('몇 마리', '며칠', '몇 점', '얼마'), by its unit
+_COUNT = re.compile(r"몇\s?(살|마리|명|년|개월|달|주|일|시|분|점|개|권|번|회|층|시간|km|킬로|등|학년|단계|잔|병|박)|(며칠)|(얼마)")
+_NUMBER = r"(?:\d[\d,.]*|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두|스무|스물|서른|마흔|쉰|백|천|만|" \
+          r"하나|둘|셋|넷)+"
+
+
+def _counted(count: re.Match[str], asked: set[str], said: Sequence[str], analyze: Analyze) -> Recollection | None:
+    """A number with the asked unit in what the user said ('PT 10회 끊음' for 'PT 몇 회'), from the newest
+    message that shares a word with the question, else the newest with that unit."""
+    unit = count.group(1) or ("일" if count.group(2) else "원")
+    if unit == "살" or unit == "학년":
+        pattern = re.compile(r"(" + _NUMBER + r")\s?" + unit)
+    elif count.group(3):
+        pattern = re.compile(r"(" + _NUMBER + r")\s?(?:만\s?)?원")
+    else:
+        pattern = re.compile(r"(" + _NUMBER + r")\s?" + re.escape(unit) + r"(?![가-힣]{2})")
+    hits = []
+    for order, message in enumerate(said):
+        for m in pattern.finditer(message):
+            shared = len(asked & _content(analyze(message)))
+            hits.append((shared > 0, order, m.group(0)))
+    if not hits:
+        return None
+    return Recollection(unit, max(hits)[2], None)
 
 
 def _from_facts(asked: set[str], family: str | None, said: Sequence[str],
@@ -160,6 +195,9 @@ def _word_of(form: str, bare: list[str]) -> str:
     return next((w for w in bare if form in w and len(w) <= len(form) + 4), form)
 
 
+_RELATION_WORDS = frozenset({"남친", "여친", "남자친구", "여자친구", "룸메", "룸메이트", "베프", "절친", "동생", "여동생",
+                            "남동생", "언니", "오빠", "누나", "형", "엄마", "아빠", "선배", "후배", "동기", "팀장", "사장",
+                            "썸남", "썸녀", "조카", "막내", "애인", "남편", "아내", "와이프"})
 _TIMEY = re.compile(r"^(?:어제|오늘|내일|이번|지난|요즘|생일|선물|중고|새로|드디어|주말|아침|저녁|밤|엄마|아빠|첫|차)$")
 
 
@@ -217,10 +255,16 @@ def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str
                 return _word_of(m.form, bare)
         return None
     if kind == "person":
-        for m in morphemes:
+        relations = [w for w in asked if w in RELATIONS or w in _RELATION_WORDS]
+        if relations and not any(r in message for r in relations):
+            return None  # '내 여자친구 이름' is found only where the user speaks of her
+        for i, m in enumerate(morphemes):
             if m.form in asked or m.form in _STOP or m.form in RELATIONS or m.form in PLACES:
                 continue
-            if m.semantic == "인명" or (m.tag == "NNP" and m.semantic != "지명") or \
+            nxt = morphemes[i + 1] if i + 1 < len(morphemes) else None
+            person_like = nxt is not None and (nxt.tag.startswith("JK") or nxt.tag == "JX" or nxt.form in ("이", "랑", "이랑"))
+            prev_relation = i > 0 and (morphemes[i - 1].form in RELATIONS or morphemes[i - 1].form in _RELATION_WORDS)
+            if m.semantic == "인명" or (m.tag == "NNP" and m.semantic != "지명" and (person_like or prev_relation)) or \
                     (m.tag == "SL" and re.fullmatch(r"[A-Z][a-z]+", m.form)):
                 return _word_of(m.form, bare)
         return None
@@ -244,7 +288,7 @@ def _sharing(asked: set[str], said: Sequence[str], analyze: Analyze, family: str
         if not shared:
             continue  # a shared verb alone ('다니다') is not the same thing
         every = _noun_phrases(analysis)
-        beside = _word_before(analysis, shared)
+        beside = _word_after(message, shared) + _word_before(analysis, shared)
         if beside:
             return Recollection(sorted(shared, key=len)[-1], beside[0], family)  # '통번역 전공' for '내 전공'
         phrases = [(p, tags) for p, tags in every
@@ -256,6 +300,21 @@ def _sharing(asked: set[str], said: Sequence[str], analyze: Analyze, family: str
         value = proper[0] if proper else phrases[0][0]
         return Recollection(sorted(shared, key=len)[-1], value, family)
     return None
+
+
+def _word_after(message: str, shared: set[str]) -> list[str]:
+    """What follows a shared noun said as a topic or subject ('목표는 850점이야' → '850점', '첫 과목이
+    미적분이라' → '미적분')."""
+    found = []
+    words = message.split()
+    for i, word in enumerate(words[:-1]):
+        for noun in shared:
+            if word.startswith(noun) and re.fullmatch(r"(?:은|는|이|가|이는)", word[len(noun):] or "x"):
+                after = re.sub(r"(?:이야|야|이에요|예요|입니다|이라서|라서|이라|라|이고|이거든|거든|임|이래|래|이다|다)"
+                               r"[!?.~ㅋㅎ]*$", "", words[i + 1]).strip(" ,.!?~")
+                if after and after not in _STOP:
+                    found.append(after)
+    return found
 
 
 def _word_before(analysis: an.Analysis, shared: set[str]) -> list[str]:

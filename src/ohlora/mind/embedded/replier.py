@@ -27,6 +27,7 @@ import numpy as np
 from ohlora.embedding.base import Embedder
 from ohlora.mind.base import Generation, GenerationRequest, RoleInput, split_memory
 from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
+from ohlora.mind.embedded.facts import day_word, name_like
 from ohlora.mind.embedded.recollect import Analyze, recollect
 from ohlora.mind.embedded.responses import Responses, fill
 from ohlora.mind.embedded.understanding import KEY_FAMILIES, PETS, Act, Understanding, key_family
@@ -295,6 +296,9 @@ class EmbeddedReplier:
                 continue  # '내 차 뭐였지?' is not answered with '[산 물건: 차]': the question holds it already
             if asks_name and not _has_name(kv[1]):
                 continue  # '우리 고양이 이름 뭐였지?' is not answered with '[반려동물: 고양이]'
+            asked_day = day_word(reading.text)
+            if asked_day and key_family(kv[0]) == "plan" and day_word(kv[0]) not in (None, asked_day):
+                continue  # '다음 달에 뭐 한다고 했지?' is not '[어제 일정: 친구 결혼식]'
             shared = sum(1 for w in words if w in kv[0] or w in kv[1])
             if best is None or (shared, order) >= best[:2]:
                 best = (shared, order, kv)
@@ -313,7 +317,7 @@ class EmbeddedReplier:
         if told is None and self.analyze is not None and role_input.said and reading.recall_key is not None:
             found = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
             if found is not None and ("이름" not in reading.text or _has_name(found.value)
-                                      or reading.recall_key == "name"):
+                                      or reading.recall_key in ("name", "pet")):  # a pet's name may be any word
                 told = (found.key, found.value)
         return told
 
@@ -405,9 +409,13 @@ _NOT_A_NAME_VALUE = frozenset({"있음", "없음", "있어", "없어", "한 명"
 
 
 def _has_name(value: str) -> bool:
-    """Whether a remembered value holds a name ('강아지 콩이', '수아'), not only a kind or a count."""
-    rest = [w for w in value.split() if w not in PETS and w not in _NOT_A_NAME_VALUE and not w.endswith(("명", "마리"))]
-    return bool(rest)
+    """Whether a remembered value holds a name ('강아지 콩이', '수아'), not only a kind, a count or a
+    state ('[동생: 짜증]')."""
+    words = value.split()
+    rest = [w for w in words if w not in PETS and w not in _NOT_A_NAME_VALUE and not w.endswith(("명", "마리"))]
+    if words and words[0] in PETS:
+        return bool(rest)  # pets are named after anything ('강아지 두부', '고양이 초코')
+    return any(name_like(w) for w in rest)
 
 
 def _encode_cached(embedder: Embedder, texts: list[str], digest: str, cache_dir: Path | None) -> np.ndarray:
