@@ -80,9 +80,24 @@ def bare_noun(word: str) -> bool:
     if re.fullmatch(r"[A-Za-z0-9]+", word):
         return True
     ms = _morphs(word)
-    if not ms or not all(m.tag in _NOUNISH for m in ms):
+    if not ms or not all(m.tag in _NOUNISH for m in ms) and not _unknown_noun(ms):
         return False
-    return not (len(ms) > 1 and ms[-1].tag == "NNB")  # '시작할' read oddly: keep to clean nouns
+    return not (len(ms) > 1 and ms[-1].tag == "NNB")
+
+
+def _unknown_noun(ms: tuple) -> bool:
+    """A new word the tagger cut into pieces that end in a noun: '갤탭' (개+ㄹ+탭), '에어팟' (에+어+팟)."""
+    if len(ms) < 2 or ms[-1].tag not in ("NNG", "NNP") or len(ms[-1].form) > 2:
+        return False
+    for k, m in enumerate(ms[:-1]):
+        if m.tag in _NOUNISH or m.tag in ("IC", "UNT"):
+            continue
+        if m.tag in ("VV", "VA") and k + 1 < len(ms) and ms[k + 1].tag == "ETM" and ms[k + 1].form in ("ㄹ", "ㄴ"):
+            continue
+        if m.tag == "ETM" and m.form in ("ㄹ", "ㄴ"):
+            continue
+        return False
+    return True  # '시작할' read oddly: keep to clean nouns
 
 
 def _modifier(word: str) -> bool:
@@ -106,7 +121,8 @@ def _head(word: str) -> str | None:
     if re.fullmatch(r"[A-Za-z0-9]+", head):
         return head
     ms = _morphs(head)
-    if not ms or any(m.tag.startswith(("V", "E", "J", "MAG")) or m.tag in ("XSV", "XSA") for m in ms):
+    if not ms or any(m.tag.startswith(("V", "E", "J", "MAG")) or m.tag in ("XSV", "XSA") for m in ms) \
+            and not _unknown_noun(ms):
         return None
     return head
 
@@ -116,10 +132,12 @@ def _phrase_before(words: list[str], at: int, modifiers: bool = False) -> str | 
     skipped, with the bare nouns (and, for `modifiers`, adnominal words) before it kept."""
     j = at - 1
     while j >= 0 and (words[j] in _ADVERBS or _COUNT.match(words[j]) or words[j].endswith(("에서", "마다", "으로", "씩"))
-                      and j > 0):
-        j -= 1
+                      and j > 0) and not (words[j].isdigit() and j > 0 and bare_noun(words[j - 1])):
+        j -= 1  # a bare number after a noun is part of a name ('아이폰 15'), not a count
     if j < 0:
         return None
+    if modifiers and j > 0 and words[j] in ("거", "게", "것", "건") and _verb_adnominal(words[j - 1]):
+        return _activity(words, j)  # '사람 많은 데 가는 거', '아침에 일찍 일어나는 거'
     head = _head(words[j])
     if head is None:
         return None
@@ -138,6 +156,22 @@ def _phrase_before(words: list[str], at: int, modifiers: bool = False) -> str | 
     if phrase == ["거"]:
         return None
     return " ".join(phrase)
+
+
+def _verb_adnominal(word: str) -> bool:
+    ms = _morphs(word)
+    return len(ms) >= 2 and ms[-1].tag == "ETM" and ms[-2].tag in ("VV", "VX", "XSV")
+
+
+def _activity(words: list[str], at: int) -> str | None:
+    """An activity said as '<words> <verb>는 거': the verb and up to three words before it."""
+    start = at - 1
+    while start > 0 and at - start < 4:
+        w = words[start - 1]
+        if w in FIRST_PERSON or w in ("난", "나는", "전", "저는") or w.endswith((",", "고", "서", "데도")) and w != "데":
+            break
+        start -= 1
+    return " ".join(words[start:at] + ["거"])
 
 
 def _phrase_after(words: list[str], at: int) -> str | None:
@@ -382,10 +416,10 @@ def _pet(words: list[str], pets: Mapping[str, str], **_: object) -> Read | None:
             value = _phrase_before(words, i)
             if value and value.split()[-1] in pets:
                 return Read("반려동물", value)
-        kind = strip_particle(w)
+        kind = w if w in pets else strip_particle(w)
         if kind in pets and i + 1 < len(words) and kind == w:
             name = _pet_name(words[i + 1])
-            if name and (i > 0 and words[i - 1] in ("우리", "울집", "우리집", "내", "제") or words[i + 1] != name):
+            if name and (i > 0 and words[i - 1] in ("우리", "울집", "우리집", "내", "제", "집") or words[i + 1] != name):
                 return Read("반려동물", f"{kind} {name}")
     return None
 
