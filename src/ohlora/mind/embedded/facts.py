@@ -953,6 +953,13 @@ _OWNED_NAME_SAID = re.compile(r"(?:^|\s)(?:(\S+)\s)?이름(?:은|이|는)?\s([�
 # words before 이름 that keep it the speaker's own ('엄마는 나 막내라고 부르는데 진짜 이름은 소율이야')
 _OWN_NAME_WORDS = frozenset({"진짜", "원래", "실제", "본", "정식", "진짜로", "원래는", "본명", "영어", "한국", "한글", "예명",
                              "세례명"})
+_REAL_NAME = re.compile(r"(?<![가-힣])본명(?=은|는|이|\s|$)")
+# '(내) 이름 알려줄게 윤서야': the name said after a word of telling
+_NAME_TOLD = re.compile(r"(?:^|\s)(?:(\S+)\s)?이름(?:을|은)?\s(?:알려\s?줄게|알려\s?줄께|말해\s?줄게|말해\s?줄께|공개)\s"
+                        r"([가-힣]{2,4}?)(이야|야|이에요|예요|에요|임|입니다)$")
+# verbs said of a name: never the name itself ('앵무새가 내 이름 부름', '내 이름 까먹었어')
+_NAME_VERBS = re.compile(r"^(?:부름|불러|부르는|부르면|불렀|부르더|까먹|잊어|잊었|몰라|모름|기억|알아|알려|말해|말할|물어|"
+                         r"틀렸|틀려|헷갈|바꿨|바꿀|지어)")
 _NICKNAME = re.compile(r"(?<![가-힣])(?:닉네임|별명|애칭)(?=은|는|이|가|\s|$)")
 _CALLED = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]{1,5}?)(이)?라[고구]?\s?(?:해|해요|합니다|하는데|하고|불러\s?줘|불러줘|불러\s?주라|불러|불러도\s?돼|"
@@ -998,6 +1005,8 @@ def _name_value(raw: str) -> str | None:
         return None
     if re.match(r"(?:열|스물|스무|서른|마흔|쉰|예순)", word) or word in HOBBIES or _category(word) is not None:
         return None  # '저는 서른둘이에요' is an age
+    if _NAME_VERBS.match(word):
+        return None
     if word.startswith(("뭐", "뭔", "머", "누구", "어디", "몇")) or word.endswith(("다", "해", "어", "까", "니", "냐")) \
             or word.endswith(("줘", "봐", "게", "요", "래")):  # '내 이름 불러줘', '말해봐', '뭐게'
         return None
@@ -1057,6 +1066,13 @@ def _name_owner(clause: str, start: int, word: str | None, context: str | None) 
 
 def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fact | None:
     clause = _NICKNAME.sub("이름", clause)  # '내 닉네임은 감자야', '별명이 뚱이야': what to call them
+    clause = _REAL_NAME.sub("본 이름", clause)  # '본명은 주현이': the user's own
+    m = _NAME_TOLD.search(clause)
+    if m and not re.search(r"(?:^|\s)(?:너|네|니|로라|오로라)", clause) and \
+            _name_owner(clause, m.start(), m.group(1), context) == "user":
+        name = _name_value(m.group(2) + m.group(3))
+        if name is not None:
+            return Fact("이름", name)  # '본명 알려줄게 윤서야'
     m = _OWNED_NAME.search(clause) or _OWNED_NAME_SAID.search(clause)
     if m:
         owner = _name_owner(clause, m.start(), m.group(1), context)
@@ -1111,7 +1127,7 @@ def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fac
 # speaker, then a name with its copula (or alone at the clause's end), anywhere in the clause
 _SELF_INTRO = re.compile(
     r"(?:^|\s)(?:나는야|나는|난|저는|전|나|저)\s(?:그냥\s|바로\s)?([가-힣]{2,4}?|[A-Za-z][A-Za-z\-]{1,15})"
-    r"(이에요|이야|이얌|이고요|이구요|이고|이구|인데요|인데|이거든|이라고\s?해|라고\s?해|이라고|라고|이라|라|입니다|"
+    r"(이에요|이야|이얌|이고요|이구요|이고|이구|인데요|인데|이거든|이잖아|잖아|이라고\s?해|라고\s?해|이라고|라고|이라|라|입니다|"
     r"예요|에요|이다|야|얌|임|다(?=\s*[!.~]*\s*$)|(?=\s*$))(?=$|[\s!.~,?])"
 )
 _ENGLISH_INTRO = re.compile(r"(?:^|\s)(?:I'?m|I\s+am|[Mm]y\s+name\s+is|this\s+is)\s+([A-Z][A-Za-z\-]{1,15})(?=$|[\s!.~,?])",
@@ -1664,7 +1680,7 @@ def _plain(text: str) -> str:
 
 
 # 'ㅠㅠ', 'ㅋㅋㅋ' between words end a sentence in chat: '나 이제 24살이다 ㅠㅠ 시간 왜 이렇게 빨라' is two
-_EMOTE_BREAK = re.compile(r"\s*(?<![가-힣])[ㅋㅎㅠㅜ]{2,}[.!~]*\s+(?=\S)")
+_EMOTE_BREAK = re.compile(r"\s*(?:[ㅋㅎ]{2,}|[ㅠㅜ]+)[.!~]*\s+(?=\S)")
 
 
 def _sentences(user_text: str) -> list[tuple[str, bool]]:
@@ -1713,7 +1729,9 @@ def _read_facts(user_text: str) -> tuple[Fact | None, list[Fact]]:
             name = _name_value(clause.strip(" !.~,")) if len(tokens(clause)) == 1 else None
             if name is not None and found is None:
                 return Fact("이름", name), every  # '내 이름? 윤재야', '이름? 지훈'
-        asked_name = question and bool(_ASKS_OWN_NAME.fullmatch(clause.strip(" ?")))
+        # a name asked for ('내 이름?') or not yet said ('아 이름 말 안 했네'): the next clause may be it alone
+        asked_name = question and bool(_ASKS_OWN_NAME.fullmatch(clause.strip(" ?"))) or _NAME_UNSAID.search(clause) \
+            is not None and not person_address(clause)[1]
         if question or _states_nothing(clause):
             continue
         fact = _clause_fact(clause, owner, greeted)
@@ -1721,7 +1739,8 @@ def _read_facts(user_text: str) -> tuple[Fact | None, list[Fact]]:
             continue
         every.append(fact)
         lasting = found is not None and (found.key == "상태" and fact.key in _LASTING_KEYS
-                                         or fact.key == "이름" and found.key != "이름")  # a name said later wins
+                                         or fact.key == "이름" and (found.key != "이름" or _REAL_NAME_SAID.search(clause)))
+        # a name said later wins, and the real name over what friends call the user
         if found is None or lasting or fact.key == found.key and fact.value.startswith(found.value) \
                 and fact.value != found.value:
             found = fact  # a later clause completes it, or says who the user is after a passing state
@@ -1735,6 +1754,9 @@ def _read_facts(user_text: str) -> tuple[Fact | None, list[Fact]]:
 
 # who the user is outlasts how they are right now: '붙었어!! 이제 공무원이야' is the job, not '합격'
 _LASTING_KEYS = frozenset({"이름", "나이", "직업", "직장", "학교", "전공", "학년", "사는 곳", "고향"})
+_REAL_NAME_SAID = re.compile(r"본명|(?:진짜|원래|실제)\s?이름")
+_NAME_UNSAID = re.compile(r"(?:^|\s)(?:(?:내|제)\s)?(?:이름|본명)(?:을|은)?\s(?:말\s?안\s?했|안\s?알려|안\s?말했|말\s?안\s?해|"
+                          r"알려\s?줄게|알려\s?줄께|말해\s?줄게|말해\s?줄께|소개)")
 _ASKS_OWN_NAME = re.compile(r"(?:(?:내|제|나의|저의)\s)?이름(?:은|이)?")
 _THIRD_PRONOUNS = frozenset({"걔", "쟤", "얘", "걔네", "쟤네", "그분", "그녀"})
 _SPEAKER = frozenset({"나", "난", "나는", "내가", "저", "전", "저는", "제가", "나도", "저도"})
