@@ -56,7 +56,7 @@ from ohlora.mind.embedded.korean import (
     tokens,
     with_particle,
 )
-from ohlora.mind.embedded.understanding import KEY_FAMILIES
+from ohlora.mind.embedded.understanding import KEY_FAMILIES, key_family
 from ohlora.mind.prompt import SUMMARY_END
 
 MAX_VALUE = 20
@@ -100,7 +100,7 @@ PLACE_EVENTS = MappingProxyType(
      "헬스장": "헬스장", "교회": "교회", "성당": "성당", "독서실": "독서실", "본가": "본가 방문",
      "고향": "고향 방문", "시골": "시골 방문", "미용실": "미용실", "놀이공원": "놀이공원", "에버랜드": "에버랜드",
      "롯데월드": "롯데월드", "영화관": "영화", "찜질방": "찜질방", "수영장": "수영장", "카페": "카페",
-     "캠핑장": "캠핑", "결혼식장": "결혼식", "장례식장": "장례식", "공항": "공항", "군대": "입대", "댁": "댁 방문",
+     "캠핑장": "캠핑", "결혼식장": "결혼식", "장례식장": "장례식", "공항": "공항", "군대": "군대 입대", "댁": "댁 방문",
      "할머니댁": "할머니 댁 방문", "할아버지댁": "할아버지 댁 방문", "외가": "외가 방문", "친가": "친가 방문",
      "큰집": "큰집 방문", "시댁": "시댁 방문", "처가": "처가 방문", "백화점": "백화점", "마트": "마트"}
 )
@@ -120,7 +120,7 @@ PLACES = frozenset(
 )
 HOMES = frozenset({"기숙사", "자취방", "원룸", "고시원", "시골", "해외", "외국", "오피스텔", "아파트", "쉐어하우스"})
 GO_VERB = re.compile(
-    r"^(?:가|가요|갈|갈게|간다|가야|가야\s?돼|가기로|가는데|가거든|가려고|갔어|갔다|다녀와|다녀왔어|놀러|여행|출발|"
+    r"^(?:가|가요|갈|갈게|간다|감|가야|가야\s?돼|가기로|가는데|가거든|가려고|갔어|갔다|다녀와|다녀왔어|놀러|여행|출발|"
     r"내려가|내려갈|내려가요|내려가야|내려가기로|올라가|올라갈|올라가요|올라가기로|다녀올|들러|들를|갔다\s?올)"
 )
 MEET_VERB = re.compile(r"^만(?:나|나요|날|난다|나기로|나는데|나거든|나려고|났어|났다|나서)")
@@ -772,7 +772,7 @@ def _state(clause: str) -> Fact | None:
 _DAY = re.compile(
     r"(?:^|\s)((?:다음\s?주|담주|이번\s?주)\s?[월화수목금토일]요일|[월화수목금토일]요일|내일\s?모레|낼\s?모레|모레|"
     r"\d{1,2}\s?월\s?\d{1,2}\s?일|이번\s?주말|다음\s?주말|담주\s?주말|주말|다다음\s?주|다음\s?주|담주|이번\s?주|다음\s?달|"
-    r"담달|이번\s?달|내년|올해|오늘|이따가?|내일|낼|어제|연휴|방학|추석|설날|크리스마스|연말|다음\s?학기|\d{1,2}\s?월(?!\s?\d))"
+    r"담달|이번\s?달|내년|올해|오늘|이따가?|내일|낼|어제|곧|연휴|방학|추석|설날|크리스마스|연말|다음\s?학기|\d{1,2}\s?월(?!\s?\d))"
     r"(?:에는|에도|에|은|는|엔|도|부터|까지|때|날|이|가)?(?=\s|$)"
 )
 _EVENT_SUFFIX = re.compile(
@@ -876,7 +876,10 @@ def _schedule(clause: str) -> Fact | None:
                     break
                 i += 1
                 head, suffix = following
-            tail = " ".join([suffix, *words[i + 1 : i + 3]])
+            after = words[i + 1 : i + 3]
+            if after and _DONE_VERB.fullmatch(after[0]):
+                after = after[:1]  # '시험 봄 ㅅㅂ 하나도 안 함': what follows the plan is about something else
+            tail = " ".join([suffix, *after])
             if _NOT_A_PLAN.search(tail):
                 return None  # '내일 시험 없어', '약속 없어': what is not planned is not stored
             if head in NOTHING_PLANNED and head != "약속":
@@ -889,6 +892,9 @@ def _schedule(clause: str) -> Fact | None:
                     break
                 modifiers.insert(0, prev)
             event = " ".join([*modifiers, head])
+            whose = [w for w in before[-2:] if w in FAMILY or w in _RELATIONS]
+            if whose and not modifiers and len(event) < 8:
+                event = f"{whose[-1]} {event}"  # '우리 언니 오늘 결혼해': the sister's wedding is the user's day
             friend = _companion(before + words[:i])
             return Fact(key, f"{with_particle(friend, '와/과')} {event}" if friend else event)
         stem = strip_particle(word)
@@ -906,7 +912,24 @@ def _schedule(clause: str) -> Fact | None:
         friend = _companion([word])
         if friend and PLAY_VERB.match(rest) and not _NOT_A_PLAN.search(rest):
             return Fact(key, f"{with_particle(friend, '와/과')} 놀기")
+        if i > start and _PLAN_VERB.fullmatch(word) and not _NOT_A_PLAN.search(" ".join(words[i:i + 3])):
+            nouns: list[str] = []  # '친구들이랑 롤 내전 함', '삼겹살 먹기로 함', '운전면허 딸 거야'
+            for prev in reversed(words[start:i]):
+                if len(nouns) == 2 or not facts_reader.bare_noun(prev) or prev in PEOPLE:
+                    break
+                nouns.insert(0, prev)
+            if nouns:
+                friend = _companion(before + words[:i])
+                event = " ".join(nouns)
+                return Fact(key, f"{with_particle(friend, '와/과')} {event}" if friend else event)
     return None
+
+
+# a predicate that ends the plan's words ('시험 봄')
+_DONE_VERB = re.compile(r"(?:봄|봐|본다|함|해|감|가|간다|있음|있어|잡힘|잡혔어)[!.~]*")
+# the verb of a plan said with a bare noun ('롤 내전 함', '삼겹살 먹기로 함', '운전면허 딸 거야')
+_PLAN_VERB = re.compile(r"(?:함|할\s?거야|할\s?예정|하기로|하러|먹기로|먹으러|먹을\s?거야|보기로|보러|볼\s?거야|봄|"
+                        r"딸\s?거야|따러|따기로|배우러|배우기로|찍으러|찍기로)[!.~]*")
 
 
 _FEELING = re.compile(
@@ -963,7 +986,7 @@ _NAME_VERBS = re.compile(r"^(?:부름|불러|부르는|부르면|불렀|부르�
 _NICKNAME = re.compile(r"(?<![가-힣])(?:닉네임|별명|애칭)(?=은|는|이|가|\s|$)")
 _CALLED = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]{1,5}?)(이)?라[고구]?\s?(?:해|해요|합니다|하는데|하고|불러\s?줘|불러줘|불러\s?주라|불러|불러도\s?돼|"
-    r"부르면\s?돼|부르면\s?됨|불러주면\s?돼|불러\s?주세요)" + _END
+    r"부르면\s?돼|부르면\s?됨|불러주면\s?돼|불러\s?주세요|불려|불림|불린다|불리는데|불리거든|불러요)" + _END
 )
 _INTRODUCED = re.compile(
     r"(?:^|\s)(나는|난|저는|전|나|저|제가|내가)?\s?([가-힣]{2,4}?)(이에요|이야|이얌|입니다|예요|에요|야|얌|임|이고|이거든)?"
@@ -1311,9 +1334,9 @@ def _work(clause: str) -> Fact | None:
 
 
 _FAMILY_COUNT = re.compile(
-    r"(?:^|\s)(" + "|".join(sorted(FAMILY - {"남친", "여친", "남자친구", "여자친구", "애인", "남편", "아내", "와이프"},
+    r"(?:^|\s)((?:쌍둥이\s|친|막내\s|큰\s|작은\s|배다른\s)?(?:" + "|".join(sorted(FAMILY - {"남친", "여친", "남자친구", "여자친구", "애인", "남편", "아내", "와이프"},
                                    key=len, reverse=True))
-    + r")(?:가|이|도)?\s?(?:(한|두|세|하나|둘|셋|\d)\s?명\s?|(하나|둘|셋)\s)?(?:있어|있거든|있는데|있어요|있음|있습니다)" + _END
+    + r"))(?:가|이|도)?\s?(?:(한|두|세|하나|둘|셋|\d)\s?명\s?|(하나|둘|셋)\s)?(?:있어|있거든|있는데|있어요|있음|있습니다)" + _END
 )
 _PARTNER = re.compile(
     r"(?:^|\s)(남친|여친|남자친구|여자친구|애인)(?:이|가|도)?\s?(?:있어|있거든|있는데|있어요|있음|생겼어|생겼거든|생김)" + _END
@@ -1328,7 +1351,7 @@ _SIBLINGS = MappingProxyType({"외동": "외동", "외동딸": "외동딸", "외
                               "남매": "남매"})
 _SIBLING = re.compile(
     r"(?:^|\s)(?:나|난|나는|저는|저|우리\s?집에서)?\s?(?:집에서\s)?(" + "|".join(sorted(_SIBLINGS, key=len, reverse=True))
-    + r")(?:이야|야|이에요|예요|이거든|거든|임|이라서|라서|입니다)" + _END
+    + r")(?:이야|야|이에요|예요|이거든|거든|임|이라서|라서|이라|라|입니다|인데)" + _END
 )
 _COUNT_WORDS = MappingProxyType({"한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3})
 
@@ -1341,7 +1364,7 @@ _MARRIED = re.compile(
 
 _LIVE_WITH = re.compile(
     r"(?:^|\s)(" + "|".join(sorted(FAMILY | {"부모님", "가족", "룸메", "룸메이트", "친구"}, key=len, reverse=True))
-    + r")(?:이랑|랑|하고|와|과)\s(?:같이\s|함께\s)?(?:살아|살고\s?있어|살거든|사는데|살아요|지내)" + _END
+    + r")(?:이랑|랑|하고|와|과)\s(?:같이\s|함께\s|단\s?둘이\s|둘이\s|둘이서\s)?(?:살아|살고\s?있어|살거든|사는데|살아요|삼|살고|지내)" + _END
 )
 
 
@@ -1378,7 +1401,9 @@ def _people(clause: str) -> Fact | None:
     if m and not re.search(r"(?:^|\s)(?:너|너도|넌|로라)", clause):
         count = m.group(2) or m.group(3)
         number = _COUNT_WORDS.get(count, count) if count else None
-        return Fact(_person_key(m.group(1)), f"{number}명" if number else "있음")
+        who = m.group(1)
+        key = _person_key(who) if who in FAMILY else who if key_family(who) == "people" else f"가족 {who}"
+        return Fact(key, f"{number}명" if number else "있음")  # '쌍둥이 동생이 있는데' → [쌍둥이 동생: 있음]
     return None
 
 
@@ -1887,9 +1912,10 @@ def called_name(user_text: str) -> str | None:
             stem = m.group(1)
             if m.group(2) and not has_batchim(stem[-1]):
                 stem += "이"
-            name = _name_value(stem)
-            if name and not re.search(r"하$|되$|그러$", stem):
-                return name
+            name = stem if _NAME_SHAPE.fullmatch(stem) and stem not in _NOT_NAMES and not known_noun(stem) \
+                and not re.search(r"(?:하|되|그러|다|해|줘|봐|어서|아서|는데)$", stem) else None
+            if name:
+                return name  # '다니라고 불러' (a called name may end like a verb form: 다니, 하니)
     return None
 
 
