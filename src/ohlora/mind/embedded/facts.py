@@ -1764,6 +1764,7 @@ def _read_facts(user_text: str) -> tuple[Fact | None, list[Fact]]:
             continue
         every.append(fact)
         lasting = found is not None and (found.key == "상태" and fact.key in _LASTING_KEYS
+                                         or found.value in ("기혼", "있음") and key_family(fact.key) == "people"
                                          or fact.key == "이름" and (found.key != "이름" or _REAL_NAME_SAID.search(clause)))
         # a name said later wins, and the real name over what friends call the user
         if found is None or lasting or fact.key == found.key and fact.value.startswith(found.value) \

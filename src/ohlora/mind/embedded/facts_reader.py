@@ -539,7 +539,12 @@ def read_people(clause: str, person_key: Callable[[str], str], relations: frozen
     """Someone around the user by name or by being there: '남동생 준호가 …' → [남동생: 준호], '썸남이
     있는데' → [친구 썸남: 썸남]. Read even in news about them ('베프 민지가 유학 간대')."""
     words = _words(clause)
+    given = _given(words, relations)
+    if given is not None:
+        return given
     for i, w in enumerate(words):
+        if w in relations and i + 1 < len(words) and _APPEARED.match(words[i + 1]):
+            return Read(person_key(w), w)  # '썸남 생김', '조카 태어났다'
         if w in relations and i + 1 < len(words) and (i == 0 or words[i - 1] in ("우리", "내", "제", "울")):
             nxt = words[i + 1]
             if re.fullmatch(r"[가-힣]{2,3}(?:이가|가|이는|는|은|이)", nxt):
@@ -552,4 +557,46 @@ def read_people(clause: str, person_key: Callable[[str], str], relations: frozen
         if rel in relations and rel != w and i + 1 < len(words) and \
                 re.match(r"^(?:있어|있는데|있음|있거든|생겼어|생김|생겼는데|태어났어|태어남|태어났다)" + _E, words[i + 1]):
             return Read(person_key(rel), rel)
+        if i <= 1 and rel in _PARTNERS and rel != w and i + 1 < len(words) and (i == 0 or words[0] in ("우리", "내", "제")):
+            return Read(person_key(rel), "있음")  # '남친이 또 연락 안 됨': news of a partner says the user has one
+        m = re.fullmatch(r"(.+?)(?:이랑|랑|하고|와|과)", w)
+        if i <= 1 and m and m.group(1) in relations and i + 1 < len(words) and _TOGETHER.match(words[i + 1]):
+            return Read(person_key(m.group(1)), " ".join(words[i + 1:i + 3]))  # '오빠랑 싸웠어' → [오빠: 싸웠어]
     return None
+
+
+_APPEARED = re.compile(r"^(?:생겼어|생김|생겼다|생겼음|생겼는데|태어났어|태어남|태어났다|태어났음|태어났는데)" + _E)
+_PARTNERS = frozenset({"남친", "여친", "남자친구", "여자친구", "애인", "남편", "아내", "와이프", "썸남", "썸녀"})
+# what the user did with someone close: '오빠랑 싸웠어', '남친이랑 헤어졌어', '엄마랑 화해함'
+_TOGETHER = re.compile(r"^(?:싸웠|싸움|싸워서|다퉜|다툼|헤어졌|헤어짐|화해|사귀|사귄|결혼|연락\s?끊|절교|손절)")
+# '엄마가 목도리 떠주셨어', '남친이 반지 줬어', '언니가 나한테 가방 사줬어': a thing given to the user
+_GIVE = re.compile(r"^(사|떠|만들어|선물해|사다|보내|챙겨|구해)?\s?(?:줬어|줬다|줬음|줌|주셨어|주셨다|주심|줬는데|줘서|줬거든|"
+                   r"주셨는데|주셔서|주셨음)" + _E)
+_TO_ME = frozenset({"나한테", "내게", "나에게", "저한테", "제게", "저에게", "선물로"})
+
+
+def _given(words: list[str], relations: frozenset[str]) -> Read | None:
+    if not words:
+        return None
+    at = 1 if words[0] in ("우리", "내", "제", "울") and len(words) > 1 else 0
+    giver = re.sub(r"(?:이가|께서|이|가)$", "", words[at])
+    if giver == words[at] or not (giver in relations or giver in _GIVERS):
+        return None
+    rest = [w for w in words[at + 1:] if w not in _TO_ME]
+    for i, w in enumerate(rest):
+        m = _GIVE.match(w)
+        if m and i > 0 and not _negated(rest, i):
+            thing = _phrase_before(rest, i)
+            if thing and thing not in relations:
+                return Read("받은 물건", f"{giver}{'가' if not _batchim(giver) else '이'} {m.group(1) or ''}준 {thing}"
+                            .replace("  ", " "))
+    return None
+
+
+_GIVERS = frozenset({"엄마", "아빠", "친구", "친구들", "부모님", "어머니", "아버지", "할머니", "할아버지", "선배", "동기",
+                     "팀장님", "사장님", "선생님", "교수님"})
+
+
+def _batchim(word: str) -> bool:
+    ch = word[-1]
+    return "가" <= ch <= "힣" and (ord(ch) - 0xAC00) % 28 != 0
