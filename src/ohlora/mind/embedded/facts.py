@@ -1200,11 +1200,12 @@ _KOREAN_UNITS = MappingProxyType(
     {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7,
      "여덟": 8, "아홉": 9}
 )
-_AGE_AFTER = r"(?:이야|야|이에요|예요|입니다|이거든|거든|인데|이라서|라서|이고|임|이다|됐어|됐다|돼|된다|이\s?됐어|이\s?돼)?" + _END
+_AGE_AFTER = (r"(?:이야|야|이에요|예요|입니다|이거든|거든|인데|이라서|라서|이라니|이라|라|이고|임|이다|됐어|됐다|돼|된다|됨|"
+              r"이\s?됐어|이\s?돼|이\s?됨)?" + _END)
 _AGE_DIGITS = re.compile(r"(?:^|\s)(?:나이(?:는|가)?\s)?(\d{1,2})\s?살" + _AGE_AFTER)
 _AGE_NAMED = re.compile(r"(?:^|\s)나이(?:는|가)?\s(\d{1,2})(?:살)?" + _AGE_AFTER)
 # a bare number as the speaker's age: '나 22임', '나 만 26세', '올해 27 됐어', '나이? 나 24'
-_AGE_BARE = re.compile(r"(?:^|\s)(?:(?:나|난|나는|저|저는|전)\s(?:이제\s|올해\s)?(?:만\s?)?|올해\s(?:만\s?)?)(\d{1,2})\s?(세)?"
+_AGE_BARE = re.compile(r"(?:^|\s)(?:(?:나|난|나는|저|저는|전)\s(?:이제\s|올해\s)?(?:만\s?)?|(?:올해|이제)\s(?:만\s?)?)(\d{1,2})\s?(세)?"
                        r"(?:(?:이야|야|이에요|예요|입니다|임|이고|됐어|됐다|됐어요|돼|이\s?됐어)(?=$|[\s!.~,])|"
                        r"(?=\s?$|\s?[!.~,]|\s[ㅋㅎㅠㅜ]))")
 _AGE_KOREAN = re.compile(
@@ -1230,15 +1231,15 @@ def _age(clause: str) -> Fact | None:
     if m:
         age = int(m.group(1))
         return Fact("나이", f"{age}살") if 5 <= age <= 99 else None
-    m = _AGE_KOREAN.search(clause)
-    if m and not _AGE_NOT_NOW.match(clause[m.end():]):
+    m = next((k for k in _AGE_KOREAN.finditer(clause) if not _AGE_NOT_NOW.match(clause[k.end():])), None)
+    if m:  # '스무살 되면 … 아직 열여덟이라': the age now
         tens, unit, sal = m.group(1), m.group(2), m.group(3)
         if tens == "열" and not (unit or sal):
             return None  # '열' alone is a fever ('열 나')
         if unit in ("한", "두", "세", "네") and not sal:
             return None  # '스물두' needs '살'
         me, _ = person_address(clause)
-        if not (sal or me or re.search(r"(?:^|\s)(?:올해|나이|지금)", clause) or m.start() == 0):
+        if not (sal or me or re.search(r"(?:^|\s)(?:올해|나이|지금|이제|벌써|아직)", clause) or m.start() == 0):
             return None
         if re.search(r"(?:^|\s)(?:곧|내년에?|이제\s곧|다음\s?달에?)\s?$", clause[: m.start()]):
             return None  # '이제 곧 서른이다': not yet
@@ -1284,7 +1285,8 @@ def _major(clause: str) -> Fact | None:
 _JOB_SUFFIX = ("사", "가", "원", "자", "관", "터", "너", "트", "생", "님", "직", "어", "서", "인", "장", "표")
 _WORK_AS = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]{1,6}?(?:\s[가-힣A-Za-z]{1,6}?)?)(?:으로|로)\s(?:일해|일하고\s?있어|일하는데|일하거든|일합니다|"
-    r"일해요|근무해|근무하고\s?있어|근무\s중이야|취직했어|들어갔어|입사했어|일하는\s중이야)" + _END
+    r"일해요|근무해|근무하고\s?있어|근무\s중이야|취직했어|취직함|취직했다|취업했어|취업함|들어갔어|입사했어|입사함|일하는\s중이야|"
+    r"일하는데|일한\s?지)" + _END
 )
 _WORK_AT = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]{2,8})(?:에서)\s(?:일해|일하고\s?있어|일하는데|일하거든|일합니다|일해요|근무해|근무하고\s?있어|"
@@ -1308,17 +1310,17 @@ _CAREER = re.compile(
 def _work(clause: str) -> Fact | None:
     if _someone_else_is_subject(clause):
         return None
+    m = _WORK_AS.search(clause)
+    if m:  # before a bare '취직했어': '개발자로 취직했어' says the job
+        value = " ".join(w for w in m.group(1).split() if w not in FIRST_PERSON and w not in _FILLERS) or m.group(1)
+        if value in JOBS or value.endswith(_JOB_SUFFIX) or value.split()[-1] in JOBS:
+            return Fact("직업", value)
+        return None
     m = _CAREER.search(clause)
     if m and not _negated_before(clause, m.start() + 1) and not re.search(r"(?:^|\s)(?:안|못)\s", clause):
         if m.group(1):
             return Fact("직업", "취업함")
         return Fact("직업", f"{m.group(2)}함" if m.group(2) else "그만둠")
-    m = _WORK_AS.search(clause)
-    if m:
-        value = " ".join(w for w in m.group(1).split() if w not in FIRST_PERSON and w not in _FILLERS) or m.group(1)
-        if value in JOBS or value.endswith(_JOB_SUFFIX) or value.split()[-1] in JOBS:
-            return Fact("직업", value)
-        return None
     m = _OFFICE_AT.search(clause)
     if m and _is_place(m.group(1)):
         return Fact("직장", m.group(1))

@@ -207,7 +207,7 @@ _DISLIKE = re.compile(r"^(?:싫어(?:해|함|하는데|해서|하거든|하고|�
                       r"극혐(?:이야|임)?|별로(?:야|임|예요|이야|더라)|혐오(?:자임|자야|자예요|함|해)?)" + _E)
 _CANT = re.compile(r"^(?:먹어|먹음|먹거든|먹는데|봐|봄|보거든|마셔|마심|마시거든|타|탐)" + _E)
 _HOBBY_VERBS = re.compile(
-    r"^(?:배우(?:는|고|기|는\s?중)?|배워|배움|배운|다녀|다님|다니는|다니고|다니거든|가|감|가거든|나가|나감|해|함|하고|하거든|"
+    r"^(?:배우(?:는|고|기|는\s?중)?|배워|배움|배운|다녀|다님|다니는데|다니는|다니고|다니거든|들어갔어|들어감|가입했어|가입함|가|감|가거든|나가|나감|해|함|하고|하거든|"
     r"하는\s?중|뛰어|뜀|즐겨|즐김|취미(?:야|예요|이야|임|에요)?|힐링(?:됨|돼|이야|임)?)" + _E
 )
 _ACTIVITIES = frozenset(
@@ -219,17 +219,22 @@ _ACTIVITIES = frozenset(
 )
 _JOB_HEADS = re.compile(
     r"(?:사원|알바|알바생|파트너|인턴|직원|개발자|디자이너|프리랜서|군인|간호사|교사|유튜버|강사|기사|매니저|작가|연구원|"
-    r"공무원|엔지니어|크리에이터|스트리머|바리스타|트레이너|회사원|직장인|사장|대표|의사|약사|선생님|상병|병장|일병|이병)$"
+    r"공무원|엔지니어|크리에이터|스트리머|바리스타|트레이너|회사원|직장인|사장|대표|의사|약사|선생님|상병|병장|일병|이병|"
+    r"라이더|조교|기사님|크루)$"
 )
 _COPULA = re.compile(r"^(.+?)(?:이야|야|임|입니다|이에요|예요|에요|이라서|라서|이라|라|인데|이고|고|이거든|거든|이지|지|이다|다)?" + _E)
 _WORK = re.compile(r"^(?:일해|일함|일하고|일하는|일하거든|일한|일했어|근무해|근무함|근무하고|근무\s?중)" + _E)
-_JOB_ACTIVITIES = frozenset({"과외", "알바", "배달", "대리운전", "번역", "유튜브", "편의점 알바", "투잡", "부업"})
+_JOB_ACTIVITIES = frozenset({"과외", "알바", "배달", "대리운전", "번역", "유튜브", "편의점 알바", "투잡", "부업", "서빙",
+                             "주방 보조", "캐셔", "택배 상하차", "상하차", "배달 대행"})
+# a job said in one word with its verb: '서빙하는데', '과외해', '배달함'
+_JOB_DONE = re.compile(r"^(서빙|과외|배달|알바|번역|캐셔|상하차)(?:해|함|하고|하는데|하거든|하는\s?중|중)" + _E)
 _DO = re.compile(r"^(?:해|함|하고|하는데|하거든|하는\s?중|뛰어|뛰는|뜀|뛰고)" + _E)
 _MAJOR = re.compile(r"^전공(?:이야|야|임|이에요|예요|해|하는데|하고|함|하거든|이라|이라서|인데|생|\s?중)?" + _E)
 _MAJOR_WORD = re.compile(r"^([가-힣A-Za-z]{1,10}(?:학과|과|대생|공대|대학원|대학원생))(?:이야|야|임|이에요|예요|이라|라|이라서|"
                          r"라서|인데|이고|생이야)?" + _E)
-_ENTERED = re.compile(r"^(?:들어갔어|들어감|입학했어|입학함|붙었어|합격했어|진학했어)" + _E)
-_LEAVE = re.compile(r"^(휴학|복학|자퇴|졸업반|재학)\s?(?:중|중이야|중이라|중이라서|중임|했어|함|생)?" + _E)
+_ENTERED = re.compile(r"^(?:들어갔어|들어감|입학했어|입학함|붙었어|붙었다|붙음|합격했어|합격했다|합격함|진학했어)" + _E)
+_LEAVE = re.compile(r"^(휴학|복학|자퇴|졸업반|재학|새내기|신입생|편입생|복학생|졸업생)\s?"
+                    r"(?:중|중이야|중이라|중이라서|중임|했어|함|생|이야|야|임|이에요|예요|이라|라|인데)?" + _E)
 _HOME = re.compile(r"^(?:토박이|출신|사람)(?:이야|야|임|이에요|예요|이라|라|이라서|라서|인데|이거든|입니다)?" + _E)
 _LIVE = re.compile(r"^(?:살아|살고|사는|살아요|삼|살거든|사는데|살고\s?있어|자취|유학)" + _E)
 _LIVE_AFTER = re.compile(r"^(?:중|중이야|중이라|중이라서|해|함|하고\s?있어|하는데)" + _E)
@@ -325,7 +330,7 @@ def _job(words: list[str], jobs: frozenset[str], **_: object) -> Read | None:
         noun = m.group(1) if m else w
         after = words[i + 1] if i + 1 < len(words) else ""
         if (noun in jobs or _JOB_HEADS.search(noun)) and not _negated(words, i) and (
-                i == len(words) - 1 or noun != w or _DO.match(after) or re.match(r"^\d+(?:개월|년|달)째", after)):
+                i == len(words) - 1 or noun != w or _DO.match(after) or re.match(r"^\d+(?:개월|년|달)(?:째|차)", after)):
             phrase = _phrase_before(words + [""], i + 1) if noun == w else None
             if phrase is None:
                 before = _phrase_before(words, i)
@@ -341,6 +346,10 @@ def _job(words: list[str], jobs: frozenset[str], **_: object) -> Read | None:
             if prev.endswith(("로", "으로")):
                 value = _phrase_before(words[: i - 1] + [re.sub(r"으?로$", "", prev), ""], i)
                 return Read("직업", value) if value else None
+        m = _JOB_DONE.match(w)
+        if m and not _negated(words, i):
+            place = words[i - 1][:-2] if i > 0 and words[i - 1].endswith("에서") and bare_noun(words[i - 1][:-2]) else ""
+            return Read("직업", f"{place} {m.group(1)}".strip())  # '고깃집에서 서빙하는데' → 고깃집 서빙
         if _DO.match(w) and i > 0 and not _negated(words, i):
             value = _phrase_before(words, i)
             if value and value.split()[-1] in _JOB_ACTIVITIES | {"알바"}:
@@ -352,6 +361,8 @@ def _school(words: list[str], **_: object) -> Read | None:
     for i, w in enumerate(words):
         if _MAJOR.match(w) and i > 0:
             value = _phrase_before(words, i)
+            if value and i >= 2 and value == words[i - 1] and re.fullmatch(r"[가-힣]{2,8}(?:학과|과)", words[i - 2]):
+                value = f"{words[i - 2]} {value}"  # '실용음악과 보컬 전공': the department too
             if value:
                 return Read("전공", value)
         m = _MAJOR_WORD.match(w)
@@ -363,7 +374,9 @@ def _school(words: list[str], **_: object) -> Read | None:
             return Read("학교", f"{m.group(1)} 중" if m.group(1) in ("휴학", "재학") else m.group(1))
         if _ENTERED.match(w) and i > 0:
             value = _phrase_before(words, i)
-            if value and value.endswith(("대학원", "대학교", "대학", "고등학교", "학과", "과")):
+            if value and (value.endswith(("대학원", "대학교", "대학", "고등학교", "학과", "과"))
+                          or len(value) >= 3 and value.endswith("대") and _town(value, frozenset())):  # '한양대 붙었다'
+                return Read("학교", value)
                 return Read("학교", value)
     return None
 
