@@ -21,7 +21,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ohlora.mind.embedded import analysis as an
-from ohlora.mind.embedded.facts import MAJOR_ABBREVIATIONS, PLACES, called_name, facts_in, own_statements
+from ohlora.mind.embedded.facts import (
+    MAJOR_ABBREVIATIONS,
+    PLACES,
+    called_name,
+    day_word,
+    facts_in,
+    own_statements,
+)
 from ohlora.mind.embedded.understanding import (
     FEELINGS,
     FOODS,
@@ -51,7 +58,7 @@ _STOP = frozenset(
      "알다", "말하다", "기억하다", "까먹다", "잊다", "맞다", "같다", "이다", "아니다", "주다", "보다", "ㅋㅋ", "ㅎㅎ",
      "ㅠㅠ", "최애", "제일", "가장", "새", "요새", "지금", "방금", "전", "날", "년", "달", "주", "일"}
 )
-_CALL = re.compile(r"부르|불러|불린|불려|부를|호칭|별명|닉네임")
+_CALL = re.compile(r"뭐라(?:고)?\s?(?:부르|불러|불린|불려|부를)|호칭|별명|닉네임")
 _ASKS_WHEN = re.compile(r"언제|며칠|무슨\s?요일|몇\s?(?:시|월|일)")
 _SEASONS = frozenset({"봄", "여름", "가을", "겨울"})
 _WEATHER = frozenset({"비", "눈", "더위", "추위", "장마", "태풍", "미세먼지", "바람", "안개", "맑은 날"})
@@ -90,9 +97,18 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
     if family in ("name", "age", "birthday", "mbti"):
         return _from_facts(asked, family, said, (), question)  # who the user is: only what the rules read
     if kind is not None:
-        found = _of_kind(kind, asked, said, analyze)
+        found = _of_kind(kind, asked, said, analyze, question)
         if found is not None or family is None:
             return found  # '무슨 과 다닌다고 했지?' is not answered with whatever else was said
+    day = day_word(question)
+    if family == "plan" and day and re.search(r"뭐|뭘|무엇", question):
+        found = _planned_on(day, asked, said, analyze)
+        if found is not None:
+            return found  # '내일 뭐 한다고 했더라?' → what the user said they do tomorrow
+    if family is None:
+        found = _sharing(asked, said, analyze, family)
+        if found is not None:
+            return found  # '내가 절대 안 넣는다는 거 뭐였지?' ↔ '고수는 절대 안 넣어'
     named = [k for k in KEY_FAMILIES.get(family or "", ()) if k in question] \
         if family in ("school", "people") else []  # '내 전공': not '[학교: …]'
     found = _from_facts(asked, family, said, named, question)
@@ -147,13 +163,14 @@ def _from_facts(asked: set[str], family: str | None, said: Sequence[str],
     return best[2] if best else None
 
 
-def _of_kind(kind: str, asked: set[str], said: Sequence[str], analyze: Analyze) -> Recollection | None:
+def _of_kind(kind: str, asked: set[str], said: Sequence[str], analyze: Analyze,
+             question: str = "") -> Recollection | None:
     """The newest word of the asked kind, in a message that shares a content word with the question if
     any does, else in any message."""
     hits: list[tuple[bool, bool, int, str]] = []
     for order, message in enumerate(_own(said)):
         analysis = analyze(message)
-        word = _word_of_kind(kind, message, analysis, asked)
+        word = _word_of_kind(kind, message, analysis, asked, question)
         if word is not None:
             located = kind == "place" and bool(re.search(re.escape(word) + r"(?:에서|에|으로|로)(?:\s|$)", message))
             hits.append((len(asked & _content(analysis)) > 0, located, order, word))
@@ -201,7 +218,8 @@ _RELATION_WORDS = frozenset({"남친", "여친", "남자친구", "여자친구",
 _TIMEY = re.compile(r"^(?:어제|오늘|내일|이번|지난|요즘|생일|선물|중고|새로|드디어|주말|아침|저녁|밤|엄마|아빠|첫|차)$")
 
 
-def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str]) -> str | None:
+def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str],
+                  place_asked: str = "") -> str | None:
     words = [w.strip(" ,.!?~") for w in message.split()]
     bare = [(_PARTICLES.sub("", w) or w) for w in words]
     if kind in ("food", "drink", "season", "weather", "pet", "hobby"):
@@ -243,17 +261,29 @@ def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str
                 return w.rstrip("ㅠㅜㅋㅎ~!.") or hit
         return None
     if kind == "place":
-        located = [w for w, raw in zip(bare, words) if w in PLACES and w not in asked
-                   and re.search(r"(?:에서|에|으로|로)$", raw)]
-        if located:
-            return located[0]  # '밴쿠버에서 워홀 중': where the user is, not a place mentioned
-        for w in bare:
-            if w in PLACES and w not in asked:
-                return w
-        for m in morphemes:
-            if m.tag == "NNP" and m.semantic == "지명" and m.form not in asked:
-                return _word_of(m.form, bare)
-        return None
+        places = {m.form for m in morphemes if m.tag == "NNP" and m.semantic == "지명"}
+        best: tuple[int, str] | None = None
+        for i, (w, raw) in enumerate(zip(bare, words)):
+            if w in asked or not (w in PLACES or w in places or any(w.startswith(p) and len(w) - len(p) <= 1 for p in PLACES)
+                                  or re.fullmatch(r"[가-힣]{1,4}(?:동|역|구)", w) and any(m.form == w[:len(m.form)] and m.is_noun
+                                                                                        for m in morphemes)):
+                continue
+            after = words[i + 1] if i + 1 < len(words) else ""
+            score = 1
+            if re.search(r"(?:으로|로)$", raw) and re.search(r"어디로|이사|간다|가|옮", place_asked):
+                score = 3  # '성수동으로 가' for '어디로 간다고 했지?'
+            elif re.search(r"(?:살|사는|산다|살고)", after) and re.search(r"살|사는|산다", place_asked):
+                score = 3  # '신림 사는데' for '어디 산다고 했지?'
+            elif re.search(r"(?:에서|에|으로|로)$", raw):
+                score = 2  # '밴쿠버에서 워홀 중': where the user is, not a place only mentioned
+            if best is None or score > best[0]:
+                best = (score, w)
+        if best is None and asked & _content(analysis):  # '복지관으로 실습 나가요' for '어디로 실습 간다고 했지?'
+            for raw, w in zip(words, bare):
+                if re.search(r"(?:으로|로|에서)$", raw) and w not in asked and w not in _STOP and len(w) >= 2 \
+                        and any(m.form == w and m.tag in ("NNG", "NNP") for m in morphemes):
+                    return w
+        return best[1] if best else None
     if kind == "person":
         relations = [w for w in asked if w in RELATIONS or w in _RELATION_WORDS]
         if relations and not any(r in message for r in relations):
@@ -262,7 +292,8 @@ def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str
             if m.form in asked or m.form in _STOP or m.form in RELATIONS or m.form in PLACES:
                 continue
             nxt = morphemes[i + 1] if i + 1 < len(morphemes) else None
-            person_like = nxt is not None and (nxt.tag.startswith("JK") or nxt.tag == "JX" or nxt.form in ("이", "랑", "이랑"))
+            person_like = nxt is not None and (nxt.tag.startswith("JK") or nxt.tag == "JX" or nxt.form in ("이", "랑", "이랑")
+                                               or nxt.form in asked)  # '아이유 콘서트' for '누구 콘서트'"
             prev_relation = i > 0 and (morphemes[i - 1].form in RELATIONS or morphemes[i - 1].form in _RELATION_WORDS)
             if m.semantic == "인명" or (m.tag == "NNP" and m.semantic != "지명" and (person_like or prev_relation)) or \
                     (m.tag == "SL" and re.fullmatch(r"[A-Z][a-z]+", m.form)):
@@ -331,6 +362,28 @@ def _word_before(analysis: an.Analysis, shared: set[str]) -> list[str]:
     return found
 
 
+def _planned_on(day: str, asked: set[str], said: Sequence[str], analyze: Analyze) -> Recollection | None:
+    """What the user said they would do on `day`: the last noun phrase before the verb in their newest
+    statement naming that day ('내일은 오프라서 찜질방 갈 거야' → '찜질방')."""
+    for message in reversed(_own(said)):
+        if day_word(message) != day:
+            continue
+        analysis = analyze(message)
+        for sentence in analysis.sentences:
+            if day_word(sentence.text) != day:
+                continue
+            nouns: list[str] = []
+            for m in sentence.morphemes:
+                if m.tag in ("VV", "XSV") and nouns and m.lemma not in ("이다",):
+                    break  # '찜질방 갈 거야': the thing before the first verb after the day
+                if m.tag in ("NNG", "NNP", "SL") and m.form not in asked and m.form not in _STOP \
+                        and not _TIMEY.match(m.form) and m.form not in day:
+                    nouns.append(m.form)
+            if nouns:
+                return Recollection(f"{day} 일정", nouns[-1], "plan")
+    return None
+
+
 def _own(said: Sequence[str]) -> list[str]:
     """What the user said of themself, clause by clause (oldest first): not questions, wishes, hearsay
     or news of other people."""
@@ -338,7 +391,14 @@ def _own(said: Sequence[str]) -> list[str]:
 
 
 def _is_lemma(word: str) -> bool:
-    return word.endswith("다") and len(word) >= 2 and not word.endswith(("바다", "보다"))
+    """A common verb or adjective shared by the question and a message says little ('하다', '가다'); a
+    distinctive one does ('넣다', '굽다')."""
+    return word.endswith("다") and len(word) >= 2 and not word.endswith(("바다", "보다")) and word in _COMMON_VERBS
+
+
+_COMMON_VERBS = frozenset({"하다", "있다", "없다", "되다", "가다", "오다", "보다", "먹다", "좋다", "싫다", "알다", "모르다",
+                           "말하다", "그러다", "이러다", "같다", "살다", "주다", "받다", "나다", "들다", "놓다", "만나다",
+                           "다니다", "생기다", "좋아하다", "싫어하다", "기억하다", "까먹다", "잊다", "부르다", "듣다"})
 
 
 def _content(analysis: an.Analysis) -> set[str]:

@@ -27,7 +27,7 @@ import numpy as np
 from ohlora.embedding.base import Embedder
 from ohlora.mind.base import Generation, GenerationRequest, RoleInput, split_memory
 from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
-from ohlora.mind.embedded.facts import day_word, name_like
+from ohlora.mind.embedded.facts import PLACES, day_word, name_like
 from ohlora.mind.embedded.recollect import Analyze, recollect
 from ohlora.mind.embedded.responses import Responses, fill
 from ohlora.mind.embedded.understanding import KEY_FAMILIES, PETS, Act, Understanding, key_family
@@ -77,6 +77,7 @@ _POLITE = re.compile(r"(요|니다|니까|세요|셔)[.!?~ㅎㅋ^\s]*$")
 _KNOWLEDGE = re.compile(r"\d|[+*/=√]|곱하기|더하기|빼기|나누기|거리|수도|원리|차이|뜻|의미|방법|얼마|몇\s?(?:개|명|km|미터)|"
                         r"어떻게\s?(?:해|하는|만들|하면)|왜\s|누가\s?만든|만든\s?거|역사|정답|공식")
 _TO_HER = re.compile(r"(?:^|\s)(?:너|넌|니|네|너는|너도|너의|너한테|로라|오로라)")
+_ASKS_WHICH = re.compile(r"어디|언제|몇|누구|누가|무슨|어느|얼마")
 _WHEN = re.compile(r"언제|무슨\s?요일|며칠|몇\s?(?:시|월|일)|날짜")
 _GUESS_ME = re.compile(r"맞[춰혀추히]|같아|일까|뭘까|누굴까")
 # A told fact's kind, from the slot the understanding filled (in this order of precedence).
@@ -296,6 +297,8 @@ class EmbeddedReplier:
                 continue  # '내 차 뭐였지?' is not answered with '[산 물건: 차]': the question holds it already
             if asks_name and not _has_name(kv[1]):
                 continue  # '우리 고양이 이름 뭐였지?' is not answered with '[반려동물: 고양이]'
+            if "어디" in reading.text and key_family(kv[0]) == "plan" and not any(p in kv[1] for p in PLACES):
+                continue  # '주말에 어디 간다 했지?' is not '[주말 일정: 피크닉]'
             asked_day = day_word(reading.text)
             if asked_day and key_family(kv[0]) == "plan" and day_word(kv[0]) not in (None, asked_day):
                 continue  # '다음 달에 뭐 한다고 했지?' is not '[어제 일정: 친구 결혼식]'
@@ -309,10 +312,19 @@ class EmbeddedReplier:
         kind, else what they said earlier (`recollect`); for a question naming no kind, what they said
         first, then anything remembered."""
         found = None
-        if self.analyze is not None and role_input.said and reading.recall_key is None:
+        # '나 뭐라고 부르기로 했지?' asks the name to call them by ('이름 불러 봐' asks the name itself)
+        calls = reading.recall_key == "name" and bool(re.search(r"뭐라(?:고)?\s?(?:부르|불러|불린|불려|부를)|별명|닉네임|호칭",
+                                                                 reading.text))
+        if self.analyze is not None and role_input.said and (reading.recall_key is None or calls):
             found = recollect(reading.text, None, role_input.said, self.analyze)
+        if found is not None and calls:
+            told = self._told(reading, role_input)
+            if told is not None and told[1] != found.value and found.value not in told[1]:
+                return "이름", f"{found.value} (원래 이름은 {told[1]})"  # both what to call them and the name
         if found is not None:
             return found.key, found.value
+        if reading.recall_key is None and _ASKS_WHICH.search(reading.text):
+            return None  # '어디로 실습 간다고 했지?' not found in what was said: not any remembered item
         told = self._told(reading, role_input)
         if told is None and self.analyze is not None and role_input.said and reading.recall_key is not None:
             found = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)

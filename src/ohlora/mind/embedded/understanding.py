@@ -780,6 +780,9 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     if social in (Act.THANKS, Act.APOLOGY, Act.FAREWELL) and len(words) <= 4:
         return reading(social)
 
+    if question and re.search(r"^(?:근데\s|그럼\s|그리고\s)?(?:내가|제가|나|내)\s.*(?:거|것|건)(?:는|은)?\s*\?+$", body.strip()):
+        about = About.USER  # '내가 질색하는 거는?', '내가 좋아하는 작가는?' after telling her
+        return reading(Act.RECALL, _recall_key(body))
     if _FOLLOWUP.fullmatch(body.strip()):
         return reading(Act.FOLLOWUP)  # 왜?, 진짜?, 그래서?
     user_mentioned = any(_person_of(w) is About.USER for w in words)
@@ -803,7 +806,7 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.RECALL, _recall_key(body))
     if not user_mentioned and question and re.search(r"(?:^|\s)(?:기억\s?(?:나|해|하니)|내\s)", body):
         return reading(Act.RECALL, _recall_key(body))
-    if question and re.search(r"(?:했|그랬|랬|였|이었)(?:지|더라|었지|나)\s*\??$|라고\s?했", body) \
+    if question and re.search(r"(?:했|그랬|랬|였|이었)(?:었)?(?:지|죠|지요|더라|었지|나)\s*\??$|라고\s?했|다고\s?했", body) \
             and explicit_about is not About.HER and _has_question_word(sentence):
         about = About.USER
         return reading(Act.RECALL, _recall_key(body))  # 생일 때 뭐 생겼다 했지?: what the user said
