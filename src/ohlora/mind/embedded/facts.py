@@ -468,6 +468,7 @@ _SCHOOL = re.compile(
     r"(?:^|\s)([가-힣A-Za-z]+(?:대학교|대학|대|고등학교|고|중학교|중|초등학교|초|대학원))\s?(?:에\s?)?"
     r"(?:다녀|다녀요|다니고\s?있어|다니거든|다니는데|다님|학생이야|학생이에요|생이야|재학\s?중이야|재학중이야|다니는\s중이야)" + _END
 )
+_MAJOR_ALT = "|".join(sorted(("컴공", "전전", "경영", "경제", "국문과", "영문과", "간호과", "기계과", "전자과"), key=len, reverse=True))
 _GRAD_SCHOOL = re.compile(r"(?:^|\s)(대학원|대학교|대학|고등학교|중학교|학교)\s?(?:에\s?)?(?:다녀|다녀요|다니고\s?있어|다니거든|다니는데|다님)" + _END)
 _CLUB = re.compile(
     r"(?:^|\s)(?:(?:동아리|동아리는|동아리가)\s([가-힣A-Za-z]{1,8}?)(?:야|이야|이에요|예요|해|하고\s?있어)|"
@@ -514,9 +515,13 @@ def _school(clause: str) -> Fact | None:
     m = _GRADE.search(clause)
     if m:
         grade = re.sub(r"^(고|중|초)\s", r"\1", m.group(1))
+        major = re.search(r"(?:^|\s)(" + _MAJOR_ALT + r"|[가-힣]{2,8}(?:학과|과))\s$", clause[: m.start(1)])
+        if major and grade.endswith("학년"):
+            grade = f"{major.group(1)} {grade}"  # '나 컴공 3학년이야': the major too
         return Fact("학번" if grade.endswith("학번") else "학년", grade)
     m = _SCHOOL.search(clause)
-    if m:
+    if m and (len(m.group(1)) > 2 or not m.group(1).endswith(("고", "중", "초", "대"))
+              or facts_reader.bare_noun(m.group(1))):  # '필카 들고 다녀' is no school
         return Fact("학교", m.group(1))
     m = _GRAD_SCHOOL.search(clause)
     if m and not _negated_before(clause, m.start(1)) and not _someone_else_is_subject(clause):
@@ -1813,6 +1818,8 @@ def _clause_fact(clause: str, owner: str | None, greeted: bool = False) -> Fact 
             continue
         if bare_third and rule not in (_schedule, _birthday, _people, _weather, name_rule):
             continue
+        if rule is _age and owner is not None and owner.startswith("person:") and not speaks:
+            continue  # '친구 선물 뭐 사주지? 스무 살이야': the friend's age
         fact = rule(clause)
         if fact is None:
             continue
