@@ -316,7 +316,7 @@ class EmbeddedReplier:
         calls = reading.recall_key == "name" and bool(re.search(r"뭐라(?:고)?\s?(?:부르|불러|불린|불려|부를)|별명|닉네임|호칭",
                                                                  reading.text))
         if self.analyze is not None and role_input.said and (reading.recall_key is None or calls):
-            found = recollect(reading.text, None, role_input.said, self.analyze)
+            found = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
         if found is not None and calls:
             told = self._told(reading, role_input)
             if told is not None and told[1] != found.value and found.value not in told[1]:
