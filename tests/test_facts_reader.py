@@ -74,3 +74,51 @@ def test_values_are_widened_with_the_nouns_before_them() -> None:
 
 def test_the_feeling_said_first_is_kept() -> None:
     assert extract_fact("긴장돼서 잠이 안 와 떨려").value == "긴장됨"
+
+
+# more shapes (our own examples): names, people around the user, things given, products, plans, jobs, ages
+SHAPES = [
+    ("진짜 이름은 아니고 본명은 소윤이", "[이름: 소윤]"),
+    ("친구들은 나 감자라고 부르는데 본명은 하람이야", "[이름: 하람]"),
+    ("헐 이름 말 안 했다 ㅎㅎ 다온이야", "[이름: 다온]"),
+    ("본명 알려줄게 서진이야", "[이름: 서진]"),
+    ("엄마랑 단둘이 살아", "[가족: 엄마와 같이 삶]"),
+    ("쌍둥이 언니가 있어", "[쌍둥이 언니: 있음]"),
+    ("나 썸녀 생겼어", "[친구 썸녀: 썸녀]"),
+    ("여친이랑 헤어졌어", "[여자친구: 헤어졌어]"),
+    ("결혼했어 아내랑 둘이 살아", "[가족: 아내와 같이 삶]"),
+    ("할머니가 장갑 떠주셨어", "[받은 물건: 할머니가 떠준 장갑]"),
+    ("언니가 나한테 지갑 사줬어", "[받은 물건: 언니가 사준 지갑]"),
+    ("갤탭 질렀어", "[산 물건: 갤탭]"),
+    ("갤럭시 24 샀어", "[산 물건: 갤럭시 24]"),
+    ("울집 냥이 두부 밥 안 먹음", "[반려동물: 냥이 두부]"),
+    ("담주에 부산 감", "[다음 주 일정: 부산 방문]"),
+    ("모레 한능검 시험 봄 하나도 안 봤는데", "[모레 일정: 한능검 시험]"),
+    ("우리 오빠 토요일에 결혼해", "[토요일 일정: 오빠 결혼]"),
+    ("간호사로 취직했어!!", "[직업: 간호사]"),
+    ("치킨집에서 서빙하는데 힘들어", "[직업: 치킨집 서빙]"),
+    ("간호사 2년차예요", "[직업: 간호사]"),
+    ("고려대 붙었다", "[학교: 고려대]"),
+    ("나 경영 2학년임", "[학년: 경영 2학년]"),
+    ("이제 마흔인데 아직도 철이 없어", "[나이: 마흔 살]"),
+    ("올해 스물셋 됨", "[나이: 스물셋 살]"),
+]
+
+SHAPES_NOTHING = [
+    "강아지가 내 이름 부르는 것 같아",  # a pet calling the user's name is no name
+    "가방 들고 다녀",  # '들고' is no school
+    "동생 생일 선물 뭐 하지? 열다섯 살이야",  # the brother's age, not the user's
+    "엄마가 떡볶이 사 먹으래",  # someone else's news
+]
+
+
+@pytest.mark.parametrize(("text", "item"), SHAPES)
+def test_more_shapes_are_read(text: str, item: str) -> None:
+    fact = extract_fact(text)
+    assert fact is not None and fact.item() == item
+    assert key_family(fact.key) is not None
+
+
+@pytest.mark.parametrize("text", SHAPES_NOTHING)
+def test_more_shapes_keep_the_guards(text: str) -> None:
+    assert extract_fact(text) is None

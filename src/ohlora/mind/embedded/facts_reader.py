@@ -375,7 +375,7 @@ def _school(words: list[str], **_: object) -> Read | None:
         if _ENTERED.match(w) and i > 0:
             value = _phrase_before(words, i)
             if value and (value.endswith(("대학원", "대학교", "대학", "고등학교", "학과", "과"))
-                          or len(value) >= 3 and value.endswith("대") and _town(value, frozenset())):  # '한양대 붙었다'
+                          or len(value) >= 3 and value.endswith("대") and bare_noun(value)):  # '한양대 붙었다'
                 return Read("학교", value)
                 return Read("학교", value)
     return None
@@ -570,11 +570,11 @@ def read_people(clause: str, person_key: Callable[[str], str], relations: frozen
         if rel in relations and rel != w and i + 1 < len(words) and \
                 re.match(r"^(?:있어|있는데|있음|있거든|생겼어|생김|생겼는데|태어났어|태어남|태어났다)" + _E, words[i + 1]):
             return Read(person_key(rel), rel)
-        if i <= 1 and rel in _PARTNERS and rel != w and i + 1 < len(words) and (i == 0 or words[0] in ("우리", "내", "제")):
-            return Read(person_key(rel), "있음")  # '남친이 또 연락 안 됨': news of a partner says the user has one
         m = re.fullmatch(r"(.+?)(?:이랑|랑|하고|와|과)", w)
         if i <= 1 and m and m.group(1) in relations and i + 1 < len(words) and _TOGETHER.match(words[i + 1]):
             return Read(person_key(m.group(1)), " ".join(words[i + 1:i + 3]))  # '오빠랑 싸웠어' → [오빠: 싸웠어]
+        if i <= 1 and rel in _PARTNERS and rel != w and i + 1 < len(words) and (i == 0 or words[0] in ("우리", "내", "제")):
+            return Read(person_key(rel), "있음")  # '남친이 또 연락 안 됨': news of a partner says the user has one
     return None
 
 
