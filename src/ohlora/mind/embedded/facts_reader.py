@@ -18,7 +18,9 @@ The noun phrase is the word before the predicate (adverbs, counts and '…에서
 bare nouns and modifiers before it kept whole ('닌텐도 스위치', '사람 많은 곳', '아이폰 15'). A
 predicate negated in place (안 좋아해 → a dislike; 안 키워, 안 아파 → nothing) is read as negated.
 `read_people` is separate: a person's name given beside who they are ('남동생 준호가', '베프 민지가')
-or a person said to exist ('썸남이 있는데') is the user's circle even in news about them.
+or a person said to exist ('썸남이 있는데', '조카 태어났다') is the user's circle even in news about them, and so
+are a thing someone gave the user ('엄마가 목도리 떠주셨어' → [받은 물건: 엄마가 떠준 목도리]), a partner's news
+('남친이 연락 안 됨' → [남자친구: 있음]) and what the user did with someone ('오빠랑 싸웠어').
 
 The Korean analysis (`analysis.py`) tells which words are bare nouns; the predicates are matched as
 written, since the tagger misreads many chat forms ('감', '산', '요가 해').
