@@ -118,7 +118,11 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
 
 
 # how many / how much / which number the question asks ('몇 마리', '며칠', '몇 점', '얼마'), by its unit
-_COUNT = re.compile(r"몇\s?(살|마리|명|년|개월|달|주|일|시|분|점|개|권|번|회|층|시간|km|킬로|등|학년|단계|잔|병|박)|(며칠)|(얼마)")
+_COUNT = re.compile(r"몇\s?(살|마리|명|년|개월|달|주|일|시|분|점|개|권|번|회|층|시간|km|킬로|등|학년|단계|잔|병|박|남매|형제|자매|"
+                    r"평|원|퍼센트|프로|kg|키로)|(며칠)|(얼마)")
+# what may not follow a unit for it to be one ('명절' is no count of people, '시험' no hour)
+_NOT_AFTER_UNIT = {"명": "절단예령", "일": "정요하단찍", "시": "간험작키", "번": "역호", "점": "심", "분": "위식",
+                   "회": "사식의", "주": "말문", "달": "라리", "잔": "치", "권": "유", "개": "월"}
 _NUMBER = r"(?:\d[\d,.]*|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두|스무|스물|서른|마흔|쉰|백|천|만|" \
           r"하나|둘|셋|넷)+"
 
@@ -132,12 +136,21 @@ def _counted(count: re.Match[str], asked: set[str], said: Sequence[str], analyze
     elif count.group(3):
         pattern = re.compile(r"(" + _NUMBER + r")\s?(?:만\s?)?원")
     else:
-        pattern = re.compile(r"(" + _NUMBER + r")\s?" + re.escape(unit) + r"(?![가-힣]{2})")
+        pattern = re.compile(r"(" + _NUMBER + r")\s?" + re.escape(unit)
+                             + (r"(?![" + _NOT_AFTER_UNIT[unit] + r"])" if unit in _NOT_AFTER_UNIT else ""))
     hits = []
     for order, message in enumerate(said):
         for m in pattern.finditer(message):
             shared = len(asked & _content(analyze(message)))
             hits.append((shared > 0, order, m.group(0)))
+    if not hits:  # '목표 점수는 850인데' for '목표 몇 점': a number said right after the shared word
+        for order, message in enumerate(said):
+            if not asked & _content(analyze(message)):
+                continue
+            for noun in asked:
+                m = re.search(re.escape(noun) + r"\S*\s(?:\S+\s)?(\d[\d,.]*)", message)
+                if m:
+                    hits.append((True, order, m.group(1)))
     if not hits:
         return None
     return Recollection(unit, max(hits)[2], None)
@@ -382,6 +395,22 @@ def _planned_on(day: str, asked: set[str], said: Sequence[str], analyze: Analyze
             if nouns:
                 return Recollection(f"{day} 일정", nouns[-1], "plan")
     return None
+
+
+_CORRECTION = re.compile(r"(\S+(?:\s\S+)?)\s?(?:이|가)?\s(?:아니고|말고|아니라)\s(\S+(?:\s\S+)?)")
+_COPULA_TAIL = re.compile(r"(?:이야|야|이에요|예요|입니다|이래|래|임|이다|다|이거든|거든|[.!~?]|ㅋ+|ㅎ+)+$")
+
+
+def corrected(value: str, said: Sequence[str]) -> str:
+    """A value the user corrected later ('지수 아니고 지우야', '다음 주 말고 다다음 주 금요일이야'): the part
+    they took back replaced with what they said instead."""
+    for message in said:
+        for m in _CORRECTION.finditer(message):
+            wrong = m.group(1).split()[-1] if m.group(1).split()[-1] in value else m.group(1)
+            right = _COPULA_TAIL.sub("", m.group(2)).strip()
+            if wrong and right and wrong in value and right not in value and len(wrong) >= 1:
+                value = value.replace(wrong, right, 1)
+    return value
 
 
 def _own(said: Sequence[str]) -> list[str]:

@@ -28,7 +28,7 @@ from ohlora.embedding.base import Embedder
 from ohlora.mind.base import Generation, GenerationRequest, RoleInput, split_memory
 from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
 from ohlora.mind.embedded.facts import PLACES, day_word, name_like
-from ohlora.mind.embedded.recollect import Analyze, recollect
+from ohlora.mind.embedded.recollect import Analyze, corrected, recollect
 from ohlora.mind.embedded.responses import Responses, fill
 from ohlora.mind.embedded.understanding import KEY_FAMILIES, PETS, Act, Understanding, key_family
 from ohlora.mind.length import EstimatedCounter
@@ -342,6 +342,7 @@ class EmbeddedReplier:
             if key_family(key) == "plan" and _WHEN.search(reading.text):  # 면접 언제라고 했지? '[3월 5일 일정: 면접]'
                 when = re.sub(r"\s?(?:일정|계획|약속|여행)$", "", key).strip()
                 value = f"{when} {value}" if when and when not in value else value
+            value = corrected(value, role_input.said)
             slots = {"key": key, "value": value}
             return self._templates("recall_known", reading, slots, temperature, topic=key,
                                    key=reading.recall_key or key_family(key))
