@@ -12,7 +12,7 @@ from ohlora.embedding.factory import make_embedder
 from ohlora.mind.base import GenerationRequest, RoleInput
 from ohlora.mind.embedded.analysis import Analyzer
 from ohlora.mind.embedded.corpus import load_corpus
-from ohlora.mind.embedded.recollect import recollect
+from ohlora.mind.embedded.recollect import corrected, recollect
 from ohlora.mind.embedded.replier import EmbeddedReplier
 from ohlora.mind.embedded.responses import load_responses
 from ohlora.mind.embedded.understanding import Reader
@@ -79,3 +79,27 @@ def test_a_pet_never_named_is_not_named(replier) -> None:
     said = ("나 고양이 키워", "엄청 도도해")
     reply = _reply(replier, "우리 고양이 이름 뭐라 그랬지?", said=said, memories=("[반려동물: 고양이]",))
     assert any(p in reply for p in ("못 들었", "몰라", "말해 준 적", "처음 듣")), reply
+
+
+@pytest.mark.parametrize(("value", "said", "expected"), [
+    ("지수", ["로라 안녕 나 지수야", "아 오타 ㅋㅋ 지수 아니고 지우야. 자동완성 진짜"], "지우"),
+    ("다음 주 금요일 부산 방문", ["아 아니다 다음 주 말고 다다음 주 금요일이야"], "다다음 주 금요일 부산 방문"),
+    ("오사카", ["여름휴가 오사카 가기로 했어!", "치킨 말고 피자 먹자"], "오사카"),  # another thing taken back
+])
+def test_what_the_user_took_back_is_replaced(value, said, expected) -> None:
+    assert corrected(value, said) == expected
+
+
+@pytest.mark.parametrize(("said", "question", "value"), [
+    (["우리 집 어항에 구피 열 마리 있어", "밥 주는 거 재밌어"], "구피 몇 마리라 했지?", "열 마리"),
+    (["PT 10회 끊었어", "트레이너 쌤 무서워"], "PT 몇 회 끊었다 했지?", "10회"),
+    (["목표 점수는 850인데 지금 700 나와"], "목표 몇 점이라 했지?", "850"),
+    (["설날에 명절 음식 했어", "친구 다섯 명이랑 캠핑 가"], "나 몇 명이서 간다 했지?", "다섯 명"),
+])
+def test_counts_come_with_their_unit(analyze, said, question, value) -> None:
+    found = recollect(question, None, said, analyze)
+    assert found is not None and found.value == value, found
+
+
+def test_a_count_never_told_is_not_guessed(analyze) -> None:
+    assert recollect("나 몇 명이서 간다 했지?", None, ["다음 달에 제주도 가"], analyze) is None

@@ -406,9 +406,12 @@ def corrected(value: str, said: Sequence[str]) -> str:
     they took back replaced with what they said instead."""
     for message in said:
         for m in _CORRECTION.finditer(message):
-            wrong = m.group(1).split()[-1] if m.group(1).split()[-1] in value else m.group(1)
-            right = _COPULA_TAIL.sub("", m.group(2)).strip()
-            if wrong and right and wrong in value and right not in value and len(wrong) >= 1:
+            taken = m.group(1).split()
+            # the longest end of what was taken back that the value holds ('아니다 다음 주' → '다음 주')
+            wrong = next((" ".join(taken[i:]) for i in range(len(taken)) if " ".join(taken[i:]) in value), "")
+            right = " ".join(m.group(2).split()[:len(wrong.split())])
+            right = _COPULA_TAIL.sub("", right).strip()
+            if wrong and right and right not in value:
                 value = value.replace(wrong, right, 1)
     return value
 
