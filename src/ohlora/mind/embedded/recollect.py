@@ -86,6 +86,10 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
     """The answer to the recall `question` (asking about the memory key `family`, or any when None) in the
     user's earlier messages `said` (oldest first), or None when they never said it."""
     asked = _content(analyze(question))
+    if _WHEN_ASKED.search(question):
+        found = _when(question, asked, said, analyze)
+        if found is not None:
+            return found  # '그 시험 언제였더라' → '3월 24일', '몇 시에 만난다 했지?' → '7시'
     count = _COUNT.search(question)
     if count is not None:
         return _counted(count, asked, said, analyze)  # '구피 몇 마리라 했지?' → '열 마리', never a guess
@@ -127,10 +131,39 @@ _NUMBER = r"(?:\d[\d,.]*|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|
           r"하나|둘|셋|넷)+"
 
 
+_WHEN_ASKED = re.compile(r"언제|몇\s?시|무슨\s?요일|몇\s?요일|며칠\s?날|몇\s?월|날짜")
+_TIME_SAID = re.compile(
+    r"\d{1,2}월\s?\d{1,2}일|\d{1,2}월\s?(?:첫째|둘째|셋째|넷째|마지막)\s?주|\d{1,2}일(?!\s?(?:동안|째))|"
+    r"(?:오전|오후|저녁|아침|밤|새벽)?\s?\d{1,2}시(?:\s?\d{1,2}분|\s?반)?|"
+    r"(?:다다음|다음|이번|지난)\s?(?:주|달)(?:\s?(?:첫째|둘째|셋째|넷째)\s?주)?(?:\s?[월화수목금토일]요일)?|"
+    r"(?:첫째|둘째|셋째|넷째|마지막)\s?주(?:\s?[월화수목금토일]요일)?|[월화수목금토일]요일|"
+    r"(?<![가-힣])[월화수목금토일]{2,3}(?=\s|에|$|만)|내일모레|모레|내일|주말|방학|연휴")
+
+
+def _when(question: str, asked: set[str], said: Sequence[str], analyze: Analyze) -> Recollection | None:
+    """The time the user gave for the thing asked about: in the newest message that shares a word with
+    the question (a correction said later wins), else nothing."""
+    for message in reversed(list(said)):
+        if not asked & _content(analyze(message)) and not _CORRECTED.search(message):
+            continue
+        times = [m.group(0).strip() for m in _TIME_SAID.finditer(message)]
+        if times:
+            return Recollection("때", " ".join(dict.fromkeys(times)), "plan")
+    return None
+
+
+_CORRECTED = re.compile(r"아\s?(?:아니다|잠깐)|바뀌었|미뤄졌|바꿨|말고|아니고|정정")
+
+
 def _counted(count: re.Match[str], asked: set[str], said: Sequence[str], analyze: Analyze) -> Recollection | None:
     """A number with the asked unit in what the user said ('PT 10회 끊음' for 'PT 몇 회'), from the newest
     message that shares a word with the question, else the newest with that unit."""
     unit = count.group(1) or ("일" if count.group(2) else "원")
+    if unit == "일" and count.group(2):
+        for message in reversed(list(said)):
+            m = re.search(r"\d+\s?박\s?\d+\s?일", message)
+            if m:
+                return Recollection("일", m.group(0), None)  # '3박 4일'
     if unit == "살" or unit == "학년":
         pattern = re.compile(r"(" + _NUMBER + r")\s?" + unit)
     elif count.group(3):
@@ -228,6 +261,10 @@ def _word_of(form: str, bare: list[str]) -> str:
 _RELATION_WORDS = frozenset({"남친", "여친", "남자친구", "여자친구", "룸메", "룸메이트", "베프", "절친", "동생", "여동생",
                             "남동생", "언니", "오빠", "누나", "형", "엄마", "아빠", "선배", "후배", "동기", "팀장", "사장",
                             "썸남", "썸녀", "조카", "막내", "애인", "남편", "아내", "와이프"})
+_THEY = re.compile(r"(?:^|\s)(?:걔|쟤|그\s?사람|그분|그\s?애)")
+_LIKING = re.compile(r"좋아|최애|사랑|맛있|최고|진리|없으면\s?못\s?살|무조건\s?사")
+_DISLIKING = re.compile(r"싫|극혐|질색|별로|못\s?먹|혐오|안\s?먹")
+_FOOD_END = re.compile(r"(?:칩|빵|과자|케이크|쿠키|라면|떡|탕|면|밥|찌개|볶이|튀김|버거|피자|치킨|초코|젤리|아이스크림)$")
 _TIMEY = re.compile(r"^(?:어제|오늘|내일|이번|지난|요즘|생일|선물|중고|새로|드디어|주말|아침|저녁|밤|엄마|아빠|첫|차)$")
 
 
@@ -235,6 +272,11 @@ def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str
                   place_asked: str = "") -> str | None:
     words = [w.strip(" ,.!?~") for w in message.split()]
     bare = [(_PARTICLES.sub("", w) or w) for w in words]
+    likes = bool(re.search(r"좋아|최애|즐겨|빠져", place_asked))
+    dislikes = bool(re.search(r"싫|질색|못\s?먹|극혐|별로", place_asked))
+    if likes and _DISLIKING.search(message) and not _LIKING.search(message) \
+            or dislikes and _LIKING.search(message) and not _DISLIKING.search(message):
+        return None  # '내 최애 간식' is not in '민트초코는 진짜 극혐이야'
     if kind in ("food", "drink", "season", "weather", "pet", "hobby"):
         lexicon = {"food": FOODS, "drink": frozenset(), "season": _SEASONS, "weather": _WEATHER, "pet": PETS,
                    "hobby": _HOBBIES}[kind]
@@ -245,6 +287,8 @@ def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str
                 return w
             if kind in ("food", "hobby") and any(w.endswith(x) for x in lexicon if len(x) >= 2):
                 return w  # '떡볶이' in '국물떡볶이', '게임' in '보드게임'
+            if kind == "food" and _FOOD_END.search(w) and len(w) >= 3:
+                return w  # '허니버터칩', '소금빵'
         return None
     morphemes = analysis.morphemes
     if kind == "pet_name":
@@ -299,8 +343,8 @@ def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str
         return best[1] if best else None
     if kind == "person":
         relations = [w for w in asked if w in RELATIONS or w in _RELATION_WORDS]
-        if relations and not any(r in message for r in relations):
-            return None  # '내 여자친구 이름' is found only where the user speaks of her
+        if relations and not any(r in message for r in relations) and not _THEY.search(message):
+            return None  # '내 여자친구 이름' is found only where the user speaks of her (or of '걔' after her)
         for i, m in enumerate(morphemes):
             if m.form in asked or m.form in _STOP or m.form in RELATIONS or m.form in PLACES:
                 continue
@@ -326,7 +370,8 @@ def _sharing(asked: set[str], said: Sequence[str], analyze: Analyze, family: str
     """The nouns of the newest earlier message that shares a content word with the question."""
     if not asked:
         return None
-    for message in reversed(_own(said)):
+    about_them = any(w in RELATIONS or w in _RELATION_WORDS for w in asked)
+    for message in reversed(list(said) if about_them else _own(said)):  # '엄마가 뭐 차렸다고 했지?'
         analysis = analyze(message)
         shared = {w for w in asked & _content(analysis) if not _is_lemma(w)}
         if not shared:

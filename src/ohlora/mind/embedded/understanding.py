@@ -512,7 +512,8 @@ def _nouns_only(sentence: Sentence, word: int) -> bool:
 
 # '우리 애 이름', '막내 이름', '같이 사는 애 이름': a name owned by a pet or a person, not the user's
 _OTHERS_NAME = re.compile(r"(?:애|아이|막내|룸메|룸메이트|베프|절친|짝꿍|사는\s?애|멍멍이|댕댕이|냥이|강아지|고양이|햄스터|"
-                          r"토끼|앵무새|거북이|고슴도치)\S{0,2}\s?이름")
+                          r"토끼|앵무새|거북이|고슴도치|팀장|사장|상사|선배|후배|동기|조카|교수|선생|딸|아들|남편|아내|"
+                          r"동생|언니|오빠|누나|형|여친|남친|여자\s?친구|남자\s?친구|친구|엄마|아빠)\S{0,2}\s?이름")
 _OTHERS_PET = re.compile(r"(?:우리\s?(?:애|아이)|멍멍이|댕댕이|냥이|강아지|고양이|햄스터|토끼|앵무새|거북이|고슴도치)\S{0,2}\s?이름")
 
 
@@ -780,7 +781,9 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
     if social in (Act.THANKS, Act.APOLOGY, Act.FAREWELL) and len(words) <= 4:
         return reading(social)
 
-    if question and re.search(r"^(?:근데\s|그럼\s|그리고\s)?(?:내가|제가|나|내)\s.*(?:거|것|건)(?:는|은)?\s*\?+$", body.strip()):
+    if question and (re.search(r"^(?:근데\s|그럼\s|그리고\s)?(?:내가|제가|나|내)\s.*(?:거|것|건)(?:는|은)?\s*\?+$", body.strip())
+                     or re.search(r"^(?:근데\s|그럼\s)?(?:내가|제가|걔가|쟤가|그\s?사람이|우리\s?\S+(?:가|이))\s\S+(?:는|은|던|한)\s"
+                                  r"\S+(?:은|는)\s*\?+$", body.strip())):
         about = About.USER  # '내가 질색하는 거는?', '내가 좋아하는 작가는?' after telling her
         return reading(Act.RECALL, _recall_key(body))
     if _FOLLOWUP.fullmatch(body.strip()):
