@@ -198,6 +198,9 @@ def _from_facts(asked: set[str], family: str | None, said: Sequence[str],
                 continue
             if all(w in question for w in fact.value.split()) and not _ASKS_WHEN.search(question):
                 continue  # the question already holds it ('내 차 뭐였지?' and '[산 물건: 차]')
+            asked_day = day_word(question)
+            if asked_day and key_family(fact.key) == "plan" and not same_time(asked_day, day_word(fact.key)):
+                continue  # '다음 달에 뭐 한다고 했지?' is not '[어제 일정: …]'
             fam = key_family(fact.key)
             if family is not None and fam != family and not any(w in fact.value for w in KEY_FAMILIES[family]):
                 continue
@@ -265,6 +268,8 @@ _THEY = re.compile(r"(?:^|\s)(?:걔|쟤|그\s?사람|그분|그\s?애)")
 _LIKING = re.compile(r"좋아|최애|사랑|맛있|최고|진리|없으면\s?못\s?살|무조건\s?사")
 _DISLIKING = re.compile(r"싫|극혐|질색|별로|못\s?먹|혐오|안\s?먹")
 _FOOD_END = re.compile(r"(?:칩|빵|과자|케이크|쿠키|라면|떡|탕|면|밥|찌개|볶이|튀김|버거|피자|치킨|초코|젤리|아이스크림)$")
+# a word that is no value by its ending: a particle of place or object, a verb form ('이번에', '정정하셔')
+_NOT_A_VALUE = re.compile(r"(?:에|에서|으로|을|를|도|께|한테|하셔|하고|해서|했어|해요|하는|한|던|는데|인데|은데)$|^(?:이번|요즘|아직|벌써)")
 _TIMEY = re.compile(r"^(?:어제|오늘|내일|이번|지난|요즘|생일|선물|중고|새로|드디어|주말|아침|저녁|밤|엄마|아빠|첫|차)$")
 
 
@@ -379,7 +384,7 @@ def _sharing(asked: set[str], said: Sequence[str], analyze: Analyze, family: str
         every = _noun_phrases(analysis)
         beside = _word_after(message, shared) + _word_before(analysis, shared)
         if beside:
-            return Recollection(sorted(shared, key=len)[-1], beside[0], family)  # '통번역 전공' for '내 전공'
+            return Recollection(_key_of(shared), beside[0], family)  # '통번역 전공' for '내 전공'
         phrases = [(p, tags) for p, tags in every
                    if p not in asked and p not in _STOP and not any(w in asked for w in p.split())
                    and p not in RELATIONS]
@@ -387,7 +392,7 @@ def _sharing(asked: set[str], said: Sequence[str], analyze: Analyze, family: str
             continue
         proper = [p for p, tags in phrases if "NNP" in tags or "SL" in tags or "인명" in tags or "지명" in tags]
         value = proper[0] if proper else phrases[0][0]
-        return Recollection(sorted(shared, key=len)[-1], value, family)
+        return Recollection(_key_of(shared), value, family)
     return None
 
 
@@ -401,7 +406,7 @@ def _word_after(message: str, shared: set[str]) -> list[str]:
             if word.startswith(noun) and re.fullmatch(r"(?:은|는|이|가|이는)", word[len(noun):] or "x"):
                 after = re.sub(r"(?:이야|야|이에요|예요|입니다|이라서|라서|이라|라|이고|이거든|거든|임|이래|래|이다|다)"
                                r"[!?.~ㅋㅎ]*$", "", words[i + 1]).strip(" ,.!?~")
-                if after and after not in _STOP:
+                if after and after not in _STOP and not _NOT_A_VALUE.search(after) and not _TIMEY.match(after):
                     found.append(after)
     return found
 
@@ -465,6 +470,30 @@ def _own(said: Sequence[str]) -> list[str]:
     """What the user said of themself, clause by clause (oldest first): not questions, wishes, hearsay
     or news of other people."""
     return [" ".join(clauses) for clauses in (own_statements(m) for m in said) if clauses]
+
+
+_WEEKEND = frozenset({"주말", "토요일", "일요일"})
+_WEEKDAYS = frozenset({"월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일", "주말"})
+
+
+def same_time(asked: str | None, told: str | None) -> bool:
+    """Whether a plan told for `told` answers a question about `asked` ('이번 주말' and '토요일' do; '다음 달'
+    and '어제' do not). A plan with no day, or a question with none, always may."""
+    if not asked or not told:
+        return True
+    a, t = asked.replace("이번 ", ""), told.replace("이번 ", "")
+    if a == t or a in t or t in a:
+        return True
+    if a in _WEEKEND and t in _WEEKEND:
+        return True
+    return a == "주" and t in _WEEKDAYS
+
+
+def _key_of(shared: set[str]) -> str:
+    """What to call the recalled thing: the longest shared noun ('전공'), else '그거' (never a verb's
+    dictionary form: '차리다?')."""
+    nouns = [w for w in shared if not w.endswith("다")]
+    return max(nouns, key=len) if nouns else "그거"
 
 
 def _is_lemma(word: str) -> bool:

@@ -28,7 +28,7 @@ from ohlora.embedding.base import Embedder
 from ohlora.mind.base import Generation, GenerationRequest, RoleInput, split_memory
 from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
 from ohlora.mind.embedded.facts import PLACES, day_word, name_like
-from ohlora.mind.embedded.recollect import Analyze, corrected, recollect
+from ohlora.mind.embedded.recollect import Analyze, corrected, recollect, same_time
 from ohlora.mind.embedded.responses import Responses, fill
 from ohlora.mind.embedded.understanding import KEY_FAMILIES, PETS, Act, Understanding, key_family
 from ohlora.mind.length import EstimatedCounter
@@ -300,7 +300,7 @@ class EmbeddedReplier:
             if "어디" in reading.text and key_family(kv[0]) == "plan" and not any(p in kv[1] for p in PLACES):
                 continue  # '주말에 어디 간다 했지?' is not '[주말 일정: 피크닉]'
             asked_day = day_word(reading.text)
-            if asked_day and key_family(kv[0]) == "plan" and day_word(kv[0]) not in (None, asked_day):
+            if asked_day and key_family(kv[0]) == "plan" and not same_time(asked_day, day_word(kv[0])):
                 continue  # '다음 달에 뭐 한다고 했지?' is not '[어제 일정: 친구 결혼식]'
             shared = sum(1 for w in words if w in kv[0] or w in kv[1])
             if best is None or (shared, order) >= best[:2]:
