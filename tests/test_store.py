@@ -113,3 +113,17 @@ def test_user_rows_of_an_empty_database(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'a.db'}")
     assert store.user_rows() == []
     store.close()
+
+
+def test_said_gives_the_users_answered_messages_oldest_first(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'said.db'}")
+    user = "u1"
+    store.finish_turn(user, 1.0, TurnResult(user=user, text="안녕 나 지우야", reply="반가워 지우야!"), None)
+    store.finish_turn(user, 2.0, TurnResult(user=user, text="너무 긴 메시지", system_message="너무 길어"), None)
+    store.finish_turn(user, 3.0, TurnResult(user=user, text="꺼져", blocked=True, system_message="차단"), None)
+    store.finish_turn(user, 4.0, TurnResult(user=user, text="나 고양이 키워", reply="우와!"), None)
+    store.finish_turn("u2", 5.0, TurnResult(user="u2", text="다른 사람", reply="응"), None)
+    assert store.said(user) == ["안녕 나 지우야", "나 고양이 키워"]
+    assert store.said(user, limit=1) == ["나 고양이 키워"]
+    assert store.said("nobody") == []
+    store.close()
