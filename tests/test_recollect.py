@@ -103,3 +103,24 @@ def test_counts_come_with_their_unit(analyze, said, question, value) -> None:
 
 def test_a_count_never_told_is_not_guessed(analyze) -> None:
     assert recollect("나 몇 명이서 간다 했지?", None, ["다음 달에 제주도 가"], analyze) is None
+
+
+def test_the_pipeline_gives_the_replier_what_the_user_said(tmp_path) -> None:
+    """Through the real conversation: a detail no memory item holds is answered from the earlier turns."""
+    from ohlora.clock import ManualClock
+    from ohlora.config import load_settings
+    from ohlora.conversation.session import Conversation
+    from ohlora.factory import build_services
+
+    clock = ManualClock(NOW)
+    services = build_services(load_settings(tmp_path, env={}, seed=5, llm_backend="embedded",
+                                            embedding_backend="embedded"), clock=clock)
+    try:
+        conversation = Conversation(services, "u-said")
+        for text in ("다음 주에 중간고사 시작이야 ㅠ", "첫 과목이 미적분이라 벌써 무서워"):
+            conversation.turn(text)
+            clock.advance(40)
+        assert not any("미적분" in item for item in services.memory.items("u-said"))
+        assert "미적분" in (conversation.turn("첫 과목 뭐였지?").reply or "")
+    finally:
+        services.close()
