@@ -220,7 +220,10 @@ def _future_marker(morphemes: tuple[Morpheme, ...], i: int) -> bool:
     if m.tag in ("EF", "EC"):
         return m.form in _FUTURE_ENDINGS
     if m.tag == "EP" and m.form == "겠":
-        return prev is not None and prev.tag in ("VV", "XSV") and prev.form not in ("모르", "알", "죽", "미치", "돌")
+        before = morphemes[i - 2] if i > 1 else None
+        cannot = before is not None and before.form == "못" or prev is not None and prev.form == "못하"
+        return prev is not None and prev.tag in ("VV", "XSV") and prev.form not in ("모르", "알", "죽", "미치", "돌") \
+            and not cannot  # '공부를 못하겠어요' is how it is now, not a plan
     return m.tag == "NNG" and m.form in ("예정", "계획")
 
 

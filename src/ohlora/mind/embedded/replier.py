@@ -52,7 +52,7 @@ TEMPLATES_FIRST = frozenset({Act.TELL_FACT, Act.TELL_PLAN, Act.TELL_PAST, Act.TE
 _ALL_REFUSALS = frozenset(name for names in REFUSAL_TOPICS.values() for name in names)
 MAX_ENTRIES = 5
 # corpus topics that tell about her (answers to questions about her), and the acts that tell the user's news
-_ABOUT_HER = frozenset({"persona", "identity", "daily", "ai", "hobby", "music", "misc", "topic_change", "weekend"})
+_ABOUT_HER = frozenset({"persona", "identity", "daily", "ai", "hobby", "music", "misc", "topic_change", "weekend", "time"})
 _NEWS_ACTS = frozenset({Act.TELL_FACT, Act.TELL_PLAN, Act.TELL_PAST, Act.TELL_FEELING, Act.SMALLTALK, Act.REACTION})
 _RANKINGS_KEPT = 8  # per user: the retry trials of a turn reuse its ranking
 _RECENT_KEPT = 12  # answers given lately are offered after the others, so she does not repeat herself
@@ -268,7 +268,7 @@ class EmbeddedReplier:
         if reading.topic or not role_input.said or self.understand is None:
             return {}
         before = self.understand(role_input.said[-1])
-        if before.topic and _whole_words(before.topic, before.text):
+        if before.topic and _echoable(before.topic, before.text):
             return {"context": before.topic}
         return {}
 
@@ -343,6 +343,8 @@ class EmbeddedReplier:
                 when = re.sub(r"\s?(?:일정|계획|약속|여행)$", "", key).strip()
                 value = f"{when} {value}" if when and when not in value else value
             value = corrected(value, role_input.said)
+            if key in ("일", "년", "명", "개", "살", "시", "번", "회", "마리", "원", "때") or len(key) < 2:
+                key = "그거"  # a unit or a one-syllable key reads badly ('년이 3년이라고')
             slots = {"key": key, "value": value}
             return self._templates("recall_known", reading, slots, temperature, topic=key,
                                    key=reading.recall_key or key_family(key))
@@ -351,11 +353,11 @@ class EmbeddedReplier:
     def _templates(self, act: str, reading: Understanding, extra: dict[str, str], temperature: float,
                    topic: str | None = None, key: str | None = None) -> list[Candidate]:
         """The answers of the templates that fit, filled from the message's slots (most specific first)."""
-        slots = {**{k: v for k, v in reading.slots.items() if v and (k not in _ECHOED or _whole_words(v, reading.text))},
+        slots = {**{k: v for k, v in reading.slots.items() if v and (k not in _ECHOED or _echoable(v, reading.text))},
                  **extra, "said": reading.text}
         if act == "question_unsure" and len(reading.topic or "") < 2:
             slots.pop("topic", None)  # '곱이라…': a one-syllable reading is no topic to repeat back
-        if reading.topic and "topic" not in slots and _whole_words(reading.topic, reading.text):
+        if reading.topic and "topic" not in slots and _echoable(reading.topic, reading.text):
             slots["topic"] = reading.topic  # never a piece of a word ('취…' of '취준', '자존' of '자존감')
         if key is None and act == Act.TELL_FACT.value:
             key = fact_kind(reading)
@@ -394,6 +396,16 @@ class EmbeddedReplier:
 _ECHOED = frozenset({"topic", "item", "event", "person", "place"})  # slots her answers repeat back
 _TAIL = re.compile(r"(?:이랑|랑|하고|이가|가|이는|는|은|이를|를|을|의|에서|에게|한테|에|으로|로|도|만|까지|부터|처럼|보다|이야|야|"
                    r"이에요|예요|이다|이고|인데|이라|라|임|이지|이잖아|잖아|이랑은|째|쯤|님|들)?(?:[!?.~,]|ㅋ+|ㅎ+|ㅠ+)*$")
+
+
+# words that read as a topic but say nothing to repeat back ('날' of '둘째 날', '반' of '반은 눈 감고', a time)
+_WEAK_TOPIC = re.compile(r"^(?:날|반|일|분|년|달|주|상태|방법|덕분|지기|vs|요즘|오늘|내일|모레|새벽|아침|저녁|밤|지금|이번|다음|"
+                         r"추천|얘기|생각|거|것|때|중|뭐|\d+\s?(?:분|시|시간|일|년|개월|째)\S*)$", re.I)
+
+
+def _echoable(value: str, text: str) -> bool:
+    """Whether a slot can be said back: whole words of the message, and not a word that says nothing."""
+    return _whole_words(value, text) and not _WEAK_TOPIC.match(value) and len(value.replace(" ", "")) >= 2
 
 
 def _whole_words(value: str, text: str) -> bool:

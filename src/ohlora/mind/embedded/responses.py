@@ -70,7 +70,7 @@ def fill(template: str, slots: Mapping[str, str]) -> str | None:
 
 # acts whose templates are chosen by the words said, not only by the topic read
 _SAID_ACTS = frozenset({"reaction", "greeting", "farewell", "thanks", "apology", "tell_feeling", "request", "opinion",
-                        "followup"})
+                        "followup", "tell_past"})
 # acts whose answers come in tones (good news, bad news, neither)
 _TONED_ACTS = frozenset({"tell_past", "tell_feeling", "smalltalk", "tell_fact"})
 

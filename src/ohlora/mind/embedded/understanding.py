@@ -240,6 +240,8 @@ _REPORTED = re.compile(r"(?:다고|라고|래|대)(?:\s|$|[?.!])|(?:친구|엄�
 _PRAISE = re.compile(r"(?:얘기하는\s?(?:게|거)|대화하는\s?(?:게|거)|말하는\s?(?:게|거))\s?(?:제일\s|진짜\s|너무\s)?(?:좋아|재밌|재미있|즐거)|"
                      r"최고야|최고다|귀여워|귀엽다|예뻐|예쁘다|착해|착하다|똑똑해|똑똑하다|멋져|멋있어|천재|"
                      r"고마운\s?존재|힘이\s?돼|위로가\s?돼|잘한다|잘하네")
+# not a request though it ends like one: '추가 수당도 안 줘' (news), '머리가 없나 봐' (a guess)
+_NOT_ASKED = re.compile(r"(?:안|못)\s?(?:줘|주|줌)|(?:나|는가|ㄴ가|은가|인가)\s?봐\s*[.!?~ㅠㅜ]*$|나봐\s*[.!?~ㅠㅜ]*$")
 # the user telling of a confession they received or made to someone else, not confessing to her
 _OTHERS_LOVE = re.compile(r"고백\s?(?:받|했|하려고|할까|해\s?볼까)|(?:걔|그\s?사람|선배|친구|썸남|썸녀)\S*\s?(?:한테|에게)\s?고백")
 _FOLLOWUP = re.compile(r"(?:오|아|헐|엥|응)?\s?(?:왜|왜요|왜지|진짜|진짜로|정말|정말로|레알|ㄹㅇ|실화|그래서|그리고|그럼|그러면)"
@@ -581,8 +583,8 @@ def _clean(text: str) -> str:
 
 # what happened, by the dictionary forms of its words: bad news and good news the user tells
 _BAD_NEWS = frozenset(
-    {"춥다", "덥다", "입원", "골절", "수술", "넘어지다", "막히다", "무지개다리", "돌아가시다", "빼다", "어지럽다", "헷갈리다", "번아웃", "바닥", "정신없다", "잃어버리다", "잃다", "고장나다", "고장", "깨지다", "망하다", "망치다", "놓치다", "지나치다", "늦다", "지각", "지각하다",
-     "다치다", "아프다", "체하다", "떨어지다", "헤어지다", "싸우다", "혼나다", "잘리다", "버벅이다", "틀리다", "울다",
+    {"버벅이다", "버벅대다", "못하다", "남다", "춥다", "덥다", "입원", "골절", "수술", "넘어지다", "막히다", "무지개다리", "돌아가시다", "빼다", "어지럽다", "헷갈리다", "번아웃", "바닥", "정신없다", "잃어버리다", "잃다", "고장나다", "고장", "깨지다", "망하다", "망치다", "놓치다", "지나치다", "늦다", "지각", "지각하다",
+     "다치다", "아프다", "체하다", "떨어지다", "헤어지다", "싸우다", "혼나다", "잘리다", "틀리다", "울다",
      "지치다", "힘들다", "외롭다", "우울하다", "불안하다", "무섭다", "짜증", "짜증나다", "화나다", "열받다", "빡치다",
      "억울하다", "서운하다", "속상하다", "질투", "뒤처지다", "포기하다", "귀찮다", "최악", "현기증", "진상", "야근",
      "실수", "사고", "눈물", "모기", "늦잠", "낑기다", "나쁘다", "스트레스", "멘붕", "피곤하다", "망", "폭식",
@@ -837,7 +839,7 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
 
     if slots.get("name") and re.search(r"라고\s?불러", body):
         return reading(Act.TELL_FACT)
-    if sentence.kind == an.REQUEST and not question:
+    if sentence.kind == an.REQUEST and not question and not _NOT_ASKED.search(body):
         return reading(Act.REQUEST)
     if not question and re.search(r"(?:추천|추천\s?좀|하나만|한\s?개만|골라\s?줘|골라\s?봐|부탁해|해\s?주라|봐\s?줘)\s*[!~.ㅋㅎ]*$", body):
         return reading(Act.REQUEST)  # '비 오는 날 듣기 좋은 노래 추천', '아재개그 하나만ㅋㅋ'
