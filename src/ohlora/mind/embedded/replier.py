@@ -51,6 +51,8 @@ CORPUS_FIRST = frozenset({Act.ASK_HER, Act.GREETING, Act.FAREWELL, Act.THANKS, A
 TEMPLATES_FIRST = frozenset({Act.TELL_FACT, Act.TELL_PLAN, Act.TELL_PAST, Act.TELL_FEELING})
 _ALL_REFUSALS = frozenset(name for names in REFUSAL_TOPICS.values() for name in names)
 MAX_ENTRIES = 5
+_SOCIAL_TOPICS = {"farewell": ("farewell",), "greeting": ("greeting",), "thanks": ("smalltalk", "cheer", "greeting"),
+                  "apology": ("smalltalk", "comfort", "greeting")}
 # corpus topics that tell about her (answers to questions about her), and the acts that tell the user's news
 _ABOUT_HER = frozenset({"persona", "identity", "daily", "ai", "hobby", "music", "misc", "topic_change", "weekend", "time"})
 _NEWS_ACTS = frozenset({Act.TELL_FACT, Act.TELL_PLAN, Act.TELL_PAST, Act.TELL_FEELING, Act.SMALLTALK, Act.REACTION})
@@ -183,6 +185,8 @@ class EmbeddedReplier:
         corpus = self._corpus_scores(role_input, allowed)
         if reading is not None and reading.act in _NEWS_ACTS and not reading.question:
             corpus = [(s, e) for s, e in corpus if e.topic not in _ABOUT_HER]  # news told: not her own story
+        if reading is not None and reading.act.value in _SOCIAL_TOPICS:  # a goodbye is answered with a goodbye
+            corpus = [(s, e) for s, e in corpus if e.topic in _SOCIAL_TOPICS[reading.act.value]]
         fallbacks = self._order([(0.0, e) for e in self._fallbacks], 1.0, key, value)
         strong = bool(corpus) and corpus[0][0] >= STRONG
         if role_input.flagged or reading is None:

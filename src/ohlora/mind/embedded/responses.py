@@ -106,6 +106,8 @@ class Template:
             if not text or not any(word in text for word in self.topics):
                 return None
             score += 4
+            if slots.get("feeling") and any(word in slots["feeling"] for word in self.topics):
+                score += 2  # the feeling read ('무서움') before a word said beside it ('혼자')
         if self.tense is not None:
             if tense != self.tense:
                 return None
@@ -116,6 +118,8 @@ class Template:
             score += 1
         elif polarity != 0 and self.act in _TONED_ACTS and not self.topics:
             score -= 6  # good or bad news: an answer in that tone before a more specific neutral one
+        elif polarity != 0 and self.act in _TONED_ACTS and self.act != "tell_feeling":
+            score -= 4  # … and before a neutral one about the same topic ('친구들이 나만 빼고 놀러 갔더라')
         return score + len(self.needs)
 
 
