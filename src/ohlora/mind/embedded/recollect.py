@@ -292,8 +292,9 @@ def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str
                 return w
             if kind in ("food", "hobby") and any(w.endswith(x) for x in lexicon if len(x) >= 2):
                 return w  # '떡볶이' in '국물떡볶이', '게임' in '보드게임'
-            if kind == "food" and _FOOD_END.search(w) and len(w) >= 3:
-                return w  # '허니버터칩', '소금빵'
+            if kind == "food" and _FOOD_END.search(w) and len(w) >= 3 \
+                    and any(m.is_noun and w.startswith(m.form) for m in analysis.morphemes):
+                return w  # '허니버터칩', '소금빵' (a noun: not '없으면')
         return None
     morphemes = analysis.morphemes
     if kind == "pet_name":
@@ -336,11 +337,14 @@ def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str
                 score = 3  # '성수동으로 가' for '어디로 간다고 했지?'
             elif re.search(r"(?:살|사는|산다|살고)", after) and re.search(r"살|사는|산다", place_asked):
                 score = 3  # '신림 사는데' for '어디 산다고 했지?'
+            elif raw.endswith("에서") and re.search(r"어디서|어디에서", place_asked):
+                score = 3  # '편의점에서 일하거든' for '어디서 알바한다고 했지?'
             elif re.search(r"(?:에서|에|으로|로)$", raw):
                 score = 2  # '밴쿠버에서 워홀 중': where the user is, not a place only mentioned
             if best is None or score > best[0]:
                 best = (score, w)
-        if best is None and asked & _content(analysis):  # '복지관으로 실습 나가요' for '어디로 실습 간다고 했지?'
+        if (best is None or best[0] < 3 and re.search(r"어디서|어디에서", place_asked)) and asked & _content(analysis):
+            # '복지관으로 실습 나가요' for '어디로 실습 간다고 했지?', '편의점에서 일하거든' for '어디서 알바해?'
             for raw, w in zip(words, bare):
                 if re.search(r"(?:으로|로|에서)$", raw) and w not in asked and w not in _STOP and len(w) >= 2 \
                         and any(m.form == w and m.tag in ("NNG", "NNP") for m in morphemes):
@@ -382,12 +386,12 @@ def _sharing(asked: set[str], said: Sequence[str], analyze: Analyze, family: str
         if not shared:
             continue  # a shared verb alone ('다니다') is not the same thing
         every = _noun_phrases(analysis)
-        beside = _word_after(message, shared) + _word_before(analysis, shared)
+        beside = _object_of(analysis, shared) + _word_after(message, analysis, shared) + _word_before(analysis, shared)
         if beside:
             return Recollection(_key_of(shared), beside[0], family)  # '통번역 전공' for '내 전공'
         phrases = [(p, tags) for p, tags in every
                    if p not in asked and p not in _STOP and not any(w in asked for w in p.split())
-                   and p not in RELATIONS]
+                   and p not in RELATIONS and not _TIMEY.match(p.split()[0]) and not _NOT_A_VALUE.search(p)]
         if not phrases:
             continue
         proper = [p for p, tags in phrases if "NNP" in tags or "SL" in tags or "인명" in tags or "지명" in tags]
@@ -396,15 +400,32 @@ def _sharing(asked: set[str], said: Sequence[str], analyze: Analyze, family: str
     return None
 
 
-def _word_after(message: str, shared: set[str]) -> list[str]:
+def _object_of(analysis: an.Analysis, shared: set[str]) -> list[str]:
+    """The noun right before a shared verb ('미용실 차리셨어' for '뭐 차렸다고', '재즈에 꽂혔어' for '뭐에
+    꽂혔다고'): what the asked action was done to."""
+    found = []
+    for sentence in analysis.sentences:
+        morphemes = sentence.morphemes
+        for i, m in enumerate(morphemes):
+            if m.tag in ("VV", "VA") and m.lemma in shared and not _is_lemma(m.lemma):
+                nouns = [n for n in morphemes[max(0, i - 3):i] if n.tag in ("NNG", "NNP", "SL")]
+                if nouns and nouns[-1].form not in _STOP and not _TIMEY.match(nouns[-1].form):
+                    found.append(_word_of(nouns[-1].form, [w.strip(" ,.!?~") for w in sentence.words]))
+    return [re.sub(r"(?:을|를|이|가|은|는|에|에서|으로|로|도)$", "", w) or w for w in found]
+
+
+def _word_after(message: str, analysis: an.Analysis, shared: set[str]) -> list[str]:
     """What follows a shared noun said as a topic or subject ('목표는 850점이야' → '850점', '첫 과목이
-    미적분이라' → '미적분')."""
+    미적분이라' → '미적분'); the particle must be one ('번역가 한소희' is a word, not '번역' + '가')."""
     found = []
     words = message.split()
+    particles = {(m.word, m.form) for s in analysis.sentences for m in s.morphemes if m.tag in ("JKS", "JX")}
     for i, word in enumerate(words[:-1]):
         for noun in shared:
-            if word.startswith(noun) and re.fullmatch(r"(?:은|는|이|가|이는)", word[len(noun):] or "x"):
-                after = re.sub(r"(?:이야|야|이에요|예요|입니다|이라서|라서|이라|라|이고|이거든|거든|임|이래|래|이다|다)"
+            tail = word[len(noun):]
+            if word.startswith(noun) and re.fullmatch(r"(?:은|는|이|가|이는)", tail or "x") \
+                    and any(form == tail for _, form in particles):
+                after = re.sub(r"(?:이라고|라고|이야|야|이에요|예요|입니다|이라서|라서|이라|라|이고|이거든|거든|임|이래|래|이다|다)"
                                r"[!?.~ㅋㅎ]*$", "", words[i + 1]).strip(" ,.!?~")
                 if after and after not in _STOP and not _NOT_A_VALUE.search(after) and not _TIMEY.match(after):
                     found.append(after)

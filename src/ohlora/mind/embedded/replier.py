@@ -316,6 +316,10 @@ class EmbeddedReplier:
         kind, else what they said earlier (`recollect`); for a question naming no kind, what they said
         first, then anything remembered."""
         found = None
+        if self.analyze is not None and role_input.said and _WHEN.search(reading.text):
+            when = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
+            if when is not None and when.key == "때":
+                return "그거", when.value  # '몇 시에 만난다 했지?' → '저녁 7시', not the plan's name
         # '나 뭐라고 부르기로 했지?' asks the name to call them by ('이름 불러 봐' asks the name itself)
         calls = reading.recall_key == "name" and bool(re.search(r"뭐라(?:고)?\s?(?:부르|불러|불린|불려|부를)|별명|닉네임|호칭",
                                                                  reading.text))
@@ -349,7 +353,7 @@ class EmbeddedReplier:
             value = corrected(value, role_input.said)
             if key in ("일", "년", "명", "개", "살", "시", "번", "회", "마리", "원", "때") or len(key) < 2:
                 key = "그거"  # a unit or a one-syllable key reads badly ('년이 3년이라고')
-            slots = {"key": key, "value": value}
+            slots = {"value": value} if key == "그거" else {"key": key, "value": value}  # never '그거가 …'
             return self._templates("recall_known", reading, slots, temperature, topic=key,
                                    key=reading.recall_key or key_family(key))
         return self._templates("recall_unknown", reading, {}, temperature, key=reading.recall_key)

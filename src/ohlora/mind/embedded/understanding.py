@@ -811,7 +811,8 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.RECALL, _recall_key(body))
     if not user_mentioned and question and re.search(r"(?:^|\s)(?:기억\s?(?:나|해|하니)|내\s)", body):
         return reading(Act.RECALL, _recall_key(body))
-    if question and re.search(r"(?:했|그랬|랬|였|이었)(?:었)?(?:지|죠|지요|더라|었지|나)\s*\??$|라고\s?했|다고\s?했", body) \
+    if question and re.search(r"(?:했|그랬|랬|였|이었)(?:었)?(?:지|죠|지요|더라|었지|나|게)\s*\??$|라고\s?했|다고\s?했|"
+                              r"(?:는다|ㄴ다|한다|간다|된다)\s?했어", body) \
             and explicit_about is not About.HER and (_has_question_word(sentence) or re.search(r"며칠|몇|뭐|무슨", body)):
         about = About.USER
         return reading(Act.RECALL, _recall_key(body))  # 생일 때 뭐 생겼다 했지?: what the user said
