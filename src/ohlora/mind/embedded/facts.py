@@ -219,7 +219,11 @@ Rule = Callable[[str], "Fact | None"]
 # --- helpers ---------------------------------------------------------------------------------------
 
 
+_LINK = re.compile(r"\S*(?:https?|www\.|://)\S*", re.I)
+
+
 def _tidy(text: str) -> str:
+    text = _LINK.sub(" ", text)  # a link is no memory (and the role's check refuses 'http' anyway)
     text = re.sub(r"[\[\](){}:<>\"'`|]", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" .,!?~")
     if len(text) > MAX_VALUE:
@@ -1837,6 +1841,9 @@ def _clause_fact(clause: str, owner: str | None, greeted: bool = False) -> Fact 
     return Fact(key, value) if key and value else None
 
 
+_NOT_WIDENED = frozenset({"집", "우리집", "울집", "우리", "내", "제", "나", "저", "요즘", "지금", "진짜", "완전", "그냥"})
+
+
 def _widened(clause: str, value: str) -> str:
     """A value with the bare nouns said before it in the clause: '통화' in '전화 통화 진짜 싫어함' is
     '전화 통화', '2학년' in '나 컴공 2학년' is '컴공 2학년' (times, pronouns and known event words stay out)."""
@@ -1849,7 +1856,8 @@ def _widened(clause: str, value: str) -> str:
     while at - len(before) - 1 >= 0 and len(before) < 2:
         i = at - len(before) - 1
         word = words[i]
-        if word in EVENTS or word in PEOPLE or word in FAMILY or _DAY.search(" ".join(words[max(0, i - 1):i + 1])) \
+        if word in EVENTS or word in PEOPLE or word in FAMILY or word in _NOT_WIDENED \
+                or _DAY.search(" ".join(words[max(0, i - 1):i + 1])) \
                 or not facts_reader.bare_noun(word):
             break  # '다음 주가 여자친구 생일': '주가' ends a day expression, not a noun of the value
         before.insert(0, word)

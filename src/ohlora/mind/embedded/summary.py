@@ -569,6 +569,9 @@ class EmbeddedSummariser:
 
     def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> Generation:
         summary = self.summarise(request.input, request.input.answer or "")
+        if summary:
+            summary = re.sub(r"\s+", " ", re.sub(r"\S*(?:https?|www\.|://)\S*", " ", summary, flags=re.I)).strip()
+            summary = summary if len(summary) >= 2 else "대화함"  # a link is not said back
         text = f" {summary} {SUMMARY_END}" if summary else f" {SUMMARY_END}"
         if on_text is not None:
             on_text(text)
