@@ -1876,7 +1876,9 @@ def own_statements(user_text: str) -> list[str]:
             continue
         words = tokens(clause)
         speaks = any(w.strip(",") in _SPEAKER for w in words)
-        if not speaks and words and (words[0] in _THIRD_PRONOUNS or (words[0] in PEOPLE | FAMILY and len(words) > 1)):
+        along = any(re.search(r"(?:랑|이랑|하고|와|과)$", w) for w in words[:3])  # '친구 다섯 명이랑 캠핑 가'
+        if not speaks and not along and words and (words[0] in _THIRD_PRONOUNS
+                                                   or (words[0] in PEOPLE | FAMILY and len(words) > 1)):
             continue
         kept.append(clause)
     return kept

@@ -92,7 +92,8 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
             return found  # '그 시험 언제였더라' → '3월 24일', '몇 시에 만난다 했지?' → '7시'
     count = _COUNT.search(question)
     if count is not None:
-        return _counted(count, asked, said, analyze)  # '구피 몇 마리라 했지?' → '열 마리', never a guess
+        mine = bool(re.search(r"(?:^|\s)(?:내|제|나|저|내가|제가|난|전)(?=\s)", question))
+        return _counted(count, asked, said, analyze, mine)  # '구피 몇 마리라 했지?' → '열 마리', never a guess
     kind = next((k for pattern, k in _KINDS if pattern.search(question)), None)
     if family == "name" and _CALL.search(question):
         called = next((n for n in map(called_name, reversed(said)) if n), None)
@@ -143,7 +144,8 @@ _TIME_SAID = re.compile(
 def _when(question: str, asked: set[str], said: Sequence[str], analyze: Analyze) -> Recollection | None:
     """The time the user gave for the thing asked about: in the newest message that shares a word with
     the question (a correction said later wins), else nothing."""
-    for message in reversed(list(said)):
+    about_them = _about_others(asked)
+    for message in reversed(list(said) if about_them else _own(said)):  # '내 생일' is not a friend's
         if not asked & _content(analyze(message)) and not _CORRECTED.search(message):
             continue
         times = [m.group(0).strip() for m in _TIME_SAID.finditer(message)]
@@ -155,7 +157,8 @@ def _when(question: str, asked: set[str], said: Sequence[str], analyze: Analyze)
 _CORRECTED = re.compile(r"아\s?(?:아니다|잠깐)|바뀌었|미뤄졌|바꿨|말고|아니고|정정")
 
 
-def _counted(count: re.Match[str], asked: set[str], said: Sequence[str], analyze: Analyze) -> Recollection | None:
+def _counted(count: re.Match[str], asked: set[str], said: Sequence[str], analyze: Analyze,
+             mine: bool = False) -> Recollection | None:
     """A number with the asked unit in what the user said ('PT 10회 끊음' for 'PT 몇 회'), from the newest
     message that shares a word with the question, else the newest with that unit."""
     unit = count.group(1) or ("일" if count.group(2) else "원")
@@ -172,6 +175,11 @@ def _counted(count: re.Match[str], asked: set[str], said: Sequence[str], analyze
         pattern = re.compile(r"(" + _NUMBER + r")\s?" + re.escape(unit)
                              + (r"(?![" + _NOT_AFTER_UNIT[unit] + r"])" if unit in _NOT_AFTER_UNIT else ""))
     hits = []
+    about_them = _about_others(asked)
+    everything = list(said)
+    said = everything if about_them else _own(said)  # '내 토익 점수' is not '동생이 토익 850 나왔대'
+    if not any(pattern.search(m) for m in said) and not mine:
+        said = everything  # '몇 개월이라고 했죠?' after '딸이 이제 8개월이에요': the question names no owner
     for order, message in enumerate(said):
         for m in pattern.finditer(message):
             shared = len(asked & _content(analyze(message)))
@@ -379,7 +387,7 @@ def _sharing(asked: set[str], said: Sequence[str], analyze: Analyze, family: str
     """The nouns of the newest earlier message that shares a content word with the question."""
     if not asked:
         return None
-    about_them = any(w in RELATIONS or w in _RELATION_WORDS for w in asked)
+    about_them = _about_others(asked)
     for message in reversed(list(said) if about_them else _own(said)):  # '엄마가 뭐 차렸다고 했지?'
         analysis = analyze(message)
         shared = {w for w in asked & _content(analysis) if not _is_lemma(w)}
@@ -508,6 +516,14 @@ def same_time(asked: str | None, told: str | None) -> bool:
     if a in _WEEKEND and t in _WEEKEND:
         return True
     return a == "주" and t in _WEEKDAYS
+
+
+def _about_others(asked: set[str]) -> bool:
+    """Whether the question asks about someone else (a relation, a child, a pet): then their news counts."""
+    return any(w in RELATIONS or w in _RELATION_WORDS or w in PETS or w in _BREEDS or w in _CHILD for w in asked)
+
+
+_CHILD = frozenset({"애", "아기", "아이", "딸", "아들", "애기", "막내"})
 
 
 def _key_of(shared: set[str]) -> str:

@@ -27,7 +27,7 @@ import numpy as np
 from ohlora.embedding.base import Embedder
 from ohlora.mind.base import Generation, GenerationRequest, RoleInput, split_memory
 from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
-from ohlora.mind.embedded.facts import PLACES, day_word, name_like
+from ohlora.mind.embedded.facts import EVENTS, PLACES, day_word, name_like
 from ohlora.mind.embedded.recollect import Analyze, corrected, recollect, same_time
 from ohlora.mind.embedded.responses import Responses, fill
 from ohlora.mind.embedded.understanding import KEY_FAMILIES, PETS, Act, Understanding, key_family
@@ -79,6 +79,7 @@ _POLITE = re.compile(r"(요|니다|니까|세요|셔)[.!?~ㅎㅋ^\s]*$")
 _KNOWLEDGE = re.compile(r"\d|[+*/=√]|곱하기|더하기|빼기|나누기|거리|수도|원리|차이|뜻|의미|방법|얼마|몇\s?(?:개|명|km|미터)|"
                         r"어떻게\s?(?:해|하는|만들|하면)|왜\s|누가\s?만든|만든\s?거|역사|정답|공식")
 _TO_HER = re.compile(r"(?:^|\s)(?:너|넌|니|네|너는|너도|너의|너한테|로라|오로라)")
+_EVENT_WORDS = re.compile("|".join(sorted((re.escape(e) for e in EVENTS if len(e) >= 2), key=len, reverse=True)))
 _ASKS_WHICH = re.compile(r"어디|언제|몇|누구|누가|무슨|어느|얼마")
 _WHEN = re.compile(r"언제|무슨\s?요일|며칠|몇\s?(?:시|월|일)|날짜")
 _GUESS_ME = re.compile(r"맞[춰혀추히]|같아|일까|뭘까|누굴까")
@@ -301,6 +302,9 @@ class EmbeddedReplier:
                 continue  # '내 차 뭐였지?' is not answered with '[산 물건: 차]': the question holds it already
             if asks_name and not _has_name(kv[1]):
                 continue  # '우리 고양이 이름 뭐였지?' is not answered with '[반려동물: 고양이]'
+            events = [e for e in _EVENT_WORDS.findall(reading.text)]
+            if events and key_family(kv[0]) == "plan" and not any(e in kv[0] + kv[1] for e in events):
+                continue  # '내 면접 몇 시라고 했지?' is not '[다음 주 일정: 시험]'
             if "어디" in reading.text and key_family(kv[0]) == "plan" and not any(p in kv[1] for p in PLACES):
                 continue  # '주말에 어디 간다 했지?' is not '[주말 일정: 피크닉]'
             asked_day = day_word(reading.text)
