@@ -206,7 +206,8 @@ def estimate_tokens(text: str, limit: int) -> int:
 _STATE_ENDINGS = frozenset("함음움림남짐픔렘쁨워와려파퍼뻐레나해돼져아어")
 # everyday words the memory writes in their standard form ('남친' → '남자친구', '냥이' → '고양이')
 SAME_WORDS = {"남친": "남자친구", "여친": "여자친구", "냥이": "고양이", "댕댕이": "강아지", "멍멍이": "강아지",
-              "강쥐": "강아지", "울집": "우리 집", "낼": "내일", "담주": "다음 주"}
+              "강쥐": "강아지", "울집": "우리 집", "낼": "내일", "담주": "다음 주", "스벅": "스타벅스", "알바": "아르바이트",
+              "폰": "핸드폰", "엄빠": "부모님", "생파": "생일 파티"}
 
 
 def word_stem(word: str) -> str:

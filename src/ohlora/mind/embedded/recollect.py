@@ -29,6 +29,7 @@ from ohlora.mind.embedded.facts import (
     facts_in,
     own_statements,
 )
+from ohlora.mind.embedded.korean import SAME_WORDS
 from ohlora.mind.embedded.understanding import (
     FEELINGS,
     FOODS,
@@ -85,6 +86,11 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
 def recollect(question: str, family: str | None, said: Sequence[str], analyze: Analyze) -> Recollection | None:
     """The answer to the recall `question` (asking about the memory key `family`, or any when None) in the
     user's earlier messages `said` (oldest first), or None when they never said it."""
+    asked_times = _times_named(question)
+    if asked_times:  # '둘째 날 일정', '목요일 저녁 약속': only what was said of that day
+        said = [m for m in said if any(t in m for t in asked_times)]
+        if not said:
+            return None
     asked = _content(analyze(question))
     if _WHEN_ASKED.search(question):
         found = _when(question, asked, said, analyze)
@@ -145,8 +151,12 @@ def _when(question: str, asked: set[str], said: Sequence[str], analyze: Analyze)
     """The time the user gave for the thing asked about: in the newest message that shares a word with
     the question (a correction said later wins), else nothing."""
     about_them = _about_others(asked)
+    wanted = {w for w in asked if not _is_lemma(w) and w not in _STOP and w not in ("시간", "시", "요일", "날짜")}
     for message in reversed(list(said) if about_them else _own(said)):  # '내 생일' is not a friend's
-        if not asked & _content(analyze(message)) and not _CORRECTED.search(message):
+        held = wanted & _content(analyze(message))
+        if wanted and len(held) * 2 < len(wanted) and not _CORRECTED.search(message):
+            continue  # '면접 끝나고 몇 시에 친구 만난다고?' is not '내일 아침 9시에 면접 있어'
+        if not wanted and not _CORRECTED.search(message):
             continue
         times = [m.group(0).strip() for m in _TIME_SAID.finditer(message)]
         if times:
@@ -167,12 +177,19 @@ def _counted(count: re.Match[str], asked: set[str], said: Sequence[str], analyze
             m = re.search(r"\d+\s?박\s?\d+\s?일", message)
             if m:
                 return Recollection("일", m.group(0), None)  # '3박 4일'
+    if unit == "명":  # '넷이서 가', '셋이 가' for '몇 명이서'
+        pattern_group = re.compile(r"(둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)(?:이서|이|명)")
+        for message in reversed(said if _about_others(asked) else _own(said)):
+            m = pattern_group.search(message)
+            if m and re.search(r"이서|명이서", count.string):
+                return Recollection("명", m.group(0), None)
+    unit_alt = "(?:번|회)" if unit in ("번", "회") else None
     if unit == "살" or unit == "학년":
         pattern = re.compile(r"(" + _NUMBER + r")\s?" + unit)
     elif count.group(3):
         pattern = re.compile(r"(" + _NUMBER + r")\s?(?:만\s?)?원")
     else:
-        pattern = re.compile(r"(" + _NUMBER + r")\s?" + re.escape(unit)
+        pattern = re.compile(r"(" + _NUMBER + r")\s?" + (unit_alt or re.escape(unit))
                              + (r"(?![" + _NOT_AFTER_UNIT[unit] + r"])" if unit in _NOT_AFTER_UNIT else ""))
     hits = []
     about_them = _about_others(asked)
@@ -182,8 +199,11 @@ def _counted(count: re.Match[str], asked: set[str], said: Sequence[str], analyze
         said = everything  # '몇 개월이라고 했죠?' after '딸이 이제 8개월이에요': the question names no owner
     for order, message in enumerate(said):
         for m in pattern.finditer(message):
-            shared = len(asked & _content(analyze(message)))
+            shared = len(_standard(asked) & _standard(_content(analyze(message))))
             hits.append((shared > 0, order, m.group(0)))
+    nouns = {w for w in asked if not w.endswith("다") and w not in _STOP}
+    if nouns and hits and not any(h[0] for h in hits):
+        hits = []  # '월세 얼마라고 했지?' is not the '알바비 80만 원' said without it
     if not hits:  # '목표 점수는 850인데' for '목표 몇 점': a number said right after the shared word
         for order, message in enumerate(said):
             if not asked & _content(analyze(message)):
@@ -226,6 +246,8 @@ def _of_kind(kind: str, asked: set[str], said: Sequence[str], analyze: Analyze,
     any does, else in any message."""
     hits: list[tuple[bool, bool, int, str]] = []
     for order, message in enumerate(_own(said)):
+        if kind in ("school", "major", "job", "place") and _THEIRS.match(message):
+            continue  # '내 베프 서울대 다녀' is the friend's school, not the user's
         analysis = analyze(message)
         word = _word_of_kind(kind, message, analysis, asked, question)
         if word is not None:
@@ -272,6 +294,8 @@ def _word_of(form: str, bare: list[str]) -> str:
 _RELATION_WORDS = frozenset({"남친", "여친", "남자친구", "여자친구", "룸메", "룸메이트", "베프", "절친", "동생", "여동생",
                             "남동생", "언니", "오빠", "누나", "형", "엄마", "아빠", "선배", "후배", "동기", "팀장", "사장",
                             "썸남", "썸녀", "조카", "막내", "애인", "남편", "아내", "와이프"})
+_THEIRS = re.compile(r"^(?:\S+\s)?(?:내|제|우리|울)\s?(?:" + "|".join(sorted(RELATIONS, key=len, reverse=True))
+                     + r"|베프|절친|남친|여친|룸메|동생|형|오빠|언니|누나)\S*\s")
 _THEY = re.compile(r"(?:^|\s)(?:걔|쟤|그\s?사람|그분|그\s?애)")
 _LIKING = re.compile(r"좋아|최애|사랑|맛있|최고|진리|없으면\s?못\s?살|무조건\s?사")
 _DISLIKING = re.compile(r"싫|극혐|질색|별로|못\s?먹|혐오|안\s?먹")
@@ -349,6 +373,8 @@ def _word_of_kind(kind: str, message: str, analysis: an.Analysis, asked: set[str
                 score = 3  # '편의점에서 일하거든' for '어디서 알바한다고 했지?'
             elif re.search(r"(?:에서|에|으로|로)$", raw):
                 score = 2  # '밴쿠버에서 워홀 중': where the user is, not a place only mentioned
+            if re.search(r"살|사는|산다", place_asked) and score < 3:
+                continue  # '나 어디 산다고 했지?' is not a place to visit ('해운대 가야지')
             if best is None or score > best[0]:
                 best = (score, w)
         if (best is None or best[0] < 3 and re.search(r"어디서|어디에서", place_asked)) and asked & _content(analysis):
@@ -518,12 +544,27 @@ def same_time(asked: str | None, told: str | None) -> bool:
     return a == "주" and t in _WEEKDAYS
 
 
+def _standard(words: set[str]) -> set[str]:
+    """Words in their standard form as well ('냥이' → '고양이', '여친' → '여자친구')."""
+    return words | {SAME_WORDS[w] for w in words if w in SAME_WORDS}
+
+
 def _about_others(asked: set[str]) -> bool:
     """Whether the question asks about someone else (a relation, a child, a pet): then their news counts."""
     return any(w in RELATIONS or w in _RELATION_WORDS or w in PETS or w in _BREEDS or w in _CHILD for w in asked)
 
 
 _CHILD = frozenset({"애", "아기", "아이", "딸", "아들", "애기", "막내"})
+
+
+_DAYS_NAMED = re.compile(r"(?:첫째|둘째|셋째|넷째|첫|마지막)\s?날|(?:그\s)?다음\s?날|다음날|[월화수목금토일]요일|"
+                         r"(?:설날|추석|크리스마스|생일)\s?(?:첫날|당일|전날|이브)?")
+
+
+def _times_named(question: str) -> list[str]:
+    """The days a question names ('둘째 날', '목요일', '그 다음날'), as they would be said."""
+    return [re.sub(r"\s", "", m.group(0)) for m in _DAYS_NAMED.finditer(question)] + \
+        [m.group(0) for m in _DAYS_NAMED.finditer(question) if " " in m.group(0)]
 
 
 def _key_of(shared: set[str]) -> str:

@@ -80,6 +80,8 @@ _KNOWLEDGE = re.compile(r"\d|[+*/=√]|곱하기|더하기|빼기|나누기|거�
                         r"어떻게\s?(?:해|하는|만들|하면)|왜\s|누가\s?만든|만든\s?거|역사|정답|공식")
 _TO_HER = re.compile(r"(?:^|\s)(?:너|넌|니|네|너는|너도|너의|너한테|로라|오로라)")
 _EVENT_WORDS = re.compile("|".join(sorted((re.escape(e) for e in EVENTS if len(e) >= 2), key=len, reverse=True)))
+_NAMED_DAYS = re.compile(r"(?:첫째|둘째|셋째|넷째|첫|마지막)\s?날|(?:그\s)?다음\s?날|다음날|[월화수목금토일]요일")
+_CLOCK_ASKED = re.compile(r"몇\s?시")
 _ASKS_WHICH = re.compile(r"어디|언제|몇|누구|누가|무슨|어느|얼마")
 _WHEN = re.compile(r"언제|무슨\s?요일|며칠|몇\s?(?:시|월|일)|날짜")
 _GUESS_ME = re.compile(r"맞[춰혀추히]|같아|일까|뭘까|누굴까")
@@ -307,6 +309,12 @@ class EmbeddedReplier:
                 continue  # '내 면접 몇 시라고 했지?' is not '[다음 주 일정: 시험]'
             if "어디" in reading.text and key_family(kv[0]) == "plan" and not any(p in kv[1] for p in PLACES):
                 continue  # '주말에 어디 간다 했지?' is not '[주말 일정: 피크닉]'
+            named_days = _NAMED_DAYS.findall(reading.text)
+            if named_days and key_family(kv[0]) == "plan" and not any(d.replace(" ", "") in (kv[0] + kv[1]).replace(" ", "")
+                                                                       for d in named_days):
+                continue  # '둘째 날 일정 뭐였지?' is not '[설날 일정: 큰집 방문]'
+            if _CLOCK_ASKED.search(reading.text) and key_family(kv[0]) == "plan" and not re.search(r"\d+\s?시", kv[0] + kv[1]):
+                continue  # '도착 몇 시라고 했지?' is not a plan with no hour
             asked_day = day_word(reading.text)
             if asked_day and key_family(kv[0]) == "plan" and not same_time(asked_day, day_word(kv[0])):
                 continue  # '다음 달에 뭐 한다고 했지?' is not '[어제 일정: 친구 결혼식]'
@@ -340,8 +348,9 @@ class EmbeddedReplier:
         told = self._told(reading, role_input)
         if told is None and self.analyze is not None and role_input.said and reading.recall_key is not None:
             found = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
+            bare_kind = found is not None and all(w in PETS for w in found.value.split())
             if found is not None and ("이름" not in reading.text or _has_name(found.value)
-                                      or reading.recall_key in ("name", "pet")):  # a pet's name may be any word
+                                      or reading.recall_key in ("name", "pet") and not bare_kind):  # a pet's name may be any word
                 told = (found.key, found.value)
         return told
 
