@@ -72,18 +72,18 @@ def memory_results(path: Path = MEMORY_SET) -> tuple[list[tuple], list[tuple], i
     return misses, false, facts, negatives
 
 
-def recall_results(services) -> list[dict]:
+def recall_results(services, path: Path = RECALL_SET) -> list[dict]:
     clock = services.test_clock
     results = []
-    for convo in _rows(RECALL_SET):
-        conversation = Conversation(services, f"dev-{convo['id']}")
+    for convo in _rows(path):
+        conversation = Conversation(services, f"dev-{path.stem}-{convo['id']}")
         replies = []
         for text in convo["turns"]:
             clock.advance(TURN_GAP_S)
             replies.append(conversation.turn(text).reply or "")
         results.append({"id": convo["id"], "turns": convo["turns"], "value": convo["recall"]["value"],
                         "reply": replies[convo["recall"]["turn"] - 1],
-                        "memory": services.memory.items(f"dev-{convo['id']}")})
+                        "memory": services.memory.items(f"dev-{path.stem}-{convo['id']}")})
     return results
 
 
@@ -137,3 +137,23 @@ def test_recall_dev_conversations(services) -> None:
 def _name_ids() -> set[str]:
     """The set's first 25 conversations ask for the user's own name (r01-r25)."""
     return {f"r{n:02d}" for n in range(1, 26)}
+
+
+def test_recall_dev_set_c(services) -> None:
+    """tests/data/recall_dev_c.jsonl: 90 told facts (35 names, asked in other words than told) and 10 never told."""
+    results = recall_results(services, DATA / "recall_dev_c.jsonl")
+    told = [r for r in results if r["value"]]
+    missed = [r for r in told if r["value"] not in r["reply"]]
+    never = [r for r in results if not r["value"]]
+    report = "\n".join(f"{r['id']} {r['turns']} want={r['value']!r} got={r['reply']!r}" for r in missed)
+    assert (len(told) - len(missed)) / len(told) >= 0.88, report
+    assert sum(honest(r) for r in never) >= 0.9 * len(never)
+
+
+def test_never_told_near_misses_are_answered_honestly(services) -> None:
+    """tests/data/recall_never_dev.jsonl: 60 questions about something close to what was told (a friend's
+    birthday told, the user's asked; a plan for another day; a number about something else)."""
+    results = recall_results(services, DATA / "recall_never_dev.jsonl")
+    dishonest = [r for r in results if not honest(r)]
+    report = "\n".join(f"{r['id']} {r['turns']} got={r['reply']!r}" for r in dishonest)
+    assert len(results) - len(dishonest) >= 0.7 * len(results), report
