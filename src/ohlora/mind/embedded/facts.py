@@ -56,7 +56,7 @@ from ohlora.mind.embedded.korean import (
     tokens,
     with_particle,
 )
-from ohlora.mind.embedded.understanding import KEY_FAMILIES, key_family
+from ohlora.mind.embedded.understanding import KEY_FAMILIES, PLACES, key_family
 from ohlora.mind.prompt import SUMMARY_END
 
 MAX_VALUE = 20
@@ -103,20 +103,6 @@ PLACE_EVENTS = MappingProxyType(
      "캠핑장": "캠핑", "결혼식장": "결혼식", "장례식장": "장례식", "공항": "공항", "군대": "군대 입대", "댁": "댁 방문",
      "할머니댁": "할머니 댁 방문", "할아버지댁": "할아버지 댁 방문", "외가": "외가 방문", "친가": "친가 방문",
      "큰집": "큰집 방문", "시댁": "시댁 방문", "처가": "처가 방문", "백화점": "백화점", "마트": "마트"}
-)
-PLACES = frozenset(
-    {"서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "수원", "성남", "고양", "용인", "창원", "청주",
-     "전주", "천안", "포항", "김해", "제주", "제주도", "강릉", "춘천", "속초", "여수", "경주", "안동", "목포",
-     "통영", "거제", "양양", "가평", "판교", "분당", "일산", "강남", "홍대", "잠실", "신촌", "해운대", "경기도",
-     "강원도", "일본", "도쿄", "오사카", "후쿠오카", "중국", "베이징", "상하이", "대만", "미국", "뉴욕", "캐나다",
-     "호주", "영국", "런던", "프랑스", "파리", "독일", "베트남", "다낭", "태국", "방콕", "발리", "괌", "하와이",
-     "싱가포르", "유럽", "해외", "외국", "바다", "계곡", "산", "동해", "서해", "남해", "마포", "합정", "망원", "연남동",
-     "성수", "건대", "왕십리", "이태원", "용산", "종로", "을지로", "여의도", "영등포", "목동", "강서", "송파", "강동",
-     "노원", "도봉", "은평", "관악", "신림", "서초", "동작", "광진", "성북", "구로", "금천", "수유", "상암", "부천",
-     "안양", "의정부", "파주", "김포", "평택", "화성", "동탄", "광교", "하남", "구리", "남양주", "시흥", "안산",
-     "원주", "군산", "익산", "순천", "진주", "구미", "제천", "충주", "아산", "서산", "LA", "시애틀", "밴쿠버",
-     "토론토", "시드니", "멜버른", "뉴질랜드", "스페인", "이탈리아", "스위스", "필리핀", "인도네시아", "몽골",
-     "러시아", "홍콩", "교토", "삿포로", "오키나와", "치앙마이", "세부", "타이베이"}
 )
 HOMES = frozenset({"기숙사", "자취방", "원룸", "고시원", "시골", "해외", "외국", "오피스텔", "아파트", "쉐어하우스"})
 GO_VERB = re.compile(
@@ -1876,6 +1862,9 @@ def own_statements(user_text: str) -> list[str]:
             continue
         words = tokens(clause)
         speaks = any(w.strip(",") in _SPEAKER for w in words)
+        me, you = person_address(clause)
+        if you and not me:
+            continue  # '너는 22살이라며': about her, not the user
         along = any(re.search(r"(?:랑|이랑|하고|와|과)$", w) for w in words[:3])  # '친구 다섯 명이랑 캠핑 가'
         if not speaks and not along and words and (words[0] in _THIRD_PRONOUNS
                                                    or (words[0] in PEOPLE | FAMILY and len(words) > 1)):

@@ -178,7 +178,7 @@ def _counted(count: re.Match[str], asked: set[str], said: Sequence[str], analyze
             if m:
                 return Recollection("일", m.group(0), None)  # '3박 4일'
     if unit == "명":  # '넷이서 가', '셋이 가' for '몇 명이서'
-        pattern_group = re.compile(r"(둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)(?:이서|이|명)")
+        pattern_group = re.compile(r"(둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)(?:이서|명이서)")
         for message in reversed(said if _about_others(asked) else _own(said)):
             m = pattern_group.search(message)
             if m and re.search(r"이서|명이서", count.string):

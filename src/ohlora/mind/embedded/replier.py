@@ -82,6 +82,7 @@ _TO_HER = re.compile(r"(?:^|\s)(?:너|넌|니|네|너는|너도|너의|너한테
 _EVENT_WORDS = re.compile("|".join(sorted((re.escape(e) for e in EVENTS if len(e) >= 2), key=len, reverse=True)))
 _NAMED_DAYS = re.compile(r"(?:첫째|둘째|셋째|넷째|첫|마지막)\s?날|(?:그\s)?다음\s?날|다음날|[월화수목금토일]요일")
 _CLOCK_ASKED = re.compile(r"몇\s?시")
+_COUNT_ASKED = re.compile(r"몇\s?(?:살|마리|명|년|개월|달|주|개|권|번|회|점|층|단계|잔|학년)|며칠|얼마")
 _ASKS_WHICH = re.compile(r"어디|언제|몇|누구|누가|무슨|어느|얼마")
 _WHEN = re.compile(r"언제|무슨\s?요일|며칠|몇\s?(?:시|월|일)|날짜")
 _GUESS_ME = re.compile(r"맞[춰혀추히]|같아|일까|뭘까|누굴까")
@@ -328,6 +329,11 @@ class EmbeddedReplier:
         kind, else what they said earlier (`recollect`); for a question naming no kind, what they said
         first, then anything remembered."""
         found = None
+        if self.analyze is not None and role_input.said and _COUNT_ASKED.search(reading.text) \
+                and reading.recall_key != "age":  # the user's own age: what is remembered comes first
+            counted = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
+            if counted is not None:
+                return "그거", counted.value  # '우리 강아지 몇 살이라고 했게?' → '3살', not its name
         if self.analyze is not None and role_input.said and _WHEN.search(reading.text):
             when = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
             if when is not None and when.key == "때":
