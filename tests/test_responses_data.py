@@ -43,7 +43,7 @@ ACTS = {
 }
 RECALL_ACTS = {"recall_known", "recall_unknown"}
 SLOTS = {"name", "time", "event", "item", "place", "pet", "pet_name", "person", "feeling", "topic", "value",
-         "context"}  # context: the topic of the user's previous message
+         "context", "said_before"}  # context: the topic of the user's previous message; said_before: a flag
 RECALL_ONLY = {"value", "key"}
 TENSES = {None, "past", "present", "future", "ongoing"}
 POLARITIES = {None, -1, 0, 1}

@@ -30,7 +30,14 @@ from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
 from ohlora.mind.embedded.facts import EVENTS, PLACES, day_word, name_like
 from ohlora.mind.embedded.recollect import Analyze, corrected, recollect, same_time
 from ohlora.mind.embedded.responses import Responses, fill
-from ohlora.mind.embedded.understanding import KEY_FAMILIES, PETS, Act, Understanding, key_family
+from ohlora.mind.embedded.understanding import (
+    HER_WORDS_BEFORE,
+    KEY_FAMILIES,
+    PETS,
+    Act,
+    Understanding,
+    key_family,
+)
 from ohlora.mind.length import EstimatedCounter
 from ohlora.mind.prompt import REPLY_END
 
@@ -208,6 +215,8 @@ class EmbeddedReplier:
             ranking += self._corpus_ranking(corpus, temperature, key, value) if strong else []
         elif reading.act in (Act.INSULT, Act.PRAISE, Act.FOLLOWUP, Act.ADVICE):
             extra = self._context(reading, role_input) if reading.act is Act.ADVICE else {}
+            if reading.act is Act.FOLLOWUP and HER_WORDS_BEFORE.search(reading.text):
+                extra = {"said_before": "1"}  # '아까 추천해준 거 중에': she owns up to not recalling her words
             ranking += self._templates(reading.act.value, reading, extra, temperature)  # 닥쳐: it hurts, said so
         elif reading.act == Act.ASK_HER and _KNOWLEDGE.search(reading.text) and not _TO_HER.search(reading.text) \
                 and (not corpus or corpus[0][0] < ASKED_ANYONE):

@@ -260,6 +260,16 @@ _PRAISE = re.compile(r"(?:얘기하는\s?(?:게|거)|대화하는\s?(?:게|거)|
 _NOT_ASKED = re.compile(r"(?:안|못)\s?(?:줘|주|줌)|(?:나|는가|ㄴ가|은가|인가)\s?봐\s*[.!?~ㅠㅜ]*$|나봐\s*[.!?~ㅠㅜ]*$")
 # the user telling of a confession they received or made to someone else, not confessing to her
 _OTHERS_LOVE = re.compile(r"고백\s?(?:받|했|하려고|할까|해\s?볼까)|(?:걔|그\s?사람|선배|친구|썸남|썸녀)\S*\s?(?:한테|에게)\s?고백")
+# the user pointing at what she said before ('아까 추천해준 거 중에', '그 중에 두번째 거', '말씀하신 것 중에')
+HER_WORDS_BEFORE = re.compile(r"(?:아까|방금)\s?(?:추천해\s?준|추천한|말해\s?준|말한|알려\s?준|얘기한|말씀하신)\s?(?:거|것|방법)|"
+                               r"그\s?중에|그중에|말씀하신\s?(?:것|거)|추천해\s?준\s?(?:거|것)")
+
+
+def user_said_it(text: str) -> bool:
+    """'아까 내가 말한 거' points at the user's own words (a recall question), not hers."""
+    return bool(re.search(r"(?:내가|제가|나|내)\s?(?:아까\s)?(?:말한|말했던|얘기한|했던)", text))
+
+
 _FOLLOWUP = re.compile(r"(?:오|아|헐|엥|응)?\s?(?:왜|왜요|왜지|진짜|진짜로|정말|정말로|레알|ㄹㅇ|실화|그래서|그리고|그럼|그러면)"
                        r"\s*[?!.~ㅋㅎ]*")
 # she is asked whether she forgot something of the user's (not her own: '너 네 생일 까먹었어?')
@@ -806,6 +816,8 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.RECALL, _recall_key(body))
     if _FOLLOWUP.fullmatch(body.strip()):
         return reading(Act.FOLLOWUP)  # 왜?, 진짜?, 그래서?
+    if HER_WORDS_BEFORE.search(body) and not user_said_it(body):
+        return reading(Act.FOLLOWUP)  # '아까 추천해준 거 중에 첫번째': what she said a turn ago
     user_mentioned = any(_person_of(w) is About.USER for w in words)
     if _FORGOT.search(body) and not _HER_OWN.search(body) and (question or re.search(r"지\s*[?~.!]*$", body)):
         about = About.USER  # 이름 까먹은 거 아니지?, 너 내 이름 까먹었지?: whether she still remembers
