@@ -157,3 +157,15 @@ def test_never_told_near_misses_are_answered_honestly(services) -> None:
     dishonest = [r for r in results if not honest(r)]
     report = "\n".join(f"{r['id']} {r['turns']} got={r['reply']!r}" for r in dishonest)
     assert len(results) - len(dishonest) >= 0.7 * len(results), report
+
+
+def test_messages_without_a_user_fact_store_nothing() -> None:
+    """tests/data/memory_negatives_dev.jsonl: 220 hard messages that tell nothing about the user (questions
+    to her, other people's news, wishes, denials, plots, requests, remarks about her)."""
+    extractor = EmbeddedMemoryExtractor()
+    stored = []
+    for row in _rows(DATA / "memory_negatives_dev.jsonl"):
+        out = completion.extract_memory(extractor, RoleInput(user="dev", text=row["text"], now=START))
+        if (out or [""])[0].strip():
+            stored.append((row["id"], row["text"], out[0]))
+    assert len(stored) <= 0.015 * 220, stored
