@@ -43,7 +43,7 @@ ACTS = {
 }
 RECALL_ACTS = {"recall_known", "recall_unknown"}
 SLOTS = {"name", "time", "event", "item", "place", "pet", "pet_name", "person", "feeling", "topic", "value",
-         "context", "said_before"}  # context: the topic of the user's previous message; said_before: a flag
+         "context", "said_before", "choice_a", "choice_b"}  # context: the topic of the user's previous message; said_before: a flag
 RECALL_ONLY = {"value", "key"}
 TENSES = {None, "past", "present", "future", "ongoing"}
 POLARITIES = {None, -1, 0, 1}
@@ -224,6 +224,8 @@ def test_answers_are_casual():
             "value": "마라탕",
             "key": "이름",
             "context": "알바",
+            "choice_a": "짜장",
+            "choice_b": "짬뽕",
         },
         {
             "name": "서연",
@@ -239,6 +241,8 @@ def test_answers_are_casual():
             "value": "IVE",
             "key": "학교",
             "context": "이사",
+            "choice_a": "아아",
+            "choice_b": "뜨아",
         },
     ],
 )

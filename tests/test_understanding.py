@@ -290,7 +290,7 @@ def test_someone_elses_name_is_theirs(reader):
 
 @pytest.mark.parametrize(("text", "act"), [
     ("오늘 뭐 먹지", Act.OPINION),
-    ("나 어제 친구랑 싸웠는데 어떡하지", Act.OPINION),
+    ("나 어제 친구랑 싸웠는데 어떡하지", Act.ADVICE),  # a worry she meets, not a question to answer
     ("점심 뭐 먹을까?", Act.OPINION),
     ("너 나 기억해?", Act.RECALL),
     ("나 누군지 알아?", Act.RECALL),

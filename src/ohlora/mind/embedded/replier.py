@@ -379,11 +379,12 @@ class EmbeddedReplier:
                 when = re.sub(r"\s?(?:일정|계획|약속|여행)$", "", key).strip()
                 value = f"{when} {value}" if when and when not in value else value
             value = corrected(value, role_input.said)
+            family = "allergy" if "알레르기" in key else None  # '[알레르기: 땅콩]' is not a mere dislike
             if key in ("일", "년", "명", "개", "살", "시", "번", "회", "마리", "원", "때") or len(key) < 2:
                 key = "그거"  # a unit or a one-syllable key reads badly ('년이 3년이라고')
             slots = {"value": value} if key == "그거" else {"key": key, "value": value}  # never '그거가 …'
             return self._templates("recall_known", reading, slots, temperature, topic=key,
-                                   key=reading.recall_key or key_family(key))
+                                   key=family or reading.recall_key or key_family(key))
         return self._templates("recall_unknown", reading, {}, temperature, key=reading.recall_key)
 
     def _templates(self, act: str, reading: Understanding, extra: dict[str, str], temperature: float,
@@ -391,6 +392,10 @@ class EmbeddedReplier:
         """The answers of the templates that fit, filled from the message's slots (most specific first)."""
         slots = {**{k: v for k, v in reading.slots.items() if v and (k not in _ECHOED or _echoable(v, reading.text))},
                  **extra, "said": reading.text}
+        if slots.get("time") in ("요즘", "요새", "지금", "맨날"):
+            slots.pop("time")  # '요즘 얘기 나중에 꼭 들려줘': a stretch of time is no plan's day
+        if slots.get("topic", "").endswith(" 추천"):
+            slots["topic"] = slots["topic"][: -len(" 추천")]  # '책 추천 추천이라…'
         if act == "question_unsure" and len(reading.topic or "") < 2:
             slots.pop("topic", None)  # '곱이라…': a one-syllable reading is no topic to repeat back
         if reading.topic and "topic" not in slots and _echoable(reading.topic, reading.text):
@@ -440,8 +445,12 @@ _WEAK_TOPIC = re.compile(r"^(?:날|반|일|분|년|달|주|상태|방법|덕분|
 
 
 def _echoable(value: str, text: str) -> bool:
-    """Whether a slot can be said back: whole words of the message, and not a word that says nothing."""
-    return _whole_words(value, text) and not _WEAK_TOPIC.match(value) and len(value.replace(" ", "")) >= 2
+    """Whether a slot can be said back: whole words of the message, not a word that says nothing, and no
+    verb form inside ('선배 좋아하는' is not a person)."""
+    words = value.split()
+    modifier = len(words) > 1 and any(re.search(r"(?:하는|하던|한|할|는|던)$", w) for w in words)
+    return _whole_words(value, text) and not _WEAK_TOPIC.match(value) and len(value.replace(" ", "")) >= 2 \
+        and not modifier
 
 
 def _whole_words(value: str, text: str) -> bool:

@@ -70,7 +70,7 @@ def fill(template: str, slots: Mapping[str, str]) -> str | None:
 
 # acts whose templates are chosen by the words said, not only by the topic read
 _SAID_ACTS = frozenset({"reaction", "greeting", "farewell", "thanks", "apology", "tell_feeling", "request", "opinion",
-                        "followup", "tell_past"})
+                        "followup", "tell_past", "advice"})
 # acts whose answers come in tones (good news, bad news, neither)
 _TONED_ACTS = frozenset({"tell_past", "tell_feeling", "smalltalk", "tell_fact"})
 
@@ -99,7 +99,7 @@ class Template:
             if key != self.key:
                 return None
             score += 4
-        elif self.topics:
+        if self.topics and (self.key is None or self.act == "tell_fact"):  # a partner's line is not a grandma's
             text = " ".join(v for v in (topic, slots.get("event"), slots.get("item"), slots.get("topic")) if v)
             if self.act in _SAID_ACTS:
                 text = f"{text} {slots.get('said') or ''}"  # 'ㅎㅎ', '헐', '잘 자': the words themselves

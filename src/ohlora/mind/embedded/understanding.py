@@ -215,12 +215,12 @@ _FEELING_POLARITY = {name: polarity for name, polarity in FEELINGS.values()}
 _FEELING_WORDS = re.compile("|".join(re.escape(w) for w in sorted(FEELINGS, key=len, reverse=True)))
 # words that carry a feeling in a message but are not the user's state (no feeling slot), by polarity
 _POSITIVE_CUES = ("ㅋㅋ", "ㅎㅎ", "^^", "좋다", "좋았", "대박", "신기", "최고", "ㅊㅋ", "축하", "헤헤", "합격", "붙었",
-                  "성공", "이겼", "해방", "끝!", "끝냈", "드디어", "뿌듯", "행복", "개운", "후련")
+                  "성공", "이겼", "해방", "끝!", "끝냈", "드디어", "뿌듯", "행복", "개운", "후련", "!!!")
 _NEGATIVE_CUES = ("ㅠ", "ㅜ", "ㅡㅡ", "흑흑", "하아", "에휴", "후우", "떨어졌", "혼났", "깨졌", "헤어졌", "졌어", "실패",
                   "잠이 안", "잠 안 와", "못 자", "하기 싫", "싫어", "재미없", "답답", "힘들", "지쳐", "죽겠", "빡쳐",
                   "나만 빼고", "무지개다리", "정신없", "정신이 하나도", "없나 봐", "없나봐", "헷갈", "어지러", "바닥",
                   "손에 안 잡", "안 돼", "안돼", "안 되", "안 맞", "안 맞는", "안 줘", "안 주", "고민돼", "고민이야",
-                  "고민 중")
+                  "고민 중", "추워", "더워", "버벅", "좀비", "어떡하", "어쩌지", "큰일")
 
 REACTIONS = frozenset(
     {"ㅋㅋ", "ㅎㅎ", "ㅇㅇ", "ㅇㅋ", "ㄹㅇ", "ㅇㅈ", "ㄱㄱ", "ㄴㄴ", "헐", "대박", "오", "오오", "와", "우와", "헉", "음",
@@ -252,7 +252,8 @@ _RUDE = re.compile(r"닥쳐|닥치|꺼져|꺼지|멍청|바보|병신|븅신|ㅂ
                    r"말귀|못\s?알아\s?(?:먹|듣)|재미없어|노잼이야|지루해\s?너|싫어\s?너|너\s?싫어|구려|별로야\s?너|"
                    r"고철|깡통|기계\s?주제|AI\s?주제|주제에|못생|돼지|미친\s?(?:거|년|놈|것)|개\s?같|ㅗ")
 _RUDE_ALONE = re.compile(r"^(?:ㅅㅂ|시발|씨발|ㅆㅂ|ㅈㄹ|지랄|ㄲㅈ|ㄷㅊ)[!.~ ]*$")
-_REPORTED = re.compile(r"(?:다고|라고|래|대)(?:\s|$|[?.!])|(?:친구|엄마|아빠|선배|팀장|누가|걔|사람들)\S*\s.*(?:했|하더라|그랬)")
+_REPORTED = re.compile(r"(?:친구|엄마|아빠|선배|후배|팀장|사장|누가|걔|쟤|사람들|남친|여친|동생|언니|오빠|형|누나)\S*\s.*"
+                       r"(?:다고|라고|래|대|했|하더라|그랬)")
 _PRAISE = re.compile(r"(?:얘기하는\s?(?:게|거)|대화하는\s?(?:게|거)|말하는\s?(?:게|거))\s?(?:제일\s|진짜\s|너무\s)?(?:좋아|재밌|재미있|즐거)|"
                      r"최고야|최고다|귀여워|귀엽다|예뻐|예쁘다|착해|착하다|똑똑해|똑똑하다|멋져|멋있어|천재|"
                      r"고마운\s?존재|힘이\s?돼|위로가\s?돼|잘한다|잘하네")
@@ -270,6 +271,8 @@ def user_said_it(text: str) -> bool:
     return bool(re.search(r"(?:내가|제가|나|내)\s?(?:아까\s)?(?:말한|말했던|얘기한|했던)", text))
 
 
+# a time that names a day ahead (a plan), not an hour or a stretch ('새벽까지', '요즘', '10분째')
+_DAYISH = re.compile(r"오늘|내일|모레|주말|다음|이번|요일|\d+\s?월|\d+\s?일|방학|연휴|크리스마스|생일|이따")
 _FOLLOWUP = re.compile(r"(?:오|아|헐|엥|응)?\s?(?:왜|왜요|왜지|진짜|진짜로|정말|정말로|레알|ㄹㅇ|실화|그래서|그리고|그럼|그러면)"
                        r"\s*[?!.~ㅋㅎ]*")
 # she is asked whether she forgot something of the user's (not her own: '너 네 생일 까먹었어?')
@@ -609,7 +612,7 @@ def _clean(text: str) -> str:
 
 # what happened, by the dictionary forms of its words: bad news and good news the user tells
 _BAD_NEWS = frozenset(
-    {"버벅이다", "버벅대다", "못하다", "남다", "춥다", "덥다", "입원", "골절", "수술", "넘어지다", "막히다", "무지개다리", "돌아가시다", "빼다", "어지럽다", "헷갈리다", "번아웃", "바닥", "정신없다", "잃어버리다", "잃다", "고장나다", "고장", "깨지다", "망하다", "망치다", "놓치다", "지나치다", "늦다", "지각", "지각하다",
+    {"좀비", "버벅이다", "버벅대다", "못하다", "남다", "춥다", "덥다", "입원", "골절", "수술", "넘어지다", "막히다", "무지개다리", "돌아가시다", "빼다", "어지럽다", "헷갈리다", "번아웃", "바닥", "정신없다", "잃어버리다", "잃다", "고장나다", "고장", "깨지다", "망하다", "망치다", "놓치다", "지나치다", "늦다", "지각", "지각하다",
      "다치다", "아프다", "체하다", "떨어지다", "헤어지다", "싸우다", "혼나다", "잘리다", "틀리다", "울다",
      "지치다", "힘들다", "외롭다", "우울하다", "불안하다", "무섭다", "짜증", "짜증나다", "화나다", "열받다", "빡치다",
      "억울하다", "서운하다", "속상하다", "질투", "뒤처지다", "포기하다", "귀찮다", "최악", "현기증", "진상", "야근",
@@ -723,7 +726,8 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
     if any(r.act is Act.FAREWELL or r.social is Act.FAREWELL for r in readings) and act not in (Act.RECALL, Act.CONFESS):
         main = next(r for r in readings if r.act is Act.FAREWELL or r.social is Act.FAREWELL)
         act = Act.FAREWELL  # '나 간다~ 수업 들어가야 됨': the goodbye, with its reason
-    elif readings[0].act is Act.GREETING and act in (Act.TELL_PAST, Act.SMALLTALK) and not main.slots \
+    elif (readings[0].act is Act.GREETING or readings[0].social is Act.GREETING) \
+            and act in (Act.TELL_PAST, Act.SMALLTALK) and not main.slots \
             and len(cleaned.split()) <= 5:
         main, act = readings[0], Act.GREETING  # '안녕하세요 처음 와봤어요'
     first_social = readings[0].act if readings[0].act in (Act.THANKS, Act.APOLOGY) else None
@@ -868,12 +872,18 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
 
     if slots.get("name") and re.search(r"라고\s?불러", body):
         return reading(Act.TELL_FACT)
+    choice = re.search(r"([가-힣A-Za-z0-9]{1,8})\s?(?:vs\.?|VS|대)\s?([가-힣A-Za-z0-9]{1,8})", body)
+    if choice and (" vs" in body.lower() or "vs " in body.lower()):
+        slots["choice_a"], slots["choice_b"] = choice.group(1), choice.group(2)
+        return reading(Act.OPINION)  # '아아 vs 뜨아': she picks one
     if sentence.kind == an.REQUEST and not question and not _NOT_ASKED.search(body):
         return reading(Act.REQUEST)
     if not question and re.search(r"(?:추천|추천\s?좀|하나만|한\s?개만|골라\s?줘|골라\s?봐|부탁해|해\s?주라|봐\s?줘)\s*[!~.ㅋㅎ]*$", body):
         return reading(Act.REQUEST)  # '비 오는 날 듣기 좋은 노래 추천', '아재개그 하나만ㅋㅋ'
     if question and re.search(r"줄래|줘|주세요|줄\s?수\s?있|주라|주면\s?안\s?돼|주실래|주시겠|주실\s?수", body):
         return reading(Act.REQUEST)
+    if re.search(r"(?:어떡하지|어떡하죠|어떡해|어쩌지|어쩌죠|어떻게\s?하지)\s*[?!.~ㅠㅜ]*$", body) and explicit_about is not About.HER:
+        return reading(Act.ADVICE)  # '연락이 안 돼요 어떡하죠': a worry to meet, not a question to answer
     if question and (re.search(r"(?:볼까|할까|해야\s?(?:할까|하나|돼)|갈까|말까|좋을까|나을까)\s*[?!.~ㅠㅜ]*$", body)
                      and explicit_about is not About.HER and not _has_question_word(sentence)
                      or re.search(r"(?:^|\s)(?:너라면|로라라면|네가\s?나라면|너\s?같으면)", body)):
@@ -898,7 +908,7 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.TELL_PLAN)  # 내일 시험인데 공부 하나도 안 했어: the exam ahead is the news
     if about is About.NONE:
         return reading(Act.SMALLTALK, conf=0.9 if topic else 0.6)
-    if tense == an.FUTURE or (tense == an.PRESENT and slots.get("time") and slots.get("event")):
+    if tense == an.FUTURE or (tense == an.PRESENT and slots.get("event") and _DAYISH.search(slots.get("time") or "")):
         return reading(Act.TELL_PLAN)
     if tense == an.PAST:
         return reading(Act.TELL_PAST)
