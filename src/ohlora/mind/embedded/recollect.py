@@ -101,6 +101,12 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
         mine = bool(re.search(r"(?:^|\s)(?:내|제|나|저|내가|제가|난|전)(?=\s)", question))
         return _counted(count, asked, said, analyze, mine)  # '구피 몇 마리라 했지?' → '열 마리', never a guess
     kind = next((k for pattern, k in _KINDS if pattern.search(question)), None)
+    if family == "name" and re.search(r"영어\s?이름|english|영문\s?이름", question, re.I):
+        for message in reversed(list(said)):  # 'English name은 Chris인데 한국 이름은 최현우야'
+            m = re.search(r"(?:영어\s?이름|english\s?name|영문\s?이름)\S*\s(?:\S+\s)?([A-Z][a-z]{1,14})", message, re.I) \
+                or re.search(r"(?<![A-Za-z])([A-Z][a-z]{1,14})(?:이라고|라고|이야|야|입니다|예요|이에요)", message)
+            if m:
+                return Recollection("영어 이름", m.group(1), "name")
     if family == "name" and _CALL.search(question):
         called = next((n for n in map(called_name, reversed(said)) if n), None)
         if called is not None:

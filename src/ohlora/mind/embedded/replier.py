@@ -348,8 +348,8 @@ class EmbeddedReplier:
             if when is not None and when.key == "때":
                 return "그거", when.value  # '몇 시에 만난다 했지?' → '저녁 7시', not the plan's name
         # '나 뭐라고 부르기로 했지?' asks the name to call them by ('이름 불러 봐' asks the name itself)
-        calls = reading.recall_key == "name" and bool(re.search(r"뭐라(?:고)?\s?(?:부르|불러|불린|불려|부를)|별명|닉네임|호칭",
-                                                                 reading.text))
+        calls = reading.recall_key == "name" and bool(re.search(r"뭐라(?:고)?\s?(?:부르|불러|불린|불려|부를)|별명|닉네임|호칭|"
+                                                                 r"영어\s?이름|영문\s?이름|english", reading.text, re.I))
         if self.analyze is not None and role_input.said and (reading.recall_key is None or calls):
             found = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
         if found is not None and calls:
