@@ -1757,10 +1757,18 @@ def _read_facts(user_text: str) -> tuple[Fact | None, list[Fact]]:
         if question or _states_nothing(clause):
             continue
         fact = _clause_fact(clause, owner, greeted)
+        part_owner = owner
+        for part in _segments(clause):  # '나 아직 미성년자라 술 못 마셔': who the user is, said as a reason
+            # after a pet or person is named ('남동생 하나 있어 중학생'), a part without 나 speaks of them
+            about_them = part_owner not in (None, "user") and not any(w in _SPEAKER for w in tokens(part))
+            more = None if about_them else _clause_fact(part, part_owner, greeted)
+            if more is not None and (fact is None or _rank(more) < _rank(fact)):
+                fact = more
+            part_owner = _context_owner(part, part_owner)
         if fact is None:
             continue
         every.append(fact)
-        lasting = found is not None and (found.key == "상태" and fact.key in _LASTING_KEYS
+        lasting = found is not None and (_rank(fact) < _rank(found)
                                          or found.value in ("기혼", "있음") and key_family(fact.key) == "people"
                                          or fact.key == "이름" and (found.key != "이름" or _REAL_NAME_SAID.search(clause)))
         # a name said later wins, and the real name over what friends call the user
@@ -1776,6 +1784,36 @@ def _read_facts(user_text: str) -> tuple[Fact | None, list[Fact]]:
 
 
 # who the user is outlasts how they are right now: '붙었어!! 이제 공무원이야' is the job, not '합격'
+_RANKS = MappingProxyType({"name": 0, "age": 1, "birthday": 2, "mbti": 2, "school": 3, "job": 3, "pet": 4, "people": 4,
+                           "place": 5, "health": 6, "like": 6, "dislike": 6, "possession": 6, "plan": 7,
+                           "whereabouts": 8, "feeling": 9})
+
+
+def _rank(fact: Fact) -> int:
+    """How much a fact says about who the user is: a name (0) before an age, a job or school, pets and
+    people, places, likes, plans, and passing states (9) last."""
+    return _RANKS.get(key_family(fact.key) or "", 9)
+
+
+# a clause said in one breath ('나 아직 미성년자라 술 못 마셔', '저 오이 완전 좋아해 오이 싫어하는 사람들 …')
+# is also read in parts, cut after a word that ends a clause or gives a reason
+_PART_END = re.compile(r"(?:[가-힣]라|[가-힣]서|이야|[가-힣]임|[가-힣]함|[가-힣]됨|[가-힣]해|[가-힣]어)$")
+
+
+def _segments(clause: str) -> list[str]:
+    words = tokens(clause)
+    parts: list[str] = []
+    start = 0
+    for i, word in enumerate(words[:-1]):
+        if _PART_END.search(word.strip(" ,.!~")):
+            parts.append(" ".join(words[start:i + 1]))
+            start = i + 1
+    if not parts:
+        return []
+    parts.append(" ".join(words[start:]))
+    return [p for p in parts if not _states_nothing(p)]
+
+
 _LASTING_KEYS = frozenset({"이름", "나이", "직업", "직장", "학교", "전공", "학년", "사는 곳", "고향"})
 _REAL_NAME_SAID = re.compile(r"본명|(?:진짜|원래|실제)\s?이름")
 _NAME_UNSAID = re.compile(r"(?:^|\s)(?:(?:내|제)\s)?(?:이름|본명)(?:을|은)?\s(?:말\s?안\s?했|안\s?알려|안\s?말했|말\s?안\s?해|"
