@@ -122,3 +122,31 @@ def test_more_shapes_are_read(text: str, item: str) -> None:
 @pytest.mark.parametrize("text", SHAPES_NOTHING)
 def test_more_shapes_keep_the_guards(text: str) -> None:
     assert extract_fact(text) is None
+
+
+# who the user is outranks a passing state or a like said in the same breath, also as a reason ('…라서', '…이라')
+WHO_THE_USER_IS = [
+    ("나 아직 고딩이라 밤에 못 나가", "[학년: 고딩]"),
+    ("저 비염 있어서 봄이 제일 힘들어", "[건강 상태: 비염]"),
+    ("저 미성년자라서 카페인 조심해요", "[나이: 미성년자]"),
+    ("손목 깁스해서 타자 치기 힘듦", "[건강 상태: 손목 깁스]"),
+    ("공황장애 약 먹고 있어", "[건강 상태: 공황장애]"),
+    ("나 이제 스물다섯인데요", "[나이: 스물다섯 살]"),
+    ("야근 많아서 피곤한데 나 사실 공무원임", "[직업: 공무원]"),
+]
+
+NOT_THE_USER = [
+    "여자친구 있다고 치자",  # a supposition
+    "내 친구 태민이는 치대 다녀",  # a friend named after who they are
+]
+
+
+@pytest.mark.parametrize(("text", "item"), WHO_THE_USER_IS)
+def test_who_the_user_is_outranks_the_rest(text: str, item: str) -> None:
+    fact = extract_fact(text)
+    assert fact is not None and fact.item() == item
+
+
+@pytest.mark.parametrize("text", NOT_THE_USER)
+def test_suppositions_and_named_friends_give_nothing(text: str) -> None:
+    assert extract_fact(text) is None

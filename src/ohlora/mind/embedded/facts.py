@@ -233,9 +233,14 @@ def _pointed_at(clause: str, start: int) -> bool:
 
 def _someone_else_is_subject(clause: str) -> bool:
     """'엄마가 감기 걸렸어': the news is about another person, not the user."""
-    for word in tokens(clause):
+    words = tokens(clause)
+    for i, word in enumerate(words):
         stem = strip_particle(word)
         if stem in PEOPLE and word != stem and word[len(stem):] in ("가", "이", "는", "은", "도", "께서"):
+            return True
+        # '내 친구 민수는 의대 다녀': someone named after who they are
+        if stem in PEOPLE and word == stem and i + 1 < len(words) and re.fullmatch(r"[가-힣]{2,3}(?:는|은|가|이)", words[i + 1]) \
+                and name_like(re.sub(r"(?:는|은|가|이)$", "", words[i + 1])):
             return True
     return False
 
@@ -1195,7 +1200,7 @@ _KOREAN_UNITS = MappingProxyType(
     {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7,
      "여덟": 8, "아홉": 9}
 )
-_AGE_AFTER = (r"(?:이야|야|이에요|예요|입니다|이거든|거든|인데|이라서|라서|이라니|이라|라|이고|임|이다|됐어|됐다|돼|된다|됨|"
+_AGE_AFTER = (r"(?:이야|야|이에요|예요|입니다|이거든|거든|인데요|인데|\s?넘었어|\s?넘음|\s?넘었다|이라서|라서|이라니|이라|라|이고|임|이다|됐어|됐다|돼|된다|됨|"
               r"이\s?됐어|이\s?돼|이\s?됨)?" + _END)
 _AGE_DIGITS = re.compile(r"(?:^|\s)(?:나이(?:는|가)?\s)?(\d{1,2})\s?살" + _AGE_AFTER)
 _AGE_NAMED = re.compile(r"(?:^|\s)나이(?:는|가)?\s(\d{1,2})(?:살)?" + _AGE_AFTER)
@@ -1644,9 +1649,35 @@ def _likes_unknown(clause: str) -> Fact | None:
     return Fact("취미" if thing in HOBBIES else f"좋아하는 {_category(thing) or '것'}", thing)
 
 
+# Who the user is said in one word with a copula or a reason: '미성년자라', '중딩이라', '모솔인데', '색약이라',
+# '우울증 치료 받고 있어', 'ADHD 진단받았어', '다리 깁스해서', '빠른 99라서'.
+_STATUS_WORDS = MappingProxyType({
+    "나이": ("미성년자", r"빠른\s?\d{2}(?:년생)?", "성인"),
+    "학년": ("중딩", "고딩", "초딩", "대딩", r"[중고]\d", "삼수생", "[2-4]수생"),
+    "연인": ("모솔", "모태솔로", "돌싱", "신혼", "유부남", "유부녀", "기혼", "미혼", r"장거리\s?연애\s?중"),
+    "건강 상태": ("색약", "색맹", "ADHD", "adhd", "우울증", "공황장애", "공황", "불면증", "당뇨", "비염", "아토피", "천식",
+              "갑상선", "디스크", "깁스", "이명", "편두통", "위염", "장염", "빈혈", "고혈압", "난독증", "강박증", r"역류성\s?식도염"),
+})
+_STATUS = re.compile(
+    r"(?:^|\s)(?:[가-힣]{1,3}\s)??((?:(?:허리|목|손목|무릎|다리|팔|발목|어깨|위|장)\s)?(?:" + "|".join(w for ws in _STATUS_WORDS.values() for w in ws) + r"))"
+    r"(?:이야|야|임|이에요|예요|이라서|라서|이라|라|인데요|인데|이고|고|이거든|거든|입니다|이지만|지만|"
+    r"\s?(?:이|가)?\s?있어|\s?(?:이|가)?\s?있어서|\s?(?:이|가)?\s?있는데|\s?(?:이|가)?\s?있음|\s?때문에|\s?때매|"
+    r"\s?치료|\s?약|\s?진단|해서|했어|함|\s?\d+년차)" + _END
+)
+
+
+def _status(clause: str) -> Fact | None:
+    m = _STATUS.search(clause)
+    if not m or _negated_after(clause, m.end()) or re.search(r"(?:아니|아님|아냐)", clause[m.end():m.end() + 6]):
+        return None
+    word = m.group(1)
+    key = next(k for k, ws in _STATUS_WORDS.items() if any(re.fullmatch(w, word) or re.fullmatch(w, word.split()[-1]) for w in ws))
+    return Fact(key, word)
+
+
 # Order matters: more specific facts first; schedules before moods ('내일 시험이라 긴장돼' → the exam).
 RULES: tuple[Rule, ...] = (
-    _mbti, _birthday, _age, _pet, _allergy, _people, _likes, _likes_more, _hobby, _major, _job, _work, _school, _move,
+    _mbti, _birthday, _age, _status, _pet, _allergy, _people, _likes, _likes_more, _hobby, _major, _job, _work, _school, _move,
     _origin, _residence, _weather, _health, _schedule, _state, _likes_unknown,
 )
 # Rules that read other people's news on purpose (a family member's name, a sibling, the weather).
@@ -1657,7 +1688,7 @@ _OTHERS_ALLOWED: tuple[Rule, ...] = (_people, _weather)
 _HEARSAY = re.compile(r"(?:[가-힣]대|[가-힣]래|대요|래요|더라|던데|다며|라며|다더라|댔어|랬어)$")
 _NOT_HEARSAY = re.compile(r"(?:대학|[가-힣]{1,4}대)$")
 _WISH = re.compile(
-    r"싶|좋겠|(?<!니)까$|[가-힣]까\s|고민\s?중|고민이야|고민돼|[할볼갈말]지\s|려나$|[을할]래$"
+    r"싶|좋겠|[다고]\s?치자|(?<!니)까$|[가-힣]까\s|고민\s?중|고민이야|고민돼|[할볼갈말]지\s|려나$|[을할]래$"
     r"|(?:보|가|하|먹|놀|만나|마시|타|듣|찍)자$|(?:으|하|키우|가|있으)면$|로망|소원이|버킷\s?리스트|꿈이야|꿈이에요"
 )
 _QUESTION_STEMS = ("뭐", "뭔", "무슨", "누구", "누가", "언제", "어디", "몇", "왜", "어떻게", "어떤", "어때", "어느")
