@@ -150,3 +150,10 @@ def test_who_the_user_is_outranks_the_rest(text: str, item: str) -> None:
 @pytest.mark.parametrize("text", NOT_THE_USER)
 def test_suppositions_and_named_friends_give_nothing(text: str) -> None:
     assert extract_fact(text) is None
+
+
+def test_a_hobby_taken_up_is_read() -> None:
+    fact = extract_fact("기타 배우기 시작했어")
+    assert fact is not None and fact.item() == "[취미: 기타]"
+    fact = extract_fact("간호사 3년차인데 힘들다")
+    assert fact is not None and fact.key == "직업"

@@ -1675,9 +1675,27 @@ def _status(clause: str) -> Fact | None:
     return Fact(key, word)
 
 
+# a hobby taken up: '수영 배우는데', '피아노 다시 배우기 시작했어', '러닝 시작한 지 한 달', '헬스 3년차인데'
+_TAKEN_UP = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{2,6})\s(?:다시\s|요즘\s|새로\s)?(?:배우는데|배우는\s?중|배우고\s?있어|배우기\s?시작|배워|"
+    r"시작한\s?지|시작했어|\d+년차)"
+)
+
+
+def _taken_up(clause: str) -> Fact | None:
+    m = _TAKEN_UP.search(clause)
+    if not m or m.group(1) in JOBS or _negated_after(clause, m.end()):
+        return None
+    thing = _plain_noun(m.group(1))
+    if thing is None or thing in EVENTS or thing in PEOPLE or thing == "집사" \
+            or not (thing in HOBBIES or facts_reader.bare_noun(thing)):
+        return None
+    return Fact("취미", thing)
+
+
 # Order matters: more specific facts first; schedules before moods ('내일 시험이라 긴장돼' → the exam).
 RULES: tuple[Rule, ...] = (
-    _mbti, _birthday, _age, _status, _pet, _allergy, _people, _likes, _likes_more, _hobby, _major, _job, _work, _school, _move,
+    _mbti, _birthday, _age, _status, _pet, _allergy, _people, _likes, _likes_more, _hobby, _major, _job, _work, _school, _taken_up, _move,
     _origin, _residence, _weather, _health, _schedule, _state, _likes_unknown,
 )
 # Rules that read other people's news on purpose (a family member's name, a sibling, the weather).
