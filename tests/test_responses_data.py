@@ -40,6 +40,7 @@ ACTS = {
     "followup",  # a bare '왜?', '진짜?', '그래서?' after her answer
     "advice",  # '~할까?': what would she do
     "ask_her_unsure",  # a question about her that her corpus does not answer
+    "crisis",  # wanting to die or to hurt oneself: care and 109
 }
 RECALL_ACTS = {"recall_known", "recall_unknown"}
 SLOTS = {"name", "time", "event", "item", "place", "pet", "pet_name", "person", "feeling", "topic", "value",

@@ -213,6 +213,8 @@ class EmbeddedReplier:
             ranking += self._templates(reading.act.value, reading, {}, temperature)
         elif reading.confidence < CONFIDENT:
             ranking += self._corpus_ranking(corpus, temperature, key, value) if strong else []
+        elif reading.act is Act.CRISIS:
+            ranking += self._templates("crisis", reading, {}, temperature)  # care and 109, whatever else matched
         elif reading.act in (Act.INSULT, Act.PRAISE, Act.FOLLOWUP, Act.ADVICE):
             extra = self._context(reading, role_input) if reading.act is Act.ADVICE else {}
             if reading.act is Act.FOLLOWUP and HER_WORDS_BEFORE.search(reading.text):
