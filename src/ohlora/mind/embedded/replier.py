@@ -339,36 +339,30 @@ class EmbeddedReplier:
         """What the user told her that the recall question asks for: a remembered item of the asked
         kind, else what they said earlier (`recollect`); for a question naming no kind, what they said
         first, then anything remembered."""
-        found = None
-        if self.analyze is not None and role_input.said and _COUNT_ASKED.search(reading.text) \
-                and reading.recall_key != "age":  # the user's own age: what is remembered comes first
-            counted = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
-            if counted is not None:
-                return "그거", counted.value  # '우리 강아지 몇 살이라고 했게?' → '3살', not its name
-        if self.analyze is not None and role_input.said and _WHEN.search(reading.text):
-            when = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
-            if when is not None and when.key == "때":
-                return "그거", when.value  # '몇 시에 만난다 했지?' → '저녁 7시', not the plan's name
+        # what the user said earlier, read once (the same question and messages give the same answer)
+        heard = recollect(reading.text, reading.recall_key, role_input.said, self.analyze) \
+            if self.analyze is not None and role_input.said else None
+        if heard is not None and _COUNT_ASKED.search(reading.text) and reading.recall_key != "age":
+            return "그거", heard.value  # '우리 강아지 몇 살이라고 했게?' → '3살', not its name (own age: memory first)
+        if heard is not None and _WHEN.search(reading.text) and heard.key == "때":
+            return "그거", heard.value  # '몇 시에 만난다 했지?' → '저녁 7시', not the plan's name
         # '나 뭐라고 부르기로 했지?' asks the name to call them by ('이름 불러 봐' asks the name itself)
         calls = reading.recall_key == "name" and bool(re.search(r"뭐라(?:고)?\s?(?:부르|불러|불린|불려|부를)|별명|닉네임|호칭|"
                                                                  r"영어\s?이름|영문\s?이름|english", reading.text, re.I))
-        if self.analyze is not None and role_input.said and (reading.recall_key is None or calls):
-            found = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
-        if found is not None and calls:
+        if heard is not None and calls:
             told = self._told(reading, role_input)
-            if told is not None and told[1] != found.value and found.value not in told[1]:
-                return "이름", f"{found.value} (원래 이름은 {told[1]})"  # both what to call them and the name
-        if found is not None:
-            return found.key, found.value
+            if told is not None and told[1] != heard.value and heard.value not in told[1]:
+                return "이름", f"{heard.value} (원래 이름은 {told[1]})"  # both what to call them and the name
+        if heard is not None and (reading.recall_key is None or calls):
+            return heard.key, heard.value
         if reading.recall_key is None and _ASKS_WHICH.search(reading.text):
             return None  # '어디로 실습 간다고 했지?' not found in what was said: not any remembered item
         told = self._told(reading, role_input)
-        if told is None and self.analyze is not None and role_input.said and reading.recall_key is not None:
-            found = recollect(reading.text, reading.recall_key, role_input.said, self.analyze)
-            bare_kind = found is not None and all(w in PETS for w in found.value.split())
-            if found is not None and ("이름" not in reading.text or _has_name(found.value)
-                                      or reading.recall_key in ("name", "pet") and not bare_kind):  # a pet's name may be any word
-                told = (found.key, found.value)
+        if told is None and heard is not None:
+            bare_kind = all(w in PETS for w in heard.value.split())
+            if "이름" not in reading.text or _has_name(heard.value) \
+                    or reading.recall_key in ("name", "pet") and not bare_kind:  # a pet's name may be any word
+                told = (heard.key, heard.value)
         return told
 
     def _recall(self, reading: Understanding, role_input: RoleInput, temperature: float) -> list[Candidate]:
