@@ -481,3 +481,43 @@ def test_denied_facts_fill_no_slot(reader, text, gone):
 def test_the_job_that_is_not_denied(reader):
     u = reader.read("나 이제 학생 아니고 직장인이야")
     assert u.slots["job"] == "직장인" and u.act is Act.TELL_FACT
+
+
+@pytest.mark.parametrize(("text", "act"), [
+    # rude or kind words aimed at her; a report of someone else's words is neither
+    ("닥쳐", Act.INSULT),
+    ("너 진짜 멍청하다", Act.INSULT),
+    ("AI 주제에 뭘 안다고", Act.INSULT),
+    ("친구가 나보고 바보래", None),
+    ("너랑 얘기하는 게 제일 좋아", Act.PRAISE),
+    # follow-ups and pointing at her earlier words
+    ("왜?", Act.FOLLOWUP),
+    ("그래서?", Act.FOLLOWUP),
+    ("아까 추천해준 거 중에 첫번째 거 괜찮은 듯", Act.FOLLOWUP),
+    # advice and worries
+    ("다시 연락해볼까?", Act.ADVICE),
+    ("너라면 어떻게 할 거야?", Act.ADVICE),
+    ("조원 한 명이 계속 연락이 안 돼요 어떡하죠", Act.ADVICE),
+    # a choice, a crisis, a plan said with -기로 했어, and no plan without a day
+    ("아아 vs 뜨아", Act.OPINION),
+    ("그냥 다 사라지고 싶다", Act.CRISIS),
+    ("주말에 캠핑 가기로 했어", Act.TELL_PLAN),
+])
+def test_acts_of_this_reading(reader, text, act):
+    reading = reader.read(text)
+    if act is None:
+        assert reading.act is not Act.INSULT, reading
+    else:
+        assert reading.act is act, reading
+
+
+def test_news_is_read_as_good_or_bad_by_what_happened(reader):
+    assert reader.read("장학금 받았어ㅠㅠㅠ 엄마가 완전 좋아하심").polarity == 1  # tears of joy
+    assert reader.read("폰 액정 깨졌어 떨궜는데").polarity == -1
+    assert reader.read("엘베 고장나서 15층까지 걸어 올라왔다").polarity == -1
+    assert reader.read("오늘 수업 휴강ㅋㅋㅋ개꿀").polarity == 1
+
+
+def test_a_choice_fills_both_sides(reader):
+    reading = reader.read("야식 치킨 vs 피자 골라줘")
+    assert (reading.slots["choice_a"], reading.slots["choice_b"]) == ("치킨", "피자")
