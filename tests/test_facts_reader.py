@@ -157,3 +157,26 @@ def test_a_hobby_taken_up_is_read() -> None:
     assert fact is not None and fact.item() == "[취미: 기타]"
     fact = extract_fact("간호사 3년차인데 힘들다")
     assert fact is not None and fact.key == "직업"
+
+
+LIKES_SAID_OTHERWISE = [
+    ("요즘 훠궈 중독이라 매주 먹어", "좋아하는 것", "훠궈"),
+    ("밀크티 못 끊겠어", "좋아하는 것", "밀크티"),
+    ("김치찌개는 매일 먹어도 안 질려", "좋아하는 것", "김치찌개"),
+    ("이 노래 질리지가 않아", None, None),
+    ("순대 이제 질렸어", "싫어하는 것", "순대"),
+    ("클럽은 나랑 안 맞아", "싫어하는 것", "클럽"),
+    ("오이는 냄새가 비려서 별로", "싫어하는 것", "오이"),
+    ("내 최애 아이브인데 콘서트 또 떨어짐", "좋아하는 것", "아이브"),
+    ("킥보드 생겨서 출퇴근 편해짐", "가진 물건", "킥보드"),
+    ("오토바이 타고 다녀", "가진 물건", "오토바이"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "value"), LIKES_SAID_OTHERWISE)
+def test_likes_and_things_said_in_other_ways(text: str, key: str | None, value: str | None) -> None:
+    fact = extract_fact(text)
+    if key is None:
+        assert fact is None or fact.key not in ("좋아하는 것", "싫어하는 것")
+    else:
+        assert fact is not None and fact.key == key and value in fact.value, fact

@@ -92,8 +92,8 @@ def _unknown_noun(ms: tuple) -> bool:
     if len(ms) < 2 or ms[-1].tag not in ("NNG", "NNP") or len(ms[-1].form) > 2:
         return False
     for k, m in enumerate(ms[:-1]):
-        if m.tag in _NOUNISH or m.tag in ("IC", "UNT"):
-            continue
+        if m.tag in _NOUNISH or m.tag in ("IC", "UNT", "NP") or m.tag.startswith("J") and k > 0:
+            continue  # '제로콜라' read 제+로+콜라
         if m.tag in ("VV", "VA") and k + 1 < len(ms) and ms[k + 1].tag == "ETM" and ms[k + 1].form in ("ㄹ", "ㄴ"):
             continue
         if m.tag == "ETM" and m.form in ("ㄹ", "ㄴ"):
@@ -123,6 +123,8 @@ def _head(word: str) -> str | None:
     if re.fullmatch(r"[A-Za-z0-9]+", head):
         return head
     ms = _morphs(head)
+    if len(ms) == 2 and ms[0].tag == "VV" and ms[1].tag == "ETN" and ms[1].form in ("ᄆ", "ㅁ") and len(head) == 2 and head not in ("잠", "꿈", "삶"):
+        return head  # a noun the tagger reads as a verb's noun form: '알림'
     if not ms or any(m.tag.startswith(("V", "E", "J", "MAG")) or m.tag in ("XSV", "XSA") for m in ms) \
             and not _unknown_noun(ms):
         return None
@@ -200,13 +202,20 @@ def _negated(words: list[str], at: int) -> bool:
 # --- predicates ------------------------------------------------------------------------------------
 
 _E = r"(?:[.!~,]*)$"
-_LIKE = re.compile(r"^(?:좋아(?:해|함|하는데|해서|하거든|하고|했어|한다|하는\s?편|요)?|좋음|사랑해|사랑함|애정함)" + _E)
+_LIKE = re.compile(r"^(?:개|완전|존|짱)?(?:좋아(?:해요|함요|해|함|하는데|해서|하거든|하고|했어|한다|하는\s?편|요)?|좋음|사랑해|사랑함|애정함)" + _E)
 _LIKE_NOUNS = re.compile(
     r"^(찐팬|팬|덕후|극호|최애|진리|낙|원픽|덕질)(?:이야|야|임|이에요|예요|이지|지|이다|다|인데|이라|라|이고|이거든|거든|"
     r"한\s?지|한|해|하는\s?중|중|했어|함)?" + _E
 )
-_DISLIKE = re.compile(r"^(?:싫어(?:해|함|하는데|해서|하거든|하고|요)?|싫다|싫음|싫거든|질색(?:이야|임|이에요)?|"
-                      r"극혐(?:이야|임)?|별로(?:야|임|예요|이야|더라)|혐오(?:자임|자야|자예요|함|해)?)" + _E)
+_DISLIKE = re.compile(r"^(?:싫어(?:서|해|함|하는데|해서|하거든|하고|요)?|싫다|싫음|싫거든|질색(?:이야|임|이에요)?|"
+                      r"극혐(?:이야|임|이라|이라서|이에요)?|별로(?:야|임|예요|이야|더라)?|혐오(?:자임|자야|자예요|함|해)?)" + _E)
+# liking said as a habit one cannot stop: '마라탕 중독이라', '제로콜라 못 끊어', '곱창이면 무조건 콜'
+_HOOKED = re.compile(r"^(?:중독(?:이라|이라서|이야|임|됨|됐어|이에요|인데|자)?|무조건\s?콜(?:임|이야)?|콜)" + _E)
+_QUIT = re.compile(r"^(?:끊어|끊음|끊겠어|끊겠음|끊는다|끊어요|참지|참아|참음|참는다)" + _E)
+# tired of it: '치킨 질렸어', '탕후루 좀 질림'; not suited: '페스티벌은 나랑 안 맞아'
+_TIRED = re.compile(r"^(?:질렸어|질림|질려|질렸음|질렸다|질려서|질렸는데)" + _E)
+_SUITS = re.compile(r"^(?:맞아|맞음|맞는다|맞더라|맞아요)" + _E)
+_WITH_ME = frozenset({"나랑", "나하고", "나한테", "저랑", "저한테", "나랑은", "나한텐", "내"})
 _CANT = re.compile(r"^(?:먹어|먹음|먹거든|먹는데|봐|봄|보거든|마셔|마심|마시거든|타|탐)" + _E)
 _HOBBY_VERBS = re.compile(
     r"^(?:배우(?:는|고|기|는\s?중)?|배워|배움|배운|다녀|다님|다니는데|다니는|다니고|다니거든|들어갔어|들어감|가입했어|가입함|가|감|가거든|나가|나감|해|함|하고|하거든|"
@@ -252,6 +261,15 @@ _BUY = re.compile(
 )
 _BOUGHT_BEFORE = re.compile(r"^(?:산|새로\s?산|지른|장만한|구매한|뽑은)$")
 _GOT = re.compile(r"^(?:생겼어|생겼다|생김|받았어|받음|받았다)" + _E)
+# a thing the user has: '차 생겼어', '턴테이블 생겨서', '스쿠터 타고 다녀', '닌텐도 스위치 있는데'
+_HAVE_NEW = re.compile(r"^(?:생겼어|생겼다|생김|생겨서|생겼는데|생겼음)" + _E)
+_HAVE = re.compile(r"^(?:있는데|있거든|있음|있어서)" + _E)
+_RIDE = re.compile(r"^(?:타고|끌고)$")
+_GOES = re.compile(r"^(?:다녀|다님|다니는데|다니거든|다니고|출근함|출근해|출퇴근해|출퇴근함)" + _E)
+_THINGS_HAD = re.compile(
+    r"(?:차|자전거|스쿠터|오토바이|킥보드|노트북|태블릿|아이패드|갤탭|맥북|스위치|플스|닌텐도|카메라|턴테이블|에어팟|버즈|워치|"
+    r"아이폰|갤럭시|폰|장비|세트|풀세트|콘솔|모니터|키보드|피아노|기타|자동차|캠핑카|집|아반떼|소나타|그랜저|모닝|레이|캐스퍼)$"
+)
 _BODY = frozenset({"목", "눈", "허리", "머리", "배", "다리", "무릎", "어깨", "손목", "발목", "이", "치아", "코", "귀", "피부",
                    "속", "위", "팔", "등", "손", "발", "입술", "잇몸", "목소리", "발가락", "손가락", "턱", "골반"})
 _SYMPTOMS = (
@@ -319,6 +337,14 @@ def _possession(words: list[str], **_: object) -> Read | None:
             value = _phrase_after(words, i)
             if value:
                 return Read("산 물건", value)
+        if not gift and (_HAVE_NEW.match(w) or _HAVE.match(w)) and not _negated(words, i):
+            value = _phrase_before(words, i)
+            if value and _THINGS_HAD.search(value.split()[-1]):
+                return Read("가진 물건", value)
+        if _RIDE.match(w) and i + 1 < len(words) and _GOES.match(words[i + 1]):
+            value = _phrase_before(words, i)
+            if value:
+                return Read("가진 물건", value)
         if gift and _GOT.match(w) and not _negated(words, i):
             value = _phrase_before(words, i)
             if value and "선물" not in value:
@@ -468,11 +494,48 @@ def _likes(words: list[str], **_: object) -> Read | None:
                 return Read("좋아하는 것", value)
         if _DISLIKE.match(w) and i > 0 and words[i - 1] != "안":
             j = i
-            if j > 1 and re.search(r"[해워와어아]서$", words[j - 1]):
+            if j > 1 and re.search(r"[해워와어아려러져겨]서$", words[j - 1]):
                 j -= 1  # '가지 식감 물컹해서 싫어': the reason is skipped
+                topic = next((k for k in range(j - 1) if re.search(r"[은는]$", words[k]) and _head(words[k])), None)
+                if topic is not None:  # '가지는 식감이 물컹해서 별로': what the sentence is about
+                    j = topic + 1
+                    words = words[:j] + [""]
             value = _phrase_before(words, j, modifiers=True)
             if value:
                 return Read("싫어하는 것", value)
+        if _HOOKED.match(w) and i > 0 and not _negated(words, i) and (w.startswith("중독") or i > 1 and words[i - 1] == "무조건"):
+            value = _phrase_before(words, i if w.startswith("중독") else i - 1, modifiers=True)
+            if value:
+                return Read("좋아하는 것", value)
+        if _QUIT.match(w) and i > 1 and words[i - 1] == "못":
+            value = _phrase_before(words, i - 1, modifiers=True)
+            if value:
+                return Read("좋아하는 것", value)
+        if (_TIRED.match(w) and i > 0 and words[i - 1] == "안" or re.match(r"^질리지(?:가|도)?$", w)
+                and i + 1 < len(words) and words[i + 1].startswith("않")):
+            j = i - 1 if words[i - 1] == "안" else i
+            while j > 0 and re.search(r"(?:어도|아도|해도)$", words[j - 1]) or j > 0 and words[j - 1] in _ADVERBS:
+                j -= 1  # '매일 먹어도 안 질림': never tired of it
+            value = _phrase_before(words, j, modifiers=True)
+            if value:
+                return Read("좋아하는 것", value)
+        if w in ("최애", "최애는", "최애가") and i + 1 < len(words) and not (i > 0 and words[i - 1].endswith(("의", "네"))):
+            after = [re.sub(r"(?:이야|인데|이고|이지|이라|임)$", "", x) for x in words[i + 1 : i + 3]]
+            value = _phrase_after(words[: i + 1] + after, i)
+            if value and value.split()[0] not in ("음식", "노래", "가수", "영화"):
+                return Read("좋아하는 것", value)
+        if _TIRED.match(w) and i > 0 and words[i - 1] != "안":
+            value = _phrase_before(words, i, modifiers=True)
+            if value:
+                return Read("싫어하는 것", value)
+        if _SUITS.match(w) and i > 2 and words[i - 1] == "안":
+            j = i - 1
+            while j > 0 and words[j - 1] in _ADVERBS:
+                j -= 1
+            if j > 1 and words[j - 1] in _WITH_ME:
+                value = _phrase_before(words, j - 1, modifiers=True)
+                if value:
+                    return Read("싫어하는 것", value)
         if _CANT.match(w) and i > 1 and words[i - 1] == "못":
             value = _phrase_before(words[: i - 1] + [w], i - 1, modifiers=True)
             if value:
