@@ -180,3 +180,23 @@ def test_likes_and_things_said_in_other_ways(text: str, key: str | None, value: 
         assert fact is None or fact.key not in ("좋아하는 것", "싫어하는 것")
     else:
         assert fact is not None and fact.key == key and value in fact.value, fact
+
+
+PETS_AND_HOBBIES_BY_DEED = [
+    ("호두가 꼬리 흔들면서 반겨줌", "반려동물", "호두"),
+    ("두부 산책시키고 옴", "반려동물", "두부"),
+    ("클라이밍 시작했는데 팔이 후들거려", "취미", "클라이밍"),
+    ("요가 2년차인데 아직 뻣뻣함", "취미", "요가"),
+    ("테니스 주말반 등록했어", "취미", "테니스"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "value"), PETS_AND_HOBBIES_BY_DEED)
+def test_pets_and_hobbies_known_by_what_is_done(text: str, key: str, value: str) -> None:
+    fact = extract_fact(text)
+    assert fact is not None and fact.key == key and value in fact.value, fact
+
+
+def test_a_friend_walked_with_is_no_pet() -> None:
+    fact = extract_fact("민지랑 한강 산책했어")
+    assert fact is None or fact.key != "반려동물"

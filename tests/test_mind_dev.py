@@ -33,6 +33,7 @@ MEMORY_SET = DATA / "memory_dev_independent.jsonl"
 MEMORY_SET_C = DATA / "memory_dev_c.jsonl"  # a third set, written apart from the rules (set C)
 MEMORY_SET_D = DATA / "memory_dev_d.jsonl"  # a fourth, independent set (set D)
 MEMORY_SET_E = DATA / "memory_dev_e.jsonl"  # a fifth, independent set (set E)
+MEMORY_SET_F = DATA / "memory_dev_f.jsonl"  # a sixth, independent set (set F)
 RECALL_SET = DATA / "recall_dev_independent.jsonl"
 START = datetime(2025, 6, 25, 14, 0, 0)  # a Wednesday afternoon
 TURN_GAP_S = 40
@@ -122,11 +123,20 @@ def test_memory_dev_d_recall_and_false_extractions() -> None:
 
 
 def test_memory_dev_e_recall_and_false_extractions() -> None:
-    # measured 0.678 recall, 2.5 % false (facts ranked by who the user is, clauses read in parts, one-word
+    # measured 0.733 recall, 2.5 % false (facts ranked by who the user is, clauses read in parts, one-word
     # statuses, hobbies taken up); was 0.600 / 4.2 %
     misses, false, facts, negatives = memory_results(MEMORY_SET_E)
     report = "\n".join(map(str, misses + false))
     assert (facts - len(misses)) / facts >= 0.65, report
+    assert len(false) / negatives <= 0.03, report
+
+
+def test_memory_dev_f_recall_and_false_extractions() -> None:
+    # measured 0.647 recall, 2.4 % false (likes said as habits, things had, pets and hobbies known by
+    # what is done); was 0.536 / 2.4 % at first sight
+    misses, false, facts, negatives = memory_results(MEMORY_SET_F)
+    report = "\n".join(map(str, misses + false))
+    assert (facts - len(misses)) / facts >= 0.62, report
     assert len(false) / negatives <= 0.03, report
 
 

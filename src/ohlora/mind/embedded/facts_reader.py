@@ -219,13 +219,13 @@ _WITH_ME = frozenset({"나랑", "나하고", "나한테", "저랑", "저한테",
 _CANT = re.compile(r"^(?:먹어|먹음|먹거든|먹는데|봐|봄|보거든|마셔|마심|마시거든|타|탐)" + _E)
 _HOBBY_VERBS = re.compile(
     r"^(?:배우(?:는|고|기|는\s?중)?|배워|배움|배운|다녀|다님|다니는데|다니는|다니고|다니거든|들어갔어|들어감|가입했어|가입함|가|감|가거든|나가|나감|해|함|하고|하거든|"
-    r"하는\s?중|뛰어|뜀|즐겨|즐김|취미(?:야|예요|이야|임|에요)?|힐링(?:됨|돼|이야|임)?)" + _E
+    r"하는\s?중|시작했어|시작했는데|시작함|시작했음|등록해서|등록했어|등록함|했는데|나가는데|나가고|가는데|뛰어|뜀|즐겨|즐김|취미(?:야|예요|이야|임|에요)?|힐링(?:됨|돼|이야|임)?)" + _E
 )
 _ACTIVITIES = frozenset(
     {"요가", "필라테스", "클라이밍", "헬스", "수영", "러닝", "낚시", "등산", "테니스", "골프", "볼링", "복싱", "주짓수",
      "크로스핏", "스키", "보드", "캠핑", "베이킹", "뜨개질", "그림", "피아노", "기타", "드럼", "우쿨렐레", "춤", "댄스",
      "발레", "독서", "사진", "캘리그라피", "보드게임", "배드민턴", "탁구", "마라톤", "조깅", "자전거", "서핑", "승마",
-     "스케이트", "레고", "퍼즐", "도자기", "요리", "노래", "보컬", "합창", "밴드", "축구", "농구", "야구", "배구", "태권도",
+     "스케이트", "레고", "풋살", "스쿼시", "펜싱", "스노보드", "웨이트", "필름카메라", "퍼즐", "도자기", "요리", "노래", "보컬", "합창", "밴드", "축구", "농구", "야구", "배구", "태권도",
      "검도", "유도", "수채화", "코딩", "웹소설", "블로그", "브이로그", "십자수", "프랑스어", "일본어", "중국어", "영어회화"}
 )
 _JOB_HEADS = re.compile(
@@ -462,7 +462,26 @@ def _pet(words: list[str], pets: Mapping[str, str], **_: object) -> Read | None:
             name = _pet_name(words[i + 1])
             if name and (i > 0 and words[i - 1] in ("우리", "울집", "우리집", "내", "제", "집") or words[i + 1] != name):
                 return Read("반려동물", f"{kind} {name}")
-    return None
+    return _pet_by_deed(words, pets)
+
+
+# what only a pet does or has: '코코랑 한강 산책', '초코가 중성화 수술했어', '보리가 꼬리 흔들면서'
+_PET_ONLY = re.compile(r"^(?:산책(?:시키|시켜|시킴|나왔|나감|가|하|중)|중성화|꼬리|사료|발톱|캣타워|배변|털갈이|예방접종|짖)")
+_NOT_PETS = frozenset({"엄마", "아빠", "동생", "언니", "오빠", "누나", "형", "친구", "남친", "여친", "할머니", "할아버지",
+                       "룸메", "애들", "가족", "아기", "조카", "남편", "아내", "와이프", "자기", "혼자", "동네"})
+
+
+def _pet_by_deed(words: list[str], pets: Mapping[str, str]) -> Read | None:
+    if not any(_PET_ONLY.match(w) for w in words[1:]):
+        return None
+    k = 1 if words[0] in ("우리", "울", "울집", "우리집", "내", "제") and len(words) > 2 else 0
+    word = words[k]
+    if not re.search(r"(?:가|이|랑|이랑|는|도)$", word) and not (k + 1 < len(words) and _PET_ONLY.match(words[k + 1])):
+        return None
+    name = _pet_name(re.sub(r"이랑$", "", word))
+    if not name or name in _NOT_PETS or name in _BODY or name in FIRST_PERSON or _ILLNESS.search(name):
+        return None
+    return Read("반려동물", name)
 
 
 def _pet_name(word: str) -> str | None:
@@ -563,6 +582,18 @@ def _activity_before(words: list[str], at: int) -> str | None:
 
 def _hobby(words: list[str], **_: object) -> Read | None:
     for i, w in enumerate(words):
+        if i > 0 and re.match(r"^\d+(?:년|개월)\s?차", w) and strip_particle(words[i - 1]) in _ACTIVITIES:
+            return Read("취미", strip_particle(words[i - 1]))  # '헬스 3년차인데'
+        if i > 0 and re.match(r"^\d+(?:년|개월)$", w) and i + 1 < len(words) and words[i + 1].startswith("했") \
+                and strip_particle(words[i - 1]) in _ACTIVITIES:
+            return Read("취미", strip_particle(words[i - 1]))  # '필라테스 6개월 했는데'
+        if w.startswith("등록") and i > 0 and strip_particle(words[i - 1]) not in _ACTIVITIES and i > 1 \
+                and strip_particle(words[i - 2]) in _ACTIVITIES:
+            return Read("취미", strip_particle(words[i - 2]))  # '수영 새벽반 등록해서'
+        if w.startswith("시작") or w == "했는데":
+            last = strip_particle(words[i - 1]) if i > 0 else ""
+            if last not in _ACTIVITIES:
+                continue
         if not _HOBBY_VERBS.match(w) or i == 0 or _negated(words, i):
             continue
         if w.startswith(("취미", "힐링")):
@@ -576,7 +607,7 @@ def _hobby(words: list[str], **_: object) -> Read | None:
         last = value.split()[-1]
         if w.startswith(("배우", "배워", "배움", "배운")) or last in _ACTIVITIES or last.endswith(("동호회", "동아리", "모임")):
             if w.startswith(("가", "감", "나가", "다녀", "다님", "다니")) and last not in _ACTIVITIES and not last.endswith(
-                    ("동호회", "동아리")):
+                    ("동호회", "동아리")) and not (w.startswith("나가") and last.endswith("모임")):
                 continue
             return Read("취미", value)
     return None
