@@ -517,7 +517,8 @@ def _school(clause: str) -> Fact | None:
     m = _SCHOOL.search(clause)
     if m and (len(m.group(1)) > 2 or not m.group(1).endswith(("고", "중", "초", "대"))
               or facts_reader.bare_noun(m.group(1))):  # '필카 들고 다녀' is no school
-        return Fact("학교", m.group(1))
+        before = re.search(r"(?:^|\s)([가-힣]{1,6}대)\s$", clause[: m.start(1) + 1])
+        return Fact("학교", f"{before.group(1)} {m.group(1)}" if before else m.group(1))  # '홍대 미대생이에요'
     m = _GRAD_SCHOOL.search(clause)
     if m and not _negated_before(clause, m.start(1)) and not _someone_else_is_subject(clause):
         return Fact("학교", m.group(1))
@@ -1070,6 +1071,8 @@ _GREETING_WORDS = re.compile(r"(?:안녕|안녕하세요|안녕하십니까|안�
 def _name_owner(clause: str, start: int, word: str | None, context: str | None) -> str | None:
     """Whose name '… 이름은 X' gives: the word before 이름, else the pet or person the clause (or an
     earlier clause) mentioned, else the user's own when nothing comes before it."""
+    if word is not None and re.fullmatch(r"[가-힣]씨(?:고|이고|인데|예요|이고요)", word):
+        return "user"  # '성은 이씨고 이름은 하은이에요'
     if word is not None and (word in _POSSESSIVE or strip_particle(word) in FIRST_PERSON or word in _OWN_NAME_WORDS
                              or _GREETING_WORDS.fullmatch(word)):
         return "user"  # '안녕하세요 이름은 김나연이고요
@@ -1118,6 +1121,19 @@ def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fac
         name = _name_value(stem)
         if name and not re.search(r"하$|되$|그러$", stem):
             return Fact("이름", name)
+    m = _NAME_AFTER_RELATIVE.search(clause) or _NAME_CORRECTED.search(clause)
+    if m and not re.search(r"(?:^|\s)(?:너|넌|네가|니가|로라|오로라)(?:는|가|랑|한테)?\s", clause[: m.start(1)]) \
+            and not _someone_else_is_subject(clause[: m.start(1)]):
+        name = _intro_name(m.group(1), m.group(2)) if m.re is _NAME_AFTER_RELATIVE else _name_value(m.group(1))
+        if name is not None and name not in _NOT_SELF_NAMES:
+            return Fact("이름", name)  # '서울대 다니는 민호예요', '나 민준이 아니라 민중이야'
+    m = _NAME_CALLED_THUS.search(clause) or _FULL_NAME.search(clause)
+    if m and _name_owner(clause, m.start(), None, context) == "user" and (not any(
+            _owner_of(w, None) not in (None, "user") for w in tokens(clause[: m.start()]))
+            or m.re is _FULL_NAME and re.search(r"(?:^|\s)(?:날|나를|저를|내|제)\s", clause[: m.start()])):
+        name = _name_value(m.group(1))
+        if name is not None and name not in _NOT_SELF_NAMES and not _NOT_A_NAME_WORD.fullmatch(name):
+            return Fact("이름", name)  # '혜린이라는 이름 흔한 줄', '풀네임으로 김하늘!'
     m = _ENGLISH_INTRO.search(clause)
     if m and m.group(1).lower() not in _NOT_ENGLISH_NAMES:
         return Fact("이름", m.group(1))  # "I'm Jake", 'my name is Emily'
@@ -1153,6 +1169,18 @@ _SELF_INTRO = re.compile(
     r"(이에요|이야|이얌|이고요|이구요|이고|이구|인데요|인데|이거든|이잖아|잖아|이라고\s?해|라고\s?해|이라고|라고|이라|라|입니다|"
     r"예요|에요|이다|야|얌|임|다(?=\s*[!.~]*\s*$)|(?=\s*$))(?=$|[\s!.~,?])"
 )
+# a name said after a relative clause about the speaker ('서울대 다니는 민호예요', '지난번에 고민 얘기했던 태민이야')
+_NAME_AFTER_RELATIVE = re.compile(
+    r"(?:^|\s)[가-힣]*(?:다니는|하는|했던|하던|있는|사는|온|왔던)\s([가-힣]{2,4}?)"
+    r"(이에요|이야|이얌|이고요|입니다|예요|에요|야|얌|임)" + _GREETING_TAIL
+)
+# a name put right: '나 민준이 아니라 민중이야'
+_NAME_CORRECTED = re.compile(r"(?:^|\s)(?:나|난|저|전|내\s이름)\s[가-힣]{2,4}\s?(?:이|가)?\s아니(?:라|고)\s([가-힣]{2,4}?)"
+                             r"(이에요|이야|예요|에요|야|임|이라고|라고)(?=$|[\s!.~,])")
+# '혜린이라는 이름', '풀네임으로 김하늘!': the user's name said inside something else
+_NAME_CALLED_THUS = re.compile(r"(?:^|\s)([가-힣]{2,4}?)(?:이)?라는\s(?:내\s|제\s)?이름")
+_FULL_NAME = re.compile(r"(?:풀네임|풀\s네임|성까지\s붙여서|성까지)(?:으로|은|이)?\s([" + "".join(sorted(SURNAMES)) + r"][가-힣]{2})"
+                        r"(?=$|[\s!.~,]|이라고|라고)")
 _ENGLISH_INTRO = re.compile(r"(?:^|\s)(?:I'?m|I\s+am|[Mm]y\s+name\s+is|this\s+is)\s+([A-Z][A-Za-z\-]{1,15})(?=$|[\s!.~,?])",
                             re.I)
 _NOT_ENGLISH_NAMES = frozenset({"fine", "good", "ok", "okay", "sorry", "here", "back", "home", "tired", "hungry", "bored",
@@ -1214,6 +1242,12 @@ _AGE_KOREAN = re.compile(
 _BORN_YEAR = re.compile(r"(?:^|\s)(\d{2}|\d{4})\s?년생" + _AGE_AFTER)
 
 
+# '빠른 01이야', '소띠야', '나 아홉수라', '너보다 한 살 많은 23이야'
+_BORN_EARLY = re.compile(r"(?:^|\s)빠른\s?(\d{2})(?:년생)?" + _AGE_AFTER)
+_ZODIAC = re.compile(r"(?:^|\s)(?:나\s|난\s|저\s|전\s)?(쥐|소|호랑이|범|토끼|용|뱀|말|양|원숭이|닭|개|돼지|황금\s?돼지)띠"
+                     r"(?:야|이야|예요|에요|임|인데|라서|라|거든|입니다)?" + _END)
+_NINE_YEAR = re.compile(r"(?:^|\s)(?:나\s|난\s|저\s|올해\s|나도\s)?아홉수(?:야|예요|에요|임|인데|라서|라|거든|잖아)" + _END)
+_AGE_COMPARED = re.compile(r"살\s(?:많은|어린|적은|위인|아래인)\s(\d{2})(?:살)?(?:이야|야|이에요|예요|임|이거든)" + _END)
 _AGE_NOT_NOW = re.compile(
     r"\s?(?:때|쯤|부터|까지|에|이후|이전|전|넘|차이|연상|연하|짜리|이상|이하|밖에|정도|무렵|되면|되기|였|이었|까진)"
 )
@@ -1222,9 +1256,18 @@ _AGE_NOT_NOW = re.compile(
 def _age(clause: str) -> Fact | None:
     if _someone_else_is_subject(clause) or any(strip_particle(w) in PETS for w in tokens(clause)):
         return None
-    m = _BORN_YEAR.search(clause)
+    m = _BORN_YEAR.search(clause) or _BORN_EARLY.search(clause)
     if m:
-        return Fact("나이", f"{m.group(1)}년생")
+        return Fact("나이", f"{'빠른 ' if m.re is _BORN_EARLY else ''}{m.group(1)}년생")
+    m = _ZODIAC.search(clause)
+    if m:
+        return Fact("나이", f"{m.group(1)}띠")
+    m = _NINE_YEAR.search(clause)
+    if m:
+        return Fact("나이", "아홉수")
+    m = _AGE_COMPARED.search(clause)
+    if m and 5 <= int(m.group(1)) <= 99:
+        return Fact("나이", f"{m.group(1)}살")
     m = _AGE_DIGITS.search(clause) or _AGE_NAMED.search(clause) or _AGE_BARE.search(clause)
     if m and _AGE_NOT_NOW.match(clause[m.end():]):
         return None  # '20살 때', '3살 차이': not the user's age now
@@ -1693,9 +1736,62 @@ def _taken_up(clause: str) -> Fact | None:
     return Fact("취미", thing)
 
 
+# --- who the user is, said in passing -------------------------------------------------------------
+# '부산대 새내기인데', '우리 경영학과 진짜 최악', '간호학과 실습 …', '연대 경영 다녀', '방송통신대 다니면서': the school
+# or major named beside a word only a student says of themselves
+_SCHOOL_PASSING = re.compile(
+    r"(?:^|\s)([가-힣A-Za-z]{1,8}(?:대학교|대))\s(?:(?:[가-힣]{1,4}\s)?(?:새내기|신입생|복학생|졸업반|재학생|휴학생)|"
+    r"(?![가-힣]*과\s)[가-힣]{1,4}(?:대생)?\s?(?:다녀|다님|다니는데|다니면서|다니고)|다니면서|다니는\s?중)"
+)
+_MAJOR_PASSING = re.compile(
+    r"(?:^|\s)(?:우리\s(?:과\s)?([가-힣]{1,6}(?:학과|학부))(?:는|은)?\s|([가-힣]{1,6}학과)\s(?:실습|과제|시험|동기|전공|수업|엠티|MT|과대)|"
+    r"(?:원래\s|나\s|난\s|저\s)(" + _MAJOR_ALT + r"|[가-힣]{1,6}학과)(?:임|이야|야|이에요|예요|이거든|인데)" + _END + ")"
+)
+_MAJOR_GRADE = re.compile(r"(?:^|\s)(" + _MAJOR_ALT + r"|[가-힣]{1,6}(?:학과|과))\s[1-6]학년")
+# '마케팅 팀인데', '마케팅팀 막내라', '간호사 3년 차인데', '공무원 된 지 2년', '백수 3개월차'
+_TEAM = re.compile(r"(?:^|\s)(?:회사에서\s|회사\s|나\s|난\s|저\s)?([가-힣A-Za-z]{2,6})\s?팀(?:\s막내|\s신입)?"
+                   r"(?:인데|이야|이에요|이라서|이라|라서|라|임|에서\s일해|에\s있어)?(?=$|[\s!.~,])")
+_JOB_YEARS = re.compile(
+    r"(?:^|\s)(" + _JOB_WORDS + r")\s?(?:된\s?지\s[0-9한두세네]\S*|[0-9한두세네]+\s?(?:년|개월)\s?차|[0-9]+\s?년차|[0-9]+\s?개월차|생활\s[0-9]+\s?(?:년|개월))"
+)
+# '캐나다에서 워홀 중', '강릉 본가 내려왔는데', '우리 동네 망원동은'
+_ABROAD = re.compile(r"(?:^|\s)([가-힣]{2,6}?)(?:에서)?\s(?:워홀|워킹홀리데이|유학|어학연수|교환학생)\s?(?:중|하는\s?중|하고\s?있|왔|온\s?지)")
+_HOME_VISIT = re.compile(r"(?:^|\s)([가-힣]{2,6})\s(?:본가|고향\s?집|시골\s?집)(?:에)?\s(?:내려왔|내려와|내려가|왔|와\s있|가는\s?중|내려감|내려옴)")
+_MY_TOWN = re.compile(r"(?:^|\s)(?:우리|내|울)\s동네\s([가-힣]{2,6}(?:동|구|시|읍|면|리))(?:은|는|가|이)?(?=$|[\s!.~,])")
+_TEAM_NOT = frozenset({"우리", "같은", "다른", "저희", "상대", "응원", "그", "이", "무슨", "어느", "어떤", "축구", "야구", "농구", "배구"})
+
+
+def _in_passing(clause: str) -> Fact | None:
+    """Who the user is, said beside something else: the school, major, team, job years or town."""
+    if _someone_else_is_subject(clause):
+        return None
+    m = _SCHOOL_PASSING.search(clause)
+    if m and m.group(1) not in QUESTION_WORDS and not m.group(1).startswith(("무슨", "어느")):
+        return Fact("학교", m.group(1))
+    m = _MAJOR_PASSING.search(clause)
+    if m:
+        return Fact("전공", next(g for g in m.groups() if g))
+    m = _MAJOR_GRADE.search(clause)
+    if m:  # '컴공 3학년 외롭다': the year with its major, as '나 컴공 3학년이야' gives it
+        return Fact("학년", m.group(0).strip())
+    m = _JOB_YEARS.search(clause)
+    if m and not _negated_after(clause, m.end()):
+        return Fact("직업", m.group(1))
+    m = _TEAM.search(clause)
+    if m and m.group(1) not in _TEAM_NOT and not _negated_after(clause, m.end()):
+        value = clause[m.start(1):m.end()].strip()
+        value = re.sub(r"(?:인데|이야|이에요|이라서|이라|라서|라|임|에서\s일해|에\s있어)$", "", value)
+        return Fact("직장", value)
+    m = _ABROAD.search(clause) or _HOME_VISIT.search(clause) or _MY_TOWN.search(clause)
+    if m and _place_like(m.group(1)):
+        key = "고향" if m.re is _HOME_VISIT else "사는 곳"
+        return Fact(key, m.group(1))
+    return None
+
+
 # Order matters: more specific facts first; schedules before moods ('내일 시험이라 긴장돼' → the exam).
 RULES: tuple[Rule, ...] = (
-    _mbti, _birthday, _age, _status, _pet, _allergy, _people, _likes, _likes_more, _hobby, _major, _job, _work, _school, _taken_up, _move,
+    _mbti, _birthday, _age, _status, _pet, _allergy, _in_passing, _people, _likes, _likes_more, _hobby, _major, _job, _work, _school, _taken_up, _move,
     _origin, _residence, _weather, _health, _schedule, _state, _likes_unknown,
 )
 # Rules that read other people's news on purpose (a family member's name, a sibling, the weather).
