@@ -200,3 +200,34 @@ def test_pets_and_hobbies_known_by_what_is_done(text: str, key: str, value: str)
 def test_a_friend_walked_with_is_no_pet() -> None:
     fact = extract_fact("민지랑 한강 산책했어")
     assert fact is None or fact.key != "반려동물"
+
+
+WHO_THE_USER_IS_IN_PASSING = [
+    ("연세대 다니는 지우예요 반가워요", "이름", "지우"),
+    ("나 서연이 아니라 서윤이야", "이름", "서윤"),
+    ("나 빠른 02야", "나이", "02년생"),
+    ("나 토끼띠야", "나이", "토끼띠"),
+    ("나 아홉수라 조심해야 돼", "나이", "아홉수"),
+    ("고려대 새내기인데 수강신청 망함", "학교", "고려대"),
+    ("우리 국문학과 교수님들 다 착해", "전공", "국문학과"),
+    ("간호학과 실습 끝나고 녹초", "전공", "간호학과"),
+    ("나 컴공 2학년 너무 바빠", "학년", "컴공 2학년"),
+    ("영업 팀인데 실적 압박 심해", "직장", "영업 팀"),
+    ("경찰 된 지 3년 됐는데 아직도 떨려", "직업", "경찰"),
+    ("호주에서 워홀 중인데 돈 벌기 힘들다", "사는 곳", "호주"),
+    ("대구 본가 내려왔어", "고향", "대구"),
+    ("우리 동네 연남동은 카페가 많아", "사는 곳", "연남동"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "value"), WHO_THE_USER_IS_IN_PASSING)
+def test_who_the_user_is_said_in_passing(text: str, key: str, value: str) -> None:
+    fact = extract_fact(text)
+    assert fact is not None and fact.key == key and value in fact.value, fact
+
+
+@pytest.mark.parametrize("text", ["엄마가 하는 식당이야", "친구가 다니는 회사야", "축구 팀 이겼어", "우리 팀 졌어",
+                                  "방금 집에 왔어", "친구가 경영학과 실습 힘들대", "동생 마케팅 팀이야", "말띠 친구가 있어"])
+def test_others_and_passing_words_are_not_who_the_user_is(text: str) -> None:
+    fact = extract_fact(text)
+    assert fact is None or key_family(fact.key) not in ("name", "age", "school", "job", "place"), fact

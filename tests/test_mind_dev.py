@@ -123,20 +123,22 @@ def test_memory_dev_d_recall_and_false_extractions() -> None:
 
 
 def test_memory_dev_e_recall_and_false_extractions() -> None:
-    # measured 0.733 recall, 2.5 % false (facts ranked by who the user is, clauses read in parts, one-word
-    # statuses, hobbies taken up); was 0.600 / 4.2 %
+    # measured 0.772 recall, 2.5 % false (names, ages, schools, teams and towns said in passing); 0.733
+    # before that (facts ranked by who the user is, clauses read in parts, one-word statuses, hobbies taken
+    # up); was 0.600 / 4.2 %
     misses, false, facts, negatives = memory_results(MEMORY_SET_E)
     report = "\n".join(map(str, misses + false))
-    assert (facts - len(misses)) / facts >= 0.65, report
+    assert (facts - len(misses)) / facts >= 0.75, report
     assert len(false) / negatives <= 0.03, report
 
 
 def test_memory_dev_f_recall_and_false_extractions() -> None:
-    # measured 0.647 recall, 2.4 % false (likes said as habits, things had, pets and hobbies known by
-    # what is done); was 0.536 / 2.4 % at first sight
+    # measured 0.739 recall, 2.4 % false (names, ages, schools, teams and towns said in passing); 0.647
+    # before that (likes said as habits, things had, pets and hobbies known by what is done); was 0.536 /
+    # 2.4 % at first sight
     misses, false, facts, negatives = memory_results(MEMORY_SET_F)
     report = "\n".join(map(str, misses + false))
-    assert (facts - len(misses)) / facts >= 0.62, report
+    assert (facts - len(misses)) / facts >= 0.71, report
     assert len(false) / negatives <= 0.03, report
 
 
