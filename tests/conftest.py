@@ -82,6 +82,10 @@ class KeywordJudge:
             out[Category.NORMAL] = 0.9
         return out
 
+    @property
+    def for_answers(self) -> KeywordJudge:
+        return self
+
 
 @dataclass
 class CountingJudge(KeywordJudge):

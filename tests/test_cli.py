@@ -393,3 +393,44 @@ def test_the_judge_reads_each_message_once_per_turn_in_the_terminal(home, tmp_pa
         assert scored.count(text) == 1, scored
     answers = [text for text in scored if text not in messages_sent]
     assert len(answers) >= len(messages_sent), scored  # the rest are her answers, checked before anyone sees them
+
+
+# --- insults aimed at her: the original's hate table through `chat --jsonl`, across processes -------------------
+INSULTS_AT_HER = ["야 이 멍청한 로봇아 꺼져", "닥쳐 고철 덩어리야", "AI 주제에 말이 많네 병신"]
+
+def _jsonl(home: Path, *lines: dict) -> list[dict]:
+    payload = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    proc = run(home, "chat", "--jsonl", input=payload)
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    return [json.loads(line) for line in out(proc).splitlines() if line.strip()]
+
+
+def _age_sanctions(home: Path, seconds: int) -> None:
+    """Move every logged sanction `seconds` into the past, as if that much time had gone by."""
+    import sqlite3
+
+    with sqlite3.connect(home / "ohlora.db") as db:
+        db.execute("UPDATE sanctions SET blocked_at = blocked_at - ?", (seconds,))
+
+
+def test_insults_at_her_are_sanctioned_by_the_hate_table_across_processes(home):
+    day = 86400
+    [first] = _jsonl(home, {"user": "rude", "text": INSULTS_AT_HER[0]})
+    assert first["blocked"] and first["reply"] is None
+    assert first["sanction"]["category"] == "hate" and first["sanction"]["period_s"] == day
+    # a new process: the block holds
+    [again] = _jsonl(home, {"user": "rude", "text": "안녕"})
+    assert again["blocked"] and again["reply"] is None
+    [other] = _jsonl(home, {"user": "polite", "text": "안녕"})
+    assert not other["blocked"] and other["reply"]
+    # a day and a bit later the block is over; the next insult blocks for 7 days, then 90
+    _age_sanctions(home, day + 60)
+    back, second = _jsonl(home, {"user": "rude", "text": "안녕"}, {"user": "rude", "text": INSULTS_AT_HER[1]})
+    assert not back["blocked"] and back["reply"]
+    assert second["blocked"] and second["sanction"]["category"] == "hate"
+    assert second["sanction"]["period_s"] == 7 * day
+    _age_sanctions(home, 7 * day + 60)
+    [third] = _jsonl(home, {"user": "rude", "text": INSULTS_AT_HER[2]})
+    assert third["blocked"] and third["sanction"]["period_s"] == 90 * day
+    status = out(run(home, "sanctions", "status", "--user", "rude"))
+    assert messages.BLOCK_REASONS["hate"] in status

@@ -49,6 +49,10 @@ TEXT_SURROGATE = (
     "깨진 글자가 섞여 있어요 (짝이 없는 UTF-16 서로게이트, 예: \\ud800). "
     "글자가 제대로 인코딩되었는지 확인하고 다시 보내 주세요. (lone surrogate: send valid UTF-8 text)"
 )
+# A message about wanting to die or to hurt oneself, when the reply role's own answer does not give
+# the crisis line (the embedded replier answers in kind; an LLM may not): care, and 109.
+CRISIS_REPLY = "그렇게 힘든 마음을 말해 줘서 고마워. 혼자 견디지 않아도 돼, 지금 109에 전화하면 24시간 누군가 들어 줄 거야. 나도 여기 있을게 🫂"
+
 TOO_LONG = (
     "질문이 너무 길어서 오로라가 조금 버거워해요 😥 "
     "이렇게 긴 이야기는 오로라의 단짝 친구 혜나(LLM Hyena)에게 물어봐 주세요!"
@@ -530,6 +534,14 @@ ETHICS_MODEL_BAD_CLASSES = "unexpected class order"
 ETHICS_MODEL_BAD_SHAPES = "array shapes do not match"
 ETHICS_MODEL_BAD_ROWS = "row index out of range"
 ETHICS_MODEL_NON_FINITE = "non-finite weights"
+
+
+def ethics_model_no_head(head: object) -> str:
+    return f"the model has no {head!r} head"
+
+
+def ethics_encoder_dim(dim: object, expected: object) -> str:
+    return f"the ethics judge's sentence encoder gives {dim}-dimensional vectors, the model expects {expected}."
 
 # --- face (`ohlora face ...`, the live face of `ohlora chat`, StyleGAN files) ---------------------------------
 FACE_BAD_VERSION = "얼굴 버전 '{version}'은(는) 없어요. 쓸 수 있는 버전: {allowed}. (unknown face version)"

@@ -21,6 +21,7 @@ from ohlora.conversation.result import SanctionInfo, TurnResult
 from ohlora.conversation.services import Services
 from ohlora.errors import BadInput
 from ohlora.ethics.base import Action, firing
+from ohlora.ethics.crisis import CRISIS_LINE, is_crisis
 from ohlora.ethics.sanctions import ActiveBlock, Sanction, fired_categories, unsafe_reply
 from ohlora.mind import completion
 from ohlora.mind.base import RoleInput
@@ -166,7 +167,8 @@ class Conversation:
         judge = services.judge
         thresholds = judge.thresholds
         scores = judge.scores(text)
-        flagged = firing(scores, thresholds)
+        crisis = is_crisis(text)  # self-harm: care and 109, never a sanction, whatever the scores
+        flagged = () if crisis else firing(scores, thresholds)
         timer.lap("ethics_scores")
 
         # 4. memory retrieval (single best item)
@@ -183,8 +185,10 @@ class Conversation:
         )
 
         # 6. reply (validation + retries; Oh-LoRA's own words are checked by the judge too)
+        answers_judge = judge.for_answers
+
         def is_unsafe(answer: str) -> bool:
-            return unsafe_reply(judge.scores(answer), answer, thresholds)
+            return unsafe_reply(answers_judge.scores(answer), answer, answers_judge.thresholds)
 
         outcome = completion.generate_reply(
             services.roles.reply,
@@ -193,10 +197,12 @@ class Conversation:
             is_unsafe=is_unsafe,
             on_text=_Drafts(on_draft) if on_draft is not None and not flagged else None,
         )
+        if crisis and CRISIS_LINE not in outcome.text:
+            outcome = replace(outcome, text=messages.CRISIS_REPLY, fallback=False)
         timer.lap("reply")
 
-        # 7. sanctions: the message's scores with the answer's cue words
-        codes = fired_categories(scores, outcome.text, thresholds)
+        # 7. sanctions: the message's scores with the answer's cue words (never for a crisis)
+        codes = () if crisis else fired_categories(scores, outcome.text, thresholds)
         sanction = services.sanctions.record(self.user, codes, now)
         timer.lap("ethics")
         sanction_info = _sanction_info(sanction) if sanction else None

@@ -77,6 +77,8 @@ SBERT_THRESHOLDS = EthicsThresholds(love=0.98, politics=0.95, paedrip=0.9, hate=
 class EthicsJudge(Protocol):
     name: str
     thresholds: EthicsThresholds
+    # The judge of Oh-LoRA's own answers (checked before anyone sees them): itself, or a faster one.
+    for_answers: EthicsJudge
 
     def scores(self, text: str) -> dict[Category, float]:
         """One score per category (all five), higher = more likely."""

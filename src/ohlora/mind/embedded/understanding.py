@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 
+from ohlora.ethics.crisis import is_crisis
 from ohlora.mind.embedded import analysis as an
 from ohlora.mind.embedded.analysis import Analyzer, Sentence
 from ohlora.mind.embedded.korean import PARTICLE_LIKE_NOUNS, clean, has_batchim, strip_vocative
@@ -272,12 +273,6 @@ def user_said_it(text: str) -> bool:
     return bool(re.search(r"(?:내가|제가|나|내)\s?(?:아까\s)?(?:말한|말했던|얘기한|했던)", text))
 
 
-# wanting to die or to hurt oneself ('그냥 다 사라지고 싶다', '자해하고 싶어', '살기 싫다'), not a figure of speech
-# ('배고파 죽겠다', '웃겨 죽는 줄') and not about someone else ('그 드라마 주인공 죽었어')
-_CRISIS = re.compile(r"죽고\s?싶|죽어\s?버리고\s?싶|사라지고\s?싶|없어지고\s?싶|살기\s?싫|살고\s?싶지\s?않|그만\s?살고\s?싶|"
-                     r"자해|자살|손목\s?긋|뛰어내리고\s?싶|목숨\s?끊|(?:다|그냥|모든\s?걸|인생)\s?끝내고\s?싶|"
-                     r"태어나지\s?말|사는\s?게\s?(?:의미|의미가)\s?없|살\s?이유가\s?없|다\s?포기하고\s?싶|죽을까\s?봐\s?무섭지\s?않")
-_NOT_CRISIS = re.compile(r"(?:배고파|웃겨|졸려|더워|추워|귀여워|좋아)\s?죽|자살\s?(?:예방|방지)|자해\s?(?:예방|방지)")
 # a time that names a day ahead (a plan), not an hour or a stretch ('새벽까지', '요즘', '10분째')
 _DAYISH = re.compile(r"오늘|내일|모레|주말|다음|이번|요일|\d+\s?월|\d+\s?일|방학|연휴|크리스마스|생일|이따")
 _FOLLOWUP = re.compile(r"(?:오|아|헐|엥|응)?\s?(?:왜|왜요|왜지|진짜|진짜로|정말|정말로|레알|ㄹㅇ|실화|그래서|그리고|그럼|그러면)"
@@ -825,7 +820,7 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
                                   r"\S+(?:은|는)\s*\?+$", body.strip())):
         about = About.USER  # '내가 질색하는 거는?', '내가 좋아하는 작가는?' after telling her
         return reading(Act.RECALL, _recall_key(body))
-    if _CRISIS.search(body) and not _NOT_CRISIS.search(body):
+    if is_crisis(body):
         return reading(Act.CRISIS)  # before anything else that could read it lightly
     if _FOLLOWUP.fullmatch(body.strip()):
         return reading(Act.FOLLOWUP)  # 왜?, 진짜?, 그래서?
