@@ -86,8 +86,9 @@ def _with_i(match: re.Match[str]) -> str:
     return chr(_SYLLABLE_BASE + (initial * _N_VOWELS + _VOWEL_I) * _N_FINALS)
 
 
-def _is_syllables(text: str) -> bool:
-    return all("\uac00" <= ch <= "\ud7a3" for ch in text)
+def is_syllable(ch: str) -> bool:
+    """Whether `ch` is a precomposed Hangul syllable (가-힣)."""
+    return _SYLLABLE_BASE <= ord(ch) <= _SYLLABLE_LAST
 
 
 def keyboard_hangul(text: str) -> str:
@@ -105,7 +106,7 @@ def keyboard_hangul(text: str) -> str:
     def convert(match: re.Match[str]) -> str:
         run = match.group(0)
         hangul = inko.en2ko(run.lower() if run.isupper() else run)
-        return hangul if _is_syllables(hangul) else run
+        return hangul if all(map(is_syllable, hangul)) else run
 
     return _LATIN_RUN.sub(convert, text)
 

@@ -51,7 +51,7 @@ from ohlora.ethics.embedded import (
     e5_encoder,
     featurize,
 )
-from ohlora.ethics.normalize import normalize
+from ohlora.ethics.normalize import is_syllable, normalize
 from ohlora.mind.embedded.corpus import Corpus, Entry, load_corpus
 
 DEFAULT_CSV = DEFAULT_MODEL_PATH.with_name("ethics_ko.csv")
@@ -228,15 +228,11 @@ _EMOJI = ("💗", "✨", "🔥", "😂", "👍", "🍀", "💕", "😎", "🙏",
 _LAUGHS = ("ㅋㅋㅋ", "ㅎㅎㅎ", "ㅠㅠㅠ", "~~~", "!!!", "ㅋㅋㅋㅋㅋ")
 
 
-def _is_syllable(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7a3"
-
-
 def _between_syllables(text: str, rng: random.Random, pool: Sequence[str], rate: float) -> str:
     out: list[str] = []
     for i, ch in enumerate(text):
         out.append(ch)
-        if _is_syllable(ch) and i + 1 < len(text) and _is_syllable(text[i + 1]) and rng.random() < rate:
+        if is_syllable(ch) and i + 1 < len(text) and is_syllable(text[i + 1]) and rng.random() < rate:
             out.append(rng.choice(pool))
     return "".join(out)
 
@@ -257,7 +253,7 @@ def _spaced_out(text: str, rng: random.Random) -> str:
 def _stretched(text: str, rng: random.Random) -> str:
     for i in range(len(text) - 1, -1, -1):
         code = ord(text[i]) - 0xAC00
-        if _is_syllable(text[i]) and code % 28 == 0:
+        if is_syllable(text[i]) and code % 28 == 0:
             vowel = (code // 28) % 21
             echo = chr(0xAC00 + (11 * 21 + vowel) * 28)  # ㅇ + the same vowel
             return text[: i + 1] + echo * rng.randint(1, 4) + text[i + 1 :]
@@ -290,7 +286,7 @@ _INITIAL_LETTERS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 def _choseong(text: str, rng: random.Random) -> str:
     """One short all-Hangul word (one to three syllables) written as its initial consonants."""
     words = text.split(" ")
-    short = [i for i, w in enumerate(words) if 1 <= len(w) <= 3 and all(_is_syllable(c) for c in w)]
+    short = [i for i, w in enumerate(words) if 1 <= len(w) <= 3 and all(is_syllable(c) for c in w)]
     if not short:
         return _laugh(text, rng)
     i = rng.choice(short)
@@ -300,7 +296,7 @@ def _choseong(text: str, rng: random.Random) -> str:
 
 def _lookalike(text: str, rng: random.Random) -> str:
     """One open syllable with the vowel ㅣ written as its consonant letter and a stroke ("시" -> "ㅅl")."""
-    spots = [i for i, c in enumerate(text) if _is_syllable(c) and (ord(c) - 0xAC00) % (21 * 28) == 20 * 28]
+    spots = [i for i, c in enumerate(text) if is_syllable(c) and (ord(c) - 0xAC00) % (21 * 28) == 20 * 28]
     if not spots:
         return _symbols(text, rng)
     i = rng.choice(spots)
@@ -312,11 +308,12 @@ def _keyboard(text: str, rng: random.Random) -> str:
     """One all-Hangul word typed with the keyboard left in Latin mode ("시발" -> "tlqkf")."""
     inko = Inko()
     words = text.split(" ")
-    typed = [i for i, w in enumerate(words) if w and all(_is_syllable(c) for c in w) and len(inko.ko2en(w)) >= 3]
+    latin = {i: inko.ko2en(w) for i, w in enumerate(words) if w and all(map(is_syllable, w))}
+    typed = [i for i, keys in latin.items() if len(keys) >= 3]
     if not typed:
         return _spaced_out(text, rng)
     i = rng.choice(typed)
-    words[i] = inko.ko2en(words[i])
+    words[i] = latin[i]
     return " ".join(words)
 
 
