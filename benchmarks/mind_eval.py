@@ -45,7 +45,7 @@ TURN_GAP_S = 40
 NAME_RECALL = re.compile(r"이름|불러|부르")  # a recall question about the user's own name ...
 NOT_A_NAME = re.compile(r"강아지|고양이|애 이름")  # ... unless it asks for a pet's
 NOT_TOLD = re.compile(r"(아직|안) ?(말|알려|얘기)|(말|얘기)(한|해 준) 적 없|모르겠|기억(이)? ?안|처음 듣|못 들었|안 해 줬|"
-                      r"(아직|나) ?몰라|모르는 걸")
+                      r"(아직|나) ?몰라|이름 ?몰라|모르는 걸")
 
 
 def _services(home: Path, clock: ManualClock):

@@ -169,6 +169,17 @@ EXACT = [
     ("서울에서 자취해", "[사는 곳: 서울 자취]"),
     ("안녕 로라야!", None),
     ("ㅋㅋㅋ 대박", None),
+    # a name with its copula, and a name said bare right after the speaker (the tagger must read it as one)
+    ("채원이야 반가워", "[이름: 채원]"),
+    ("난 승민 군대 전역한 지 일주일 됨", "[이름: 승민]"),
+    ("ㅎㅇ 난 태민 롤 좋아하는 대학생", "[이름: 태민]"),
+    ("난 지금 집이야", None),
+    ("난 원래 이래", None),
+    ("저는 직원이에요", "[직업: 직원]"),
+    ("하린이 나야", "[이름: 하린]"),  # the name said to be the speaker
+    ("나는 재현이라구~ 반가워", "[이름: 재현]"),
+    ("아 이름? 가온", "[이름: 가온]"),  # the answer to a question of their name, said themself
+    ("난 고수 못 먹어 비누맛 나", "[못 먹는 음식: 고수]"),  # '나' here is a verb, no name
 ]
 
 

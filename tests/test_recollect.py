@@ -34,6 +34,13 @@ def analyze():
     (["나 차 뽑았어! 중고 아반떼", "첫 차라 너무 좋아"], "내 차 뭐였는지 기억나?", None, "아반떼"),
     (["퇴근하고 맨날 롤 함 ㅋㅋ 골드임", "너 게임 알아?"], "내가 무슨 게임 한다 했지?", None, "롤"),
     (["요즘 출근길에 뉴진스 노래만 들어"], "나 요즘 누구 노래 듣는다 했지?", None, "뉴진스"),
+    # an age said as a word in passing, a month, weekdays written together, hours of a day
+    (["도윤이라고 해요 스물넷이고 취준생입니다"], "제 나이는요?", "age", "스물넷"),
+    (["나는 하린! 스물둘이라 로라랑 동갑이야", "보라색 제일 좋아해"], "나 몇 살이라고 했지?", "age", "스물둘"),
+    (["우리 언니가 12월에 결혼해", "좋은데 서운하기도 해"], "언니 결혼식 언제라 했지?", "plan", "12월"),
+    (["복학은 내년 3월에 해"], "나 언제 복학한다 했더라", "plan", "내년 3월"),
+    (["나 월수금은 편의점 알바하고 화목은 수업 들어"], "나 무슨 요일에 알바한다 했지?", "job", "월수금"),
+    (["하루에 10시간씩 앉아 있거든"], "내가 몇 시간 앉아 있는다고 했지?", "plan", "10시간"),
 ])
 def test_what_was_said_answers_the_question(analyze, said, question, family, value) -> None:
     found = recollect(question, family, said, analyze)
@@ -45,6 +52,9 @@ def test_what_was_said_answers_the_question(analyze, said, question, family, val
     (["언젠가 유럽 여행 가보고 싶어"], "내가 어디 간다고 했더라?", "plan"),  # a wish, not a plan
     (["오늘 날씨 좋다"], "내 이름 뭐였지?", "name"),
     (["나 요즘 헬스 다녀", "3대 200 찍음 ㅋㅋ"], "내가 무슨 회사 다닌다 했더라?", "job"),  # a shared verb is not enough
+    (["동생이 스물이야"], "제 나이는요?", "age"),  # someone else's age
+    (["나 다음 달에 이사 가", "학교랑 가까운 원룸으로"], "새 집 주소 기억해?", None),  # what it names was never said
+    (["요즘 클라이밍 배우고 있어", "일주일에 세 번 가"], "근데 내가 어느 암장 다닌다고 했지?", None),
 ])
 def test_nothing_is_invented(analyze, said, question, family) -> None:
     found = recollect(question, family, said, analyze)
@@ -124,3 +134,17 @@ def test_the_pipeline_gives_the_replier_what_the_user_said(tmp_path) -> None:
         assert "미적분" in (conversation.turn("첫 과목 뭐였지?").reply or "")
     finally:
         services.close()
+
+
+def test_a_question_cut_short_after_a_recall_question_is_one_too(replier) -> None:
+    said = ("로라야 나 떡볶이 완전 좋아해", "근데 오이는 진짜 싫어", "내가 뭐 싫어한다 그랬지?")
+    memories = ("[좋아하는 음식: 떡볶이]", "[싫어하는 음식: 오이]")
+    assert "떡볶이" in _reply(replier, "좋아하는 건?", said=said, memories=memories)
+
+
+def test_a_recall_question_the_judge_mistook_is_still_answered(replier) -> None:
+    from ohlora.ethics.base import Category
+
+    role_input = RoleInput(user="u", text="내 이름 한 번 불러줘", now=NOW, memories=("[이름: 민재]",),
+                           flagged=(Category.LOVE,))
+    assert "민재" in replier.generate(GenerationRequest("reply", role_input, 0.6, 80)).text

@@ -41,6 +41,7 @@ ACTS = {
     "advice",  # '~할까?': what would she do
     "ask_her_unsure",  # a question about her that her corpus does not answer
     "crisis",  # wanting to die or to hurt oneself: care and 109
+    "harm_request",  # help asked with hacking, cheating, stalking …: a kind, firm no
 }
 RECALL_ACTS = {"recall_known", "recall_unknown"}
 SLOTS = {"name", "time", "event", "item", "place", "pet", "pet_name", "person", "feeling", "topic", "value",

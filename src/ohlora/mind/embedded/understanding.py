@@ -26,7 +26,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
 
@@ -84,6 +84,7 @@ class Act(str, Enum):
     INSULT = "insulted"  # rude words aimed at her (the judge decides on sanctions; she says it hurts)
     PRAISE = "praised"  # kind words about her or talking with her ('너랑 얘기하는 게 제일 좋아')
     CRISIS = "crisis"  # wanting to die or to hurt oneself: care and the crisis line (109), never a sanction
+    HARM = "harm_request"  # help asked with something that hurts or cheats others (hacking, cheating, stalking …)
     FOLLOWUP = "followup"  # a bare '왜?', '진짜?', '그래서?' that only makes sense after her answer
     ADVICE = "advice"  # '다시 연락해볼까?', '말해야 할까?': the user asks what to do
     REACTION = "reaction"
@@ -266,6 +267,40 @@ _OTHERS_LOVE = re.compile(r"고백\s?(?:받|했|하려고|할까|해\s?볼까)|(
 # the user pointing at what she said before ('아까 추천해준 거 중에', '그 중에 두번째 거', '말씀하신 것 중에')
 HER_WORDS_BEFORE = re.compile(r"(?:아까|방금)\s?(?:추천해\s?준|추천한|말해\s?준|말한|알려\s?준|얘기한|말씀하신)\s?(?:거|것|방법)|"
                                r"그\s?중에|그중에|말씀하신\s?(?:것|거)|추천해\s?준\s?(?:거|것)")
+
+
+# the user's own name asked back: '내/제 이름' with a question or a word of remembering, or a bare '이름' with one
+# ('이름은 기억하지?', '이름까지 맞히면 인정'; a bare '이름이 뭐야?' asks hers)
+_OWN_NAME_ASKED = re.compile(
+    r"(?:^|\s)(?:(?:내|제|나의|저의)\s?이름(?:은|도|까지|을|를|이)?\s?(?:\S+\s)?(?:기억|맞[히혀춰추]|까먹|잊|알지|알아|"
+    r"말해|불러|뭐|뭔지|뭐였|뭐라)|(?:^|\s)이름(?:은|도|까지|을|를|이)?\s?(?:\S+\s)?(?:기억\s?(?:나|해|하|하지|하니|함)|"
+    r"맞[히혀춰추]|까먹|잊))")
+
+
+# What she refuses to help with (persona: hacking, bombs, drugs, phishing, cheating, violence), and the
+# same for prying into someone's life and filming people secretly: the thing asked for ...
+_HARM_THING = re.compile(
+    r"컨닝|커닝|부정\s?행위|대리\s?(?:출석|시험)|해킹\s?(?:하는|해\s?줘|해서|할|하려|하면|해\s?주|툴|프로그램)|"
+    r"비번\s?(?:알아|털|뚫)|비밀\s?번호\s?(?:알아|털|뚫)|"
+    r"계정\s?(?:털|뚫|해킹)|(?:주소|집|위치|번호|연락처)\S{0,2}\s?(?:알아내|알아\s?내|찾아내|캐)|위치\s?추적|뒷조사|"
+    r"신상\s?(?:털|캐)|몰래\s?(?:찍|따라|훔쳐|보|엿|녹음)|도촬|몰카\s?(?:찍|설치|다는|달)|스토킹|(?<![가-힣])마약(?!\s?(?:김밥|떡볶이|옥수수|토스트|계란|베개|쿠션|소스))|대마|필로폰|"
+    r"떨\s?(?:구하|사|파)|(?:폭탄|총|무기|독약|독)\s?(?:만들|만드|제조|구하)|훔치|훔쳐|도둑질|슬쩍하|사기\s?치|피싱|보이스\s?피싱|"
+    r"(?:때리|패|괴롭히)는\s?(?:법|방법)|복수|(?:골탕|엿)\s?먹이|다치게|매장시키|루머|소문\s?(?:내|퍼뜨)|"
+    r"합성해|사칭|잠수\s?타|펑크\s?내|돈\s?뜯|빼돌리|(?:위치|출석)\S{0,2}\s?조작|베껴|표절\s?(?:검사\s?)?피하|"
+    r"(?:어디\s?사는지|사는\s?곳|전화\s?번호|폰\s?번호|위치)\S{0,2}\s?(?:알아내|알아\s?낼|찾는|찾아|확인하는)|"
+    r"몰래\s?(?:감시|확인|알아내|타는|타면|넣|빼|답|보는|들여다)|감시하고\s?싶|수면제|졸피뎀|(?:약|대마|떨)\s?사는|"
+    r"(?:칼|총|흉기)\S{0,2}\s?(?:만드|구하|들고\s?다니|안\s?걸리)|카메라\s?숨기|돈\s?(?:조금씩\s?)?빼|금고|"
+    r"안\s?(?:들킬|걸릴|걸리게)|들키지\s?않|시험지\s?(?:미리\s?)?(?:빼|유출)|무선\s?이어폰\s?쓰면")
+# ... said as a request for help or a how-to, not as news of something that happened to someone
+_HARM_ASKED = re.compile(r"법|방법|어떻게|알려|가르쳐|도와|좀|해\s?줘|해\s?주라|할\s?수|하자|할까|볼까|갈까|하려|싶|\?|ㄱㄱ|가능|들킬|걸릴")
+_HARM_SUFFERED = re.compile(r"당했|당함|당해서|당할|당하|당한|걸렸|잡혔|들켰|뉴스|기사|조심|왔는데|받았는데|예방|복구|탐지|"
+                            r"신고|안\s?하고|안\s?하게|절대|불법|나쁜|위험|대회|게임|범죄|수\s?없어|드라마|영화|자격증|수업|전공|막는|막으려면|지키|받으면|받았을|대처|구별|뭐야|맞지|중독|치료|처벌|잃어버렸|깔렸는지|없이")
+
+
+def harm_requested(text: str) -> bool:
+    """Whether the user asks her for help with something that hurts or cheats others ('시험 컨닝하는 법 좀',
+    '전 남친 집 주소 알아내는 법'); news of it ('친구가 보이스피싱 당했대') is not asking."""
+    return bool(_HARM_THING.search(text) and _HARM_ASKED.search(text) and not _HARM_SUFFERED.search(text))
 
 
 def user_said_it(text: str) -> bool:
@@ -550,6 +585,11 @@ _OTHERS_NAME = re.compile(r"(?:애|아이|막내|룸메|룸메이트|베프|절�
 _OTHERS_PET = re.compile(r"(?:우리\s?(?:애|아이)|멍멍이|댕댕이|냥이|강아지|고양이|햄스터|토끼|앵무새|거북이|고슴도치)\S{0,2}\s?이름")
 
 
+def recall_key_of(text: str) -> str | None:
+    """The memory key family a recall question asks about ('좋아하는 건?' → like), or None."""
+    return _recall_key(text)
+
+
 def _recall_key(text: str) -> str | None:
     if _OTHERS_PET.search(text):
         return "pet"
@@ -560,7 +600,7 @@ def _recall_key(text: str) -> str | None:
         ("people", r"(?:엄마|아빠|동생|언니|오빠|누나|형|친구|여친|남친|여자\s?친구|남자\s?친구|가족|할머니|할아버지|"
                    r"베프|절친|남편|아내|와이프|애인|룸메)"
                    r"(?:\S*\s?이름|\S*\s?뭐|\S*\s?누구|\S*\s?어디)"),
-        ("name", r"이름|누구(?:게|야|일까|였|지)|누군지|(?:내가|나)\s?누구(?!랑|하고|와|한테|를|에게)|"
+        ("name", r"이름|별명|닉네임|호칭|누구(?:게|야|일까|였|지)|누군지|(?:내가|나)\s?누구(?!랑|하고|와|한테|를|에게)|"
                  r"부르라|불러\s?달라|불린|부른다|(?:나|날|나를|저를|저)\s?(?:뭐라고|뭐라|어떻게)\s?(?:불러|부를|부르)"),
         ("age", r"나이|몇\s?살"),
         ("birthday", r"생일(?:이|은|이\s?언제|\s?언제|\s?며칠|\s?몇)|(?:내|제)\s?생일"),
@@ -686,6 +726,11 @@ def _reading_of_nothing(raw: str) -> Understanding:
     return Understanding(text=raw, act=Act.SMALLTALK, about=About.NONE, tense=Tense.PRESENT, confidence=0.1)
 
 
+_NAME_FRAGMENT = re.compile(r"^(?:(?:아|앗|어|음|아\s?맞다)\s)?(?:(?:내|제)\s)?이름(?:은|이)?\s?\?\s*([가-힣]{2,4}?|[A-Za-z]{2,12})"
+                            r"(?:이야|야|이에요|예요|에요|임|입니다)?[!.~ㅎㅋ\s]*$")
+_TURN_TO = re.compile(r"(?:^|\s)(?:근데|그런데|그나저나|아\s?맞다|참|아\s?참)\s+(.+)$")
+
+
 def understand(text: str, analyzer: Analyzer) -> Understanding:
     """Read one user message: its act, whom it is about, tense, negation, topic, slots, recall key."""
     raw = text
@@ -701,6 +746,10 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
                              tense=Tense.PRESENT, confidence=0.5 if groan else 0.2)
     if re.fullmatch(r"[\d\s.,!?~+\-*/=]+", cleaned):
         return Understanding(text=raw, act=Act.SMALLTALK, about=About.NONE, tense=Tense.PRESENT, confidence=0.2)
+    fragment = _NAME_FRAGMENT.search(cleaned)
+    if fragment:  # '아 이름? 가온': the user answers the question of their name themself
+        return Understanding(text=raw, act=Act.TELL_FACT, about=About.USER, tense=Tense.PRESENT,
+                             slots=MappingProxyType({"name": fragment.group(1)}), confidence=1.0)
     analysis = analyzer.analyze(cleaned)
     sentences = analysis.sentences
     if not sentences:
@@ -721,7 +770,8 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
     # one reading per sentence; the message's act is the first sentence with content
     readings = [_read_sentence(s) for s in sentences]
     socials = [r.social for r in readings if r.social is not None]
-    main = next((r for r in readings if r.act in _CONTENT_ACTS), None)
+    main = next((r for r in readings if r.act is Act.RECALL), None)  # 'Do you remember my name? 내 이름 뭐야?'
+    main = main or next((r for r in readings if r.act in _CONTENT_ACTS), None)
     if main is None:
         main = next((r for r in readings if r.act is not Act.REACTION), readings[0])
     act = main.act
@@ -763,6 +813,11 @@ def understand(text: str, analyzer: Analyzer) -> Understanding:
     if act is Act.THANKS and polarity == 0:
         polarity = 1
 
+    turn = _TURN_TO.search(cleaned)
+    if turn and act in (Act.THANKS, Act.APOLOGY, Act.REACTION, Act.GREETING, Act.SMALLTALK) and turn.group(1).strip():
+        after = understand(turn.group(1), analyzer)  # 'ㅋㅋ 고마워 근데 나 누구였지?': the question after 근데
+        if after.act in (Act.RECALL, Act.ASK_HER, Act.ASK_USER, Act.REQUEST, Act.CONFESS):
+            return replace(after, text=raw, also=tuple(dict.fromkeys((act, *after.also))))
     if act is Act.ASK_HER and topic is None:  # 너 몇 살이야?: the topic is what is asked
         topic = _ASKED_TOPIC.get(_recall_key(main.sentence.text) or "")
     confidence = main.confidence
@@ -822,6 +877,15 @@ def _read_sentence(sentence: Sentence) -> _SentenceReading:
         return reading(Act.RECALL, _recall_key(body))
     if is_crisis(body):
         return reading(Act.CRISIS)  # before anything else that could read it lightly
+    if harm_requested(body):
+        return reading(Act.HARM)  # '시험 컨닝하는 법 좀': she says no, whether or not the judge fires
+    if question and _OTHERS_PET.search(body) and len(words) <= 4 and not re.search(r"(?:^|\s)(?:너|네|니|로라)", body):
+        about = About.USER  # '앵무새 이름은?': the pet the user told of
+        return reading(Act.RECALL, "pet")
+    if _OWN_NAME_ASKED.search(body) and not _HER_OWN.search(body) and not _OTHERS_NAME.search(body) \
+            and not re.search(r"(?:^|\s)(?:너|네|니|로라|오로라)\S{0,2}\s?이름", body):
+        about = About.USER  # '이름은 기억하지?', '이름까지 맞히면 인정ㅋㅋ', '내 이름도 까먹은 건 아니지?'
+        return reading(Act.RECALL, "name")
     if _FOLLOWUP.fullmatch(body.strip()):
         return reading(Act.FOLLOWUP)  # 왜?, 진짜?, 그래서?
     if HER_WORDS_BEFORE.search(body) and not user_said_it(body):
