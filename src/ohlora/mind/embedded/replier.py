@@ -1,8 +1,10 @@
-"""Embedded persona replier: retrieval over Oh-LoRA's own dialogue corpus.
+"""Embedded persona replier: her answers, from what the message is understood to be.
 
 It serves the reply role like the fine-tuned model: it reads the role input (memory or previous
 summary, time tag, user words), picks an answer in Oh-LoRA's voice and returns it with the end
-marker. Eligibility follows the entry's conditions (follow-up context, remembered fact, day and
+marker. Its sources, by what the message is: what the user told her (recall questions), the
+situations written for her (`situations.py`: news, feelings, plans, asks), her dialogue corpus
+(questions about her, social moves) and templates filled from the message (`responses.py`). Eligibility follows the entry's conditions (follow-up context, remembered fact, day and
 day part); when the ethics judge flags the message (`RoleInput.flagged`, scored once per turn by
 the pipeline), the matching refusal entries get a bonus (not an exclusive right: a greeting the judge mistakes for a confession still finds the
 greeting when it matches it well, and so is not refused, nor sanctioned through the cue words).
@@ -194,7 +196,8 @@ class EmbeddedReplier:
         """Candidates in the order they will be offered (best-first with randomness).
 
         With an understanding of the message: a recall question is answered from what the user told
-        her (or honestly not); questions about her and social moves from her corpus; statements,
+        her (or honestly not); news, feelings, plans and asks from the situation they are, when one fits
+        (`_situation`); a harmful ask with a kind no; questions about her and social moves from her corpus; statements,
         plans, feelings and requests from the templates for what was said, filled from its slots;
         a message she cannot read gets an honest generic reply. Refusals only for the categories the
         judge flagged (or a confession read as one). Without an understanding: her corpus alone.
