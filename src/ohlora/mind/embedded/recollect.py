@@ -137,7 +137,7 @@ def recollect(question: str, family: str | None, said: Sequence[str], analyze: A
 
 
 # how many / how much / which number the question asks ('몇 마리', '며칠', '몇 점', '얼마'), by its unit
-_COUNT = re.compile(r"몇\s?(살|마리|명|년|개월|달|주|일|시간|시|분|점|개|권|번|회|층|시간|km|킬로|등|학년|단계|잔|병|박|남매|형제|자매|"
+_COUNT = re.compile(r"몇\s?(살|마리|명|년|개월|달|주|일|시간|시|분|점|개|권|번|회|층|km|킬로|등|학년|단계|잔|병|박|남매|형제|자매|"
                     r"평|원|퍼센트|프로|kg|키로)|(며칠)|(얼마)")
 # what may not follow a unit for it to be one ('명절' is no count of people, '시험' no hour)
 _NOT_AFTER_UNIT = {"명": "절단예령", "일": "정요하단찍", "시": "간험작키", "번": "역호", "점": "심", "분": "위식",
@@ -248,11 +248,14 @@ _AGE_SAID = re.compile(r"(?:^|\s)((?:스물|서른|마흔)(?:하나|둘|셋|넷|
                        r"\d{1,2}\s?살)(?=이고|이구|이라|이야|이에요|이예요|이고요|입니다|이지만|인데|살|\s|$|[!.~,])")
 
 
+_SOMEONE_ELSE = re.compile(r"(?:" + "|".join(sorted(RELATIONS, key=len, reverse=True)) + r")(?:이|가|은|는|도)?\s")
+
+
 def _age_said(said: Sequence[str]) -> Recollection | None:
     """An age the user gave of themself in passing ('도윤이라고 해요 스물넷이고 취준생입니다'), newest first;
     never one said of someone else ('동생이 스물이야')."""
     for message in reversed(list(_own(said))):
-        if re.search(r"(?:" + "|".join(sorted(RELATIONS, key=len, reverse=True)) + r")(?:이|가|은|는|도)?\s", message):
+        if _SOMEONE_ELSE.search(message):
             continue
         m = _AGE_SAID.search(message)
         if m:

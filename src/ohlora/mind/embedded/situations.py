@@ -6,7 +6,7 @@ it and 5 answers in her voice that fit every one of them: the right thing named,
 coming exam is cheered on, a past one asked about), the right person. A message is matched to the
 situations by the meaning of its words: multilingual-e5-small sentence vectors (the same encoder as
 the ethics judge), nearest example first. The example vectors ship with the package
-(`data/situations.npy`, float16) so that a fresh machine answers at once; `python -m
+(`data/situations.npz`, float16, with each situation's key words) so that a fresh machine answers at once; `python -m
 ohlora.mind.embedded.situations` writes them again after the examples change, and the loader
 refuses vectors that do not belong to the examples (their digest is stored beside them).
 
@@ -171,12 +171,13 @@ class SituationIndex:
         scores = self._matrix @ vector
         best = np.full(len(self.items), -np.inf, dtype=np.float32)
         where = np.full(len(self.items), -1, dtype=np.int64)
-        order = np.argsort(-scores, kind="stable")
-        for row in order.tolist():
+        found = 0
+        for row in np.argsort(-scores, kind="stable").tolist():
             owner = int(self._owners[row])
             if where[owner] < 0:
                 where[owner], best[owner] = row, scores[row]
-                if int((where >= 0).sum()) >= top:
+                found += 1
+                if found >= top:
                     break
         ranked = sorted((i for i in range(len(self.items)) if where[i] >= 0), key=lambda i: (-float(best[i]), i))
         return [Match(float(best[i]), self.items[i], self._examples[int(where[i])]) for i in ranked[:top]]
